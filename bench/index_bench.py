@@ -1,0 +1,243 @@
+"""Index throughput and area-profile latency on this machine. Not a test: prints tables, writes JSON.
+
+    .venv/bin/python bench/index_bench.py [--events 20000] [--query-docs 300000] [--query-runs 30]
+
+Indexing, the same N classified events each time, into separate uuid-prefixed indices:
+  (a) raw `elasticsearch.helpers.bulk` of the N final documents (the ceiling),
+  (b) a plain kafka-python consumer → json → bulk loop reading the N events from a topic,
+  (c) our `Indexer` reading the same topic (validation, versions, per-item checks, commits).
+Queries: `area_profile` p50/p95 over a synthetic corpus (skewed areas, statements and sentiment),
+beside the bare Elasticsearch aggregation request it issues (`took` and wall time).
+Everything it creates (topics, indices, templates) is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import random
+import statistics
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from elasticsearch import Elasticsearch
+from elasticsearch.helpers import bulk, parallel_bulk
+from kafka import KafkaAdminClient, KafkaConsumer
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from index_factories import produce, random_evidence  # noqa: E402
+
+from deploy.topics import ensure_topics  # noqa: E402
+from schemas.reference import local_authorities  # noqa: E402
+from schemas.topics import Topic  # noqa: E402
+from services.common.config import CommonSettings  # noqa: E402
+from services.common.kafka import create_producer  # noqa: E402
+from services.index.config import IndexSettings  # noqa: E402
+from services.index.documents import evidence_action  # noqa: E402
+from services.index.profiles import area_profile, lens_body  # noqa: E402
+from services.index.templates import Names, delete_templates, install_templates  # noqa: E402
+from services.index.worker import Indexer  # noqa: E402
+
+console = Console()
+
+
+def prefixed(tag: str, run: str) -> IndexSettings:
+    return IndexSettings(
+        topic_prefix=f"bench-{run}-", es_index_prefix=f"bench-{run}-{tag}-", environment="test"
+    )
+
+
+def count(es: Elasticsearch, index: str) -> int:
+    es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
+    return es.count(index=index, ignore_unavailable=True, allow_no_indices=True)["count"]
+
+
+def raw_bulk(es: Elasticsearch, settings: IndexSettings, events: list) -> float:
+    install_templates(es, settings)
+    names, now = Names(settings), datetime.now(UTC)
+    actions = [evidence_action(event, names, now) for event in events]
+    started = time.perf_counter()
+    bulk(es, actions, chunk_size=1000, max_chunk_bytes=5 * 1024 * 1024)
+    elapsed = time.perf_counter() - started
+    assert count(es, names.evidence_alias) == len(events)
+    return elapsed
+
+
+def plain_loop(es: Elasticsearch, settings: IndexSettings, topic: str, total: int) -> float:
+    install_templates(es, settings)
+    names = Names(settings)
+    consumer = KafkaConsumer(
+        topic, **settings.kafka_options(), group_id=f"{settings.es_index_prefix}plain",
+        auto_offset_reset="earliest", enable_auto_commit=False, max_poll_records=1000,
+    )  # fmt: skip
+    started, done = time.perf_counter(), 0
+    while done < total:
+        polled = consumer.poll(timeout_ms=500, max_records=1000)
+        actions = []
+        for records in polled.values():
+            for record in records:
+                doc = json.loads(record.value)
+                month = doc["occurred_at"][:7].replace("-", ".")
+                actions.append(
+                    {
+                        "_index": names.settings.index(f"evidence-v1-{month}"),
+                        "_id": doc["evidence_id"],
+                        "_source": doc,
+                    }
+                )
+        if actions:
+            bulk(es, actions, chunk_size=1000)
+            consumer.commit()
+            done += len(actions)
+    elapsed = time.perf_counter() - started
+    consumer.close()
+    return elapsed
+
+
+def our_indexer(es: Elasticsearch, settings: IndexSettings, total: int) -> float:
+    indexer = Indexer(
+        settings.model_copy(update={"index_group_id": f"{settings.es_index_prefix}ours"}), es=es
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=indexer.run, args=(stop,), daemon=True)
+    started = time.perf_counter()
+    thread.start()
+    while indexer.stats.messages < total:
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    thread.join(timeout=60)
+    assert count(es, Names(settings).evidence_alias) == total
+    return elapsed
+
+
+def build_corpus(es: Elasticsearch, settings: IndexSettings, docs: int, seed: int) -> float:
+    install_templates(es, settings)
+    names, now, rng = Names(settings), datetime.now(UTC), random.Random(seed)
+    codes = list(local_authorities())
+    rng.shuffle(codes)
+    actions = (evidence_action(random_evidence(rng, i, codes), names, now) for i in range(docs))
+    for index in es.indices.get(index=f"{settings.es_index_prefix}*", expand_wildcards="all"):
+        es.indices.put_settings(index=index, settings={"refresh_interval": "-1"})
+    started = time.perf_counter()
+    for _ in parallel_bulk(es, actions, thread_count=2, chunk_size=2000, raise_on_error=True):
+        pass
+    es.indices.refresh(index=names.evidence_alias)
+    es.indices.forcemerge(index=names.evidence_alias, max_num_segments=1)
+    assert count(es, names.evidence_alias) == docs
+    return time.perf_counter() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def query_latency(es: Elasticsearch, settings: IndexSettings, runs: int) -> dict[str, float]:
+    names = Names(settings)
+    codes = ["E08000004", "E10000016", "E09000033", "E54000057", "E12000007", "E06000023"]
+    profile_ms, bare_ms, took_ms = [], [], []
+    area_profile(es, names, codes[0])  # warm-up
+    for run in range(runs):
+        code = codes[run % len(codes)]
+        started = time.perf_counter()
+        profile = area_profile(es, names, code)
+        profile_ms.append((time.perf_counter() - started) * 1000)
+        field = {
+            "local_authority": "area.local_authority_code",
+            "icb": "area.icb_code",
+            "region": "area.region_code",
+        }
+        body = lens_body({"term": {field[profile.area.level]: profile.area.code}}, top=10, terms=15)
+        started = time.perf_counter()
+        response = es.search(index=names.evidence_alias, request_cache=False, **body)
+        bare_ms.append((time.perf_counter() - started) * 1000)
+        took_ms.append(response["took"])
+    return {
+        "profile_p50_ms": statistics.median(profile_ms),
+        "profile_p95_ms": percentile(profile_ms, 0.95),
+        "bare_aggs_p50_ms": statistics.median(bare_ms),
+        "bare_aggs_p95_ms": percentile(bare_ms, 0.95),
+        "bare_took_p50_ms": statistics.median(took_ms),
+    }
+
+
+def cleanup(es: Elasticsearch, run: str, tags: list[str]) -> None:
+    base = CommonSettings(topic_prefix=f"bench-{run}-")
+    with contextlib.suppress(Exception):
+        es.indices.delete(index=f"bench-{run}-*", expand_wildcards="all", ignore_unavailable=True)
+    for tag in tags:
+        delete_templates(es, prefixed(tag, run))
+    admin = KafkaAdminClient(**base.kafka_options())
+    with contextlib.suppress(Exception):
+        admin.delete_topics([name for name in admin.list_topics() if name.startswith(f"bench-{run}-")])
+    admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--query-docs", type=int, default=300_000)
+    parser.add_argument("--query-runs", type=int, default=30)
+    args = parser.parse_args()
+    run = uuid.uuid4().hex[:8]
+    tags = ["raw", "plain", "ours", "query"]
+    es = Elasticsearch(hosts=[CommonSettings().es_url], request_timeout=120)
+    results: dict[str, object] = {"events": args.events, "query_docs": args.query_docs, "cpus": 2}
+    try:
+        rng = random.Random(1)
+        codes = list(local_authorities())
+        events = [random_evidence(rng, i, codes) for i in range(args.events)]
+        topic_settings = prefixed("raw", run)
+        ensure_topics(topic_settings)
+        topic = topic_settings.topic(Topic.EVIDENCE_CLASSIFIED)
+        producer = create_producer(topic_settings)
+        started = time.perf_counter()
+        produce(producer, topic, events)
+        results["produce_s"] = time.perf_counter() - started
+        producer.close()
+        timings = {
+            "raw helpers.bulk (ceiling)": raw_bulk(es, prefixed("raw", run), events),
+            "plain consumer → bulk": plain_loop(es, prefixed("plain", run), topic, args.events),
+            "our Indexer": our_indexer(es, prefixed("ours", run), args.events),
+        }
+        table = Table(title=f"Indexing {args.events} classified events (2 shared cores)")
+        for column in ("path", "seconds", "docs/s"):
+            table.add_column(column)
+        for name, seconds in timings.items():
+            table.add_row(name, f"{seconds:.1f}", f"{args.events / seconds:,.0f}")
+        console.print(table)
+        results["indexing"] = {
+            name: {"seconds": s, "docs_per_s": args.events / s} for name, s in timings.items()
+        }
+        corpus_s = build_corpus(es, prefixed("query", run), args.query_docs, seed=2)
+        latency = query_latency(es, prefixed("query", run), args.query_runs)
+        results["query_corpus_build_s"] = corpus_s
+        results["query_latency"] = latency
+        table = Table(title=f"Area profile over {args.query_docs:,} documents ({args.query_runs} runs)")
+        for column in ("measure", "ms"):
+            table.add_column(column)
+        for name, value in latency.items():
+            table.add_row(name, f"{value:.0f}")
+        console.print(table)
+    finally:
+        cleanup(es, run, tags)
+        es.close()
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    path = out / f"index-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    path.write_text(json.dumps(results, indent=2))
+    console.print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Evidence events: raw items as received, and the same items once classified."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar
+from uuid import UUID, uuid5
+
+from pydantic import Field, field_validator
+
+from schemas.common import AreaRef, Event, Frozen, KeyQuestion, ProviderRef, Rating, UtcDatetime
+
+MAX_TEXT_CHARS = 20_000
+EVIDENCE_NAMESPACE = UUID("6f1c1f4e-7d1a-5b8e-9a57-3c2a8f0d4b21")
+
+
+class SourceType(StrEnum):
+    """The four kinds of evidence CareSignal ingests."""
+
+    INSPECTION_RESULT = "inspection_result"
+    HEALTHWATCH_FEEDBACK = "healthwatch_feedback"
+    CALL_CENTRE_NOTE = "call_centre_note"
+    SOCIAL_MEDIA_COMMENT = "social_media_comment"
+
+
+class AuthorRole(StrEnum):
+    """Who gave the evidence; drives the evidence category."""
+
+    PERSON_USING_SERVICE = "person_using_service"
+    RELATIVE_OR_CARER = "relative_or_carer"
+    MEMBER_OF_PUBLIC = "member_of_public"
+    STAFF = "staff"
+    WHISTLEBLOWER = "whistleblower"
+    PROFESSIONAL = "professional"
+    INSPECTOR = "inspector"
+    UNKNOWN = "unknown"
+
+
+def evidence_id_for(source_type: SourceType | str, source_reference: str) -> UUID:
+    """Deterministic evidence id: uuid5 of source type and source reference."""
+    return uuid5(EVIDENCE_NAMESPACE, f"{SourceType(source_type).value}:{source_reference}")
+
+
+class InspectionFinding(Frozen):
+    """One published rating of a location, with the rating it replaced if it changed."""
+
+    key_question: KeyQuestion | None = Field(default=None, description="None for the overall rating.")
+    rating: Rating
+    previous_rating: Rating | None = None
+    report_date: UtcDatetime | None = None
+    report_link_id: str | None = None
+
+
+class EvidenceReceived(Event):
+    """One item of evidence as received from a source, text kept as given (raw topic, short retention)."""
+
+    event_type: ClassVar[str] = "uk.caresignal.evidence.received.v1"
+
+    evidence_id: UUID = Field(description="uuid5(source_type:source_reference); also the Kafka key.")
+    source_type: SourceType
+    source_reference: str = Field(min_length=1, max_length=500, description="Id of the item at its source.")
+    received_at: UtcDatetime
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    provider: ProviderRef = Field(default_factory=ProviderRef)
+    area: AreaRef = Field(default_factory=AreaRef)
+    author_role: AuthorRole = AuthorRole.UNKNOWN
+    inspection: InspectionFinding | None = Field(default=None, description="Set for inspection results.")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="Source-specific extras.")
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is blank")
+        return value
+
+
+class SentimentLabel(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+class Sentiment(Frozen):
+    label: SentimentLabel
+    score: float = Field(ge=0.0, le=1.0, description="Probability of the label.")
+
+
+class SeverityLevel(StrEnum):
+    HIGH = "high"
+    NORMAL = "normal"
+
+
+class Severity(Frozen):
+    level: SeverityLevel
+    reasons: list[str] = Field(default_factory=list, description="e.g. 'abuse', 'safeguarding', 'death'.")
+    matches: list[str] = Field(default_factory=list, description="Text spans that triggered the reasons.")
+
+
+class EvidenceCategory(StrEnum):
+    """CQC's six evidence categories."""
+
+    PEOPLES_EXPERIENCE = "peoples_experience"
+    FEEDBACK_FROM_STAFF_AND_LEADERS = "feedback_from_staff_and_leaders"
+    FEEDBACK_FROM_PARTNERS = "feedback_from_partners"
+    OUTCOMES = "outcomes"
+    PROCESSES = "processes"
+    OBSERVATION = "observation"
+
+
+class QualityStatementScore(Frozen):
+    id: str = Field(description="Quality statement id, e.g. 'safe.safeguarding'.")
+    score: float = Field(ge=0.0, le=1.0)
+    method: str = Field(default="model", description="'model' or 'rules'.")
+
+
+class EvidenceClassified(Event):
+    """An evidence item after classification, redaction and area resolution (indexed downstream)."""
+
+    event_type: ClassVar[str] = "uk.caresignal.evidence.classified.v1"
+
+    evidence_id: UUID
+    source_type: SourceType
+    source_reference: str
+    received_at: UtcDatetime
+    classified_at: UtcDatetime
+    text: str = Field(description="Text with personal data replaced by typed placeholders, e.g. [PERSON].")
+    redactions: dict[str, int] = Field(default_factory=dict, description="Count of redactions per kind.")
+    lemmas: str = Field(default="", description="Space-separated lemmas of the redacted text.")
+    provider: ProviderRef = Field(default_factory=ProviderRef)
+    area: AreaRef = Field(default_factory=AreaRef)
+    area_resolution: str = Field(
+        default="unknown", description="'location_reference', 'given', 'gazetteer' or 'unknown'."
+    )
+    author_role: AuthorRole = AuthorRole.UNKNOWN
+    inspection: InspectionFinding | None = None
+    quality_statements: list[QualityStatementScore] = Field(default_factory=list)
+    key_questions: list[KeyQuestion] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list, description="Local-authority assessment themes.")
+    cross_cutting_themes: list[str] = Field(default_factory=list)
+    sentiment: Sentiment
+    severity: Severity
+    evidence_category: EvidenceCategory
+    model_name: str
+    model_version: str
+    metadata: dict[str, Any] = Field(default_factory=dict)

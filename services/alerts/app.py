@@ -1,0 +1,143 @@
+"""Faust wiring: classified evidence → observations keyed by rule and key → state and alerts.
+
+Stage 1 (`route_evidence`) reads evidence.classified.v1 and sends one observation per rule and group
+key to an internal topic keyed by that key, so a key's state and decisions live in exactly one
+partition and one worker. Stage 2 (`detect_alerts`) applies observations to `key_to_state` (memory
+store, changelog topic) and publishes alerts. A timer broadcasts this worker's event-time progress
+to every observations partition; the low watermark (minimum over all classified partitions) drives
+flatline rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import faust
+
+from schemas.alerts import AlertRaised
+from schemas.cloudevents import encode
+from schemas.topics import Topic
+from services.alerts.codec import DeadLetterBreaker, decode_classified, decode_stage, encode_stage
+from services.alerts.config import AlertsSettings
+from services.alerts.domain import WatermarkTick
+from services.alerts.engine import AlertEngine
+from services.alerts.progress import Progress
+from services.alerts.rules import RuleSet, load_rules
+from services.alerts.topics import OBSERVATIONS_TOPIC
+from services.common.errors import PoisonMessageError
+from services.common.faust_broker import broker_credentials, broker_url
+from services.common.faust_rewind import RewindingApp
+from services.common.kafka import dead_letter_for, dead_letter_headers, event_message
+
+log = logging.getLogger(__name__)
+SERVICE = "alerts"
+
+
+def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.App:
+    rules = rules if rules is not None else load_rules(settings.alerts_rules_file)
+    partitions = settings.alerts_observation_partitions
+    datadir = settings.alerts_datadir / settings.app_id()
+    datadir.mkdir(parents=True, exist_ok=True)
+    app = RewindingApp(
+        settings.app_id(),
+        broker=broker_url(settings),
+        broker_credentials=broker_credentials(settings),
+        store="memory://",
+        autodiscover=False,
+        topic_partitions=partitions,
+        table_standby_replicas=0,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.alerts_session_timeout_s,
+        broker_heartbeat_interval=max(1.0, settings.alerts_session_timeout_s / 10),
+        web_enabled=settings.alerts_web_enabled,
+        web_port=settings.alerts_web_port,
+        datadir=str(datadir),
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+    raw: dict[str, Any] = {"key_serializer": "raw", "value_serializer": "raw"}
+    classified_topic = app.topic(settings.topic(Topic.EVIDENCE_CLASSIFIED), **raw)
+    observations_topic = app.topic(
+        settings.topic(OBSERVATIONS_TOPIC), internal=True, partitions=partitions, **raw
+    )
+    alerts_topic = app.topic(settings.topic(Topic.ALERTS_RAISED), **raw)
+    dlq_topic = app.topic(settings.topic(Topic.EVIDENCE_CLASSIFIED_DLQ), **raw)
+    key_to_state = app.Table("key_to_state", default=None, partitions=partitions)  # json keys and values
+
+    engine = AlertEngine(rules, key_to_state, settings.alerts_classified_partitions)
+    progress = Progress()
+    breaker = DeadLetterBreaker(settings.alerts_max_consecutive_dead_letters)
+
+    async def dead_letter(event: faust.types.EventT, error: PoisonMessageError) -> None:
+        message = event.message
+        letter = dead_letter_for(
+            message.value or b"",
+            stage=SERVICE,
+            service=SERVICE,
+            error_type=error.error_type,
+            error=str(error),
+            source_topic=message.topic,
+            source_partition=message.partition,
+            source_offset=message.offset,
+        )
+        log.warning("dead-lettered %s[%d]@%d: %s", message.topic, message.partition, message.offset, error)
+        sent = await dlq_topic.send(
+            key=message.key, value=encode(letter), headers=dead_letter_headers(letter), force=True
+        )
+        await sent
+        breaker.rejected()
+
+    async def publish(alert: AlertRaised) -> None:
+        """Send and wait for the broker's ack, so state never records an alert that was not published."""
+        message = event_message(alert, str(alert.alert_id))
+        sent = await alerts_topic.send(
+            key=message["key"], value=message["value"], headers=message["headers"], force=True
+        )
+        await sent
+        log.info("alert %s %s: %s", alert.rule_id, alert.alert_id, alert.reason)
+
+    @app.agent(classified_topic)
+    async def route_evidence(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                evidence = decode_classified(event.value)
+            except PoisonMessageError as error:
+                await dead_letter(event, error)
+                continue
+            breaker.passed()
+            for observation in engine.observations(evidence):
+                await observations_topic.send(
+                    key=observation.state_key.encode(), value=encode_stage(observation), force=True
+                )
+            progress.see(event.message.partition, evidence.occurred_at)
+
+    @app.agent(observations_topic)
+    async def detect_alerts(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                message = decode_stage(event.value)
+            except PoisonMessageError as error:
+                await dead_letter(event, error)
+                continue
+            partition = event.message.partition
+            if isinstance(message, WatermarkTick):
+                decisions = engine.judge(message, partition)
+            else:
+                decision = engine.decide(message, partition)
+                decisions = [decision] if decision else []
+            for decision in decisions:
+                for alert in decision.alerts:
+                    await publish(alert)
+                engine.commit(decision)
+
+    @app.timer(interval=settings.alerts_tick_interval_s)
+    async def broadcast_progress() -> None:
+        tick = progress.take_tick()
+        if tick is None:
+            return
+        value = encode_stage(tick)
+        for partition in range(partitions):
+            await observations_topic.send(value=value, partition=partition)
+
+    return app

@@ -1,0 +1,248 @@
+"""Pure detectors: (rule, state, observation or watermark) → (new state, alerts). No I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.alerts import AlertKey, AlertRaised, AlertRuleKind
+from schemas.common import Rating, UtcDatetime
+from schemas.evidence import SourceType
+from services.alerts.domain import Observation, build_alert, query_for
+from services.alerts.rules import FlatlineRule, RatingDowngradeRule, Rule, SeverityRule, SpikeRule
+from services.alerts.windows import describe_size, describe_window, previous_starts, window_start
+
+Detected = tuple[dict[str, Any] | None, list[AlertRaised]]
+
+
+class State(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    partition: int | None = Field(default=None, description="Observations partition the key lives in.")
+    key: AlertKey
+    label: str
+
+    @classmethod
+    def load(cls, raw: dict[str, Any] | None, observation: Observation) -> Self:
+        """The stored state, or a fresh one for the observation's key."""
+        return cls.model_validate(raw) if raw else cls(key=observation.key, label=observation.label)
+
+
+class WindowedState(State):
+    """Evidence ids per window start (ids make redelivered observations count once)."""
+
+    windows: dict[UtcDatetime, list[UUID]] = Field(default_factory=dict)
+    last_alert_window: UtcDatetime | None = None
+
+    def count(self, start: datetime) -> int:
+        return len(self.windows.get(start, []))
+
+    def add(self, observation: Observation, start: datetime, retained: int, size: timedelta) -> bool:
+        """Count the item in its window; False when already counted or older than the retained windows."""
+        newest = max([start, *self.windows])
+        oldest_kept = newest - size * retained
+        if start < oldest_kept or observation.evidence_id in self.windows.get(start, []):
+            return False
+        self.windows.setdefault(start, []).append(observation.evidence_id)
+        self.windows = {at: ids for at, ids in self.windows.items() if at >= oldest_kept}
+        return True
+
+    def silenced(self, start: datetime, silence: timedelta) -> bool:
+        last = self.last_alert_window
+        return last is not None and (start == last or abs(start - last) < silence)
+
+
+class SeverityState(State):
+    last_alert_at: UtcDatetime | None = None
+    alerted_evidence_id: UUID | None = None
+
+
+class SeenRating(BaseModel):
+    rating: Rating
+    at: UtcDatetime
+
+
+class RatingState(State):
+    ratings: dict[str, SeenRating] = Field(default_factory=dict, description="Per 'overall' or key question.")
+    alerted: dict[str, UtcDatetime] = Field(default_factory=dict, description="Last downgrade alerted.")
+
+
+def _items_phrase(rule: SpikeRule) -> str:
+    words = [rule.match.sentiment.value] if rule.match.sentiment else []
+    if rule.match.severity:
+        words.append(f"{rule.match.severity.value}-severity")
+    noun = f"{rule.match.source_type.value.replace('_', ' ')}s" if rule.match.source_type else "items"
+    return " ".join([*words, noun])
+
+
+def detect_spike(rule: SpikeRule, raw: dict[str, Any] | None, observation: Observation) -> Detected:
+    state = WindowedState.load(raw, observation)
+    start = window_start(observation.occurred_at, rule.window)
+    if not state.add(observation, start, rule.baseline_windows, rule.window):
+        return state.model_dump(mode="json"), []
+    count = state.count(start)
+    baseline = [state.count(at) for at in previous_starts(start, rule.window, rule.baseline_windows)]
+    mean = sum(baseline) / len(baseline)
+    reference = max(mean, rule.baseline_floor)
+    ratio = count / reference
+    if count < rule.min_count or ratio < rule.ratio or state.silenced(start, rule.silence):
+        return state.model_dump(mode="json"), []
+    state.last_alert_window = start
+    per = describe_size(rule.window)
+    floor_note = "" if mean >= rule.baseline_floor else f" (floor {rule.baseline_floor:.1f})"
+    reason = (
+        f"{count} {_items_phrase(rule)} about {state.label} in {describe_window(start, rule.window)}, "
+        f"{ratio:.1f}× the {mean:.1f}/{per} baseline{floor_note}"
+    )
+    end = start + rule.window
+    alert = build_alert(
+        rule_id=rule.id,
+        kind=AlertRuleKind.SPIKE,
+        key=state.key,
+        window_start=start,
+        window_end=end,
+        occurred_at=observation.occurred_at,
+        severity=rule.severity,
+        reason=reason,
+        counts={"count": count, "baseline_mean": mean, "baseline_reference": reference, "ratio": ratio},
+        query=query_for(
+            state.key,
+            start,
+            end,
+            sentiment=rule.match.sentiment and rule.match.sentiment.value,
+            severity=rule.match.severity and rule.match.severity.value,
+            source_type=rule.match.source_type and rule.match.source_type.value,
+        ),
+        evidence_ids=state.windows[start],
+    )
+    return state.model_dump(mode="json"), [alert]
+
+
+def detect_severity(rule: SeverityRule, raw: dict[str, Any] | None, observation: Observation) -> Detected:
+    state = SeverityState.load(raw, observation)
+    at = observation.occurred_at
+    last = state.last_alert_at
+    repeated = state.alerted_evidence_id == observation.evidence_id
+    if repeated or (last is not None and abs(at - last) < rule.silence):
+        return state.model_dump(mode="json"), []
+    state.last_alert_at, state.alerted_evidence_id = at, observation.evidence_id
+    source = observation.source_type.value.replace("_", " ")
+    reasons = f" ({', '.join(observation.severity_reasons)})" if observation.severity_reasons else ""
+    alert = build_alert(
+        rule_id=rule.id,
+        kind=AlertRuleKind.SEVERITY,
+        key=state.key,
+        window_start=at,
+        window_end=at,
+        occurred_at=at,
+        severity=rule.severity,
+        reason=f"High-severity {source} about {state.label} on {at:%Y-%m-%d}{reasons}",
+        counts={"count": 1},
+        query=query_for(state.key, at, at, severity="high"),
+        evidence_ids=[observation.evidence_id],
+    )
+    return state.model_dump(mode="json"), [alert]
+
+
+def detect_rating_downgrade(
+    rule: RatingDowngradeRule, raw: dict[str, Any] | None, observation: Observation
+) -> Detected:
+    state = RatingState.load(raw, observation)
+    finding = observation.finding
+    if finding is None:
+        return state.model_dump(mode="json"), []
+    aspect = finding.key_question.value if finding.key_question else "overall"
+    at = finding.report_date or observation.occurred_at
+    seen = state.ratings.get(aspect)
+    previous = finding.previous_rating or (seen.rating if seen and seen.at < at else None)
+    if seen is None or seen.at <= at:
+        state.ratings[aspect] = SeenRating(rating=finding.rating, at=at)
+    new_rank, old_rank = finding.rating.rank, previous.rank if previous else None
+    if previous is None or new_rank is None or old_rank is None or new_rank <= old_rank:
+        return state.model_dump(mode="json"), []
+    last = state.alerted.get(aspect)
+    if last is not None and (last == at or abs(at - last) < rule.silence):
+        return state.model_dump(mode="json"), []
+    state.alerted[aspect] = at
+    what = "Overall" if aspect == "overall" else aspect.replace("_", "-").capitalize()
+    alert = build_alert(
+        rule_id=rule.id,
+        kind=AlertRuleKind.RATING_DOWNGRADE,
+        key=state.key,
+        window_start=at,
+        window_end=at,
+        occurred_at=observation.occurred_at,
+        severity=rule.inadequate_severity if finding.rating == Rating.INADEQUATE else rule.severity,
+        reason=f"{what} rating of {state.label} fell from {previous.value} to {finding.rating.value} "
+        f"(published {at:%Y-%m-%d})",
+        counts={"previous_rank": old_rank, "rank": new_rank},
+        query=query_for(
+            state.key,
+            observation.occurred_at,
+            observation.occurred_at,
+            source_type=SourceType.INSPECTION_RESULT.value,
+            key_question=None if aspect == "overall" else aspect,
+        ),
+        evidence_ids=[observation.evidence_id],
+        id_suffix=f"|{aspect}",
+    )
+    return state.model_dump(mode="json"), [alert]
+
+
+def observe_flatline(rule: FlatlineRule, raw: dict[str, Any] | None, observation: Observation) -> Detected:
+    """Count the item; flatlines are judged on the watermark, never on an arriving item."""
+    state = WindowedState.load(raw, observation)
+    start = window_start(observation.occurred_at, rule.window)
+    state.add(observation, start, rule.baseline_windows + 1, rule.window)
+    return state.model_dump(mode="json"), []
+
+
+def detect_flatline(rule: FlatlineRule, raw: dict[str, Any], watermark: datetime) -> Detected:
+    """The last complete window before the watermark had nothing, after >= K in every baseline window."""
+    state = WindowedState.model_validate(raw)
+    silent = window_start(watermark, rule.window) - rule.window
+    baseline_starts = previous_starts(silent, rule.window, rule.baseline_windows)
+    baseline = [state.count(at) for at in baseline_starts]
+    if state.count(silent) or min(baseline) < rule.min_per_window or state.silenced(silent, rule.silence):
+        return raw, []
+    state.last_alert_window = silent
+    source = (state.key.source_type or "items").replace("_", " ")
+    per = describe_size(rule.window)
+    mean = sum(baseline) / len(baseline)
+    end = silent + rule.window
+    alert = build_alert(
+        rule_id=rule.id,
+        kind=AlertRuleKind.FLATLINE,
+        key=state.key,
+        window_start=silent,
+        window_end=end,
+        occurred_at=end,
+        severity=rule.severity,
+        reason=f"No {source}s about {state.label} in {describe_window(silent, rule.window)}, after at least "
+        f"{min(baseline)} a {per} (mean {mean:.1f}) in each of the {rule.baseline_windows} {per}s before",
+        counts={"count": 0, "baseline_min": min(baseline), "baseline_mean": mean},
+        query=query_for(state.key, baseline_starts[-1], end),
+        evidence_ids=list(reversed(state.windows.get(baseline_starts[0], [])))[:50],
+    )
+    return state.model_dump(mode="json"), [alert]
+
+
+def observe(rule: Rule, raw: dict[str, Any] | None, observation: Observation) -> Detected:
+    """Apply one observation to its key's state (a JSON-ready dict) and return any alert it raises."""
+    if isinstance(rule, SpikeRule):
+        return detect_spike(rule, raw, observation)
+    if isinstance(rule, SeverityRule):
+        return detect_severity(rule, raw, observation)
+    if isinstance(rule, RatingDowngradeRule):
+        return detect_rating_downgrade(rule, raw, observation)
+    return observe_flatline(rule, raw, observation)
+
+
+def on_watermark(rule: Rule, raw: dict[str, Any], watermark: datetime) -> Detected:
+    """Judge a key once event time has moved on; only flatline rules look at the watermark."""
+    if isinstance(rule, FlatlineRule):
+        return detect_flatline(rule, raw, watermark)
+    return raw, []

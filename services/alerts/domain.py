@@ -1,0 +1,139 @@
+"""Pure alert domain: the messages between the worker's two stages, alert ids, queries, event time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID, uuid5
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.alerts import AlertKey, AlertRaised, AlertRuleKind, AlertSeverity
+from schemas.common import UtcDatetime
+from schemas.evidence import InspectionFinding, SourceType
+
+ALERT_NAMESPACE = UUID("0b7c7f52-43c4-5f57-9d0e-7e3f6a0c2a11")
+ALERT_SOURCE = "caresignal/alerts"
+MAX_EVIDENCE_IDS = 50
+QUERY_PARAMETER_FOR_LEVEL = {
+    "local_authority": "local_authority",
+    "icb": "icb",
+    "region": "region",
+    "location": "location_id",
+    "provider": "provider_id",
+}
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Observation(Message):
+    """One item as one rule sees it; keyed by `state_key` so each key's state lives in one partition."""
+
+    type: Literal["observation"] = "observation"
+    rule_id: str
+    key: AlertKey
+    label: str = Field(description="The key in words, e.g. 'Safeguarding in Oldham'.")
+    evidence_id: UUID
+    occurred_at: UtcDatetime
+    source_type: SourceType
+    severity_reasons: list[str] = Field(default_factory=list)
+    finding: InspectionFinding | None = None
+
+    @property
+    def state_key(self) -> str:
+        return state_key_for(self.rule_id, self.key)
+
+
+class WatermarkTick(Message):
+    """A worker's event-time progress: the latest occurred_at it has read per classified partition."""
+
+    type: Literal["tick"] = "tick"
+    maxima: dict[int, UtcDatetime]
+
+
+StageMessage = Annotated[Observation | WatermarkTick, Field(discriminator="type")]
+
+
+class StageEnvelope(Message):
+    message: StageMessage
+
+
+def state_key_for(rule_id: str, key: AlertKey) -> str:
+    """Kafka key of the observation and key of its state: one rule, one alert key."""
+    return f"{rule_id}|{key.as_string()}"
+
+
+def watermark_key(partition: int) -> str:
+    """State key holding one observations partition's event-time progress."""
+    return f"__watermark__|{partition}"
+
+
+def merge_maxima(old: dict[int, datetime], new: dict[int, datetime]) -> dict[int, datetime]:
+    """Per-partition maximum of two progress maps (progress never goes back)."""
+    merged = dict(old)
+    for partition, at in new.items():
+        if partition not in merged or at > merged[partition]:
+            merged[partition] = at
+    return merged
+
+
+def low_watermark(maxima: dict[int, datetime], partitions: int) -> datetime | None:
+    """Event time every classified partition has reached; None until all have reported."""
+    if len(maxima) < partitions:
+        return None
+    return min(maxima.values())
+
+
+def alert_id_for(rule_id: str, key_string: str, window_start: datetime) -> UUID:
+    """Deterministic alert id: the same rule, key and window always give the same id."""
+    return uuid5(ALERT_NAMESPACE, f"{rule_id}|{key_string}|{window_start.isoformat()}")
+
+
+def query_for(key: AlertKey, start: datetime, end: datetime, **filters: Any) -> dict[str, Any]:
+    """Search API parameters that return the evidence behind an alert."""
+    query: dict[str, Any] = {QUERY_PARAMETER_FOR_LEVEL[key.level]: key.code}
+    if key.quality_statement:
+        query["quality_statement"] = key.quality_statement
+    if key.source_type:
+        query["source_type"] = key.source_type
+    query.update({name: value for name, value in filters.items() if value is not None})
+    query["from"] = start.isoformat()
+    query["to"] = end.isoformat()
+    return query
+
+
+def build_alert(
+    *,
+    rule_id: str,
+    kind: AlertRuleKind,
+    key: AlertKey,
+    window_start: datetime,
+    window_end: datetime,
+    occurred_at: datetime,
+    severity: AlertSeverity,
+    reason: str,
+    counts: dict[str, float],
+    query: dict[str, Any],
+    evidence_ids: list[UUID],
+    id_suffix: str = "",
+) -> AlertRaised:
+    """An AlertRaised whose event id is the alert id, so a redelivered alert is byte-identical."""
+    alert_id = alert_id_for(rule_id, key.as_string() + id_suffix, window_start)
+    return AlertRaised(
+        event_id=alert_id,
+        occurred_at=occurred_at,
+        source=ALERT_SOURCE,
+        alert_id=alert_id,
+        rule_id=rule_id,
+        rule_kind=kind,
+        key=key,
+        window_start=window_start,
+        window_end=window_end,
+        severity=severity,
+        reason=reason,
+        counts=counts,
+        query=query,
+        evidence_ids=evidence_ids[:MAX_EVIDENCE_IDS],
+    )

@@ -1,0 +1,139 @@
+"""Classified evidence → the observations each rule makes of it, one per group key."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from schemas.alerts import AlertKey
+from schemas.evidence import EvidenceClassified, SeverityLevel
+from schemas.reference import local_authorities, quality_statements
+from services.alerts.domain import Observation
+from services.alerts.rules import (
+    AreaLevel,
+    EvidenceMatch,
+    FlatlineRule,
+    RatingDowngradeRule,
+    Rule,
+    SeverityRule,
+    SpikeRule,
+)
+
+
+@cache
+def _statement_titles() -> dict[str, str]:
+    return {statement.id: statement.title for statement in quality_statements()}
+
+
+def statement_title(statement_id: str) -> str:
+    return _statement_titles().get(statement_id, statement_id)
+
+
+def area_code(evidence: EvidenceClassified, level: AreaLevel) -> str | None:
+    """The item's code at an area level, or its location or provider id."""
+    return {
+        "local_authority": evidence.area.local_authority_code,
+        "icb": evidence.area.icb_code,
+        "region": evidence.area.region_code,
+        "location": evidence.provider.location_id,
+        "provider": evidence.provider.provider_id,
+    }[level]
+
+
+def area_label(evidence: EvidenceClassified, level: AreaLevel) -> str:
+    """The key in words: 'Oldham', 'Sunnyside Care Home (1-123)'."""
+    area = evidence.area
+    code = area_code(evidence, level) or "?"
+    if level in ("location", "provider"):
+        return f"{evidence.provider.name} ({code})" if evidence.provider.name else code
+    if level == "local_authority":
+        known = local_authorities().get(code)
+        return area.local_authority_name or (known.name if known else code)
+    if level == "icb":
+        return area.icb_name or code
+    return area.region_name or code
+
+
+def matches(evidence: EvidenceClassified, match: EvidenceMatch) -> bool:
+    return (
+        (match.sentiment is None or evidence.sentiment.label == match.sentiment)
+        and (match.severity is None or evidence.severity.level == match.severity)
+        and (match.source_type is None or evidence.source_type == match.source_type)
+    )
+
+
+def _observation(rule: Rule, evidence: EvidenceClassified, key: AlertKey, label: str) -> Observation:
+    return Observation(
+        rule_id=rule.id,
+        key=key,
+        label=label,
+        evidence_id=evidence.evidence_id,
+        occurred_at=evidence.occurred_at,
+        source_type=evidence.source_type,
+        severity_reasons=list(evidence.severity.reasons),
+        finding=evidence.inspection,
+    )
+
+
+def _spike(rule: SpikeRule, evidence: EvidenceClassified) -> list[Observation]:
+    code = area_code(evidence, rule.level)
+    if code is None or not matches(evidence, rule.match):
+        return []
+    label = area_label(evidence, rule.level)
+    if not rule.by_quality_statement:
+        return [_observation(rule, evidence, AlertKey(level=rule.level, code=code), label)]
+    statements = dict.fromkeys(score.id for score in evidence.quality_statements)
+    return [
+        _observation(
+            rule,
+            evidence,
+            AlertKey(level=rule.level, code=code, quality_statement=statement),
+            f"{statement_title(statement)} in {label}",
+        )
+        for statement in statements
+    ]
+
+
+def _severity(rule: SeverityRule, evidence: EvidenceClassified) -> list[Observation]:
+    if evidence.severity.level != SeverityLevel.HIGH:
+        return []
+    if rule.reasons and not set(rule.reasons) & set(evidence.severity.reasons):
+        return []
+    for level in rule.levels:
+        if code := area_code(evidence, level):
+            key = AlertKey(level=level, code=code)
+            return [_observation(rule, evidence, key, area_label(evidence, level))]
+    return []
+
+
+def _rating_downgrade(rule: RatingDowngradeRule, evidence: EvidenceClassified) -> list[Observation]:
+    finding, location_id = evidence.inspection, evidence.provider.location_id
+    if finding is None or location_id is None:
+        return []
+    wanted = rule.overall if finding.key_question is None else finding.key_question in rule.key_questions
+    if not wanted:
+        return []
+    key = AlertKey(level="location", code=location_id)
+    return [_observation(rule, evidence, key, area_label(evidence, "location"))]
+
+
+def _flatline(rule: FlatlineRule, evidence: EvidenceClassified) -> list[Observation]:
+    code = area_code(evidence, rule.level)
+    if code is None or evidence.source_type not in rule.source_types:
+        return []
+    key = AlertKey(level=rule.level, code=code, source_type=evidence.source_type.value)
+    return [_observation(rule, evidence, key, area_label(evidence, rule.level))]
+
+
+def observations_for(evidence: EvidenceClassified, rules: list[Rule]) -> list[Observation]:
+    """Every observation the enabled rules make of one item."""
+    found: list[Observation] = []
+    for rule in rules:
+        if isinstance(rule, SpikeRule):
+            found += _spike(rule, evidence)
+        elif isinstance(rule, SeverityRule):
+            found += _severity(rule, evidence)
+        elif isinstance(rule, RatingDowngradeRule):
+            found += _rating_downgrade(rule, evidence)
+        elif isinstance(rule, FlatlineRule):
+            found += _flatline(rule, evidence)
+    return found

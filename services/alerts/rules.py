@@ -1,0 +1,185 @@
+"""Alert rules: pydantic models of the YAML rules file, one model per rule kind."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from schemas.alerts import AlertSeverity
+from schemas.common import KeyQuestion
+from schemas.evidence import SentimentLabel, SeverityLevel, SourceType
+
+AreaLevel = Literal["local_authority", "icb", "region", "location", "provider"]
+DURATION = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
+
+
+def _parse_duration(value: object) -> object:
+    """Accept '7d', '24h', '30m', '45s' as well as what pydantic takes (seconds, ISO 8601 'P7D')."""
+    if isinstance(value, str) and (match := DURATION.match(value)):
+        return timedelta(seconds=int(match.group(1)) * UNIT_SECONDS[match.group(2)])
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_parse_duration)]
+
+
+class RulesFileError(ValueError):
+    """The rules file cannot be read or does not validate; the message says where and why."""
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EvidenceMatch(StrictModel):
+    """Which items a rule counts: all given filters must hold (each maps to a search API parameter)."""
+
+    sentiment: SentimentLabel | None = None
+    severity: SeverityLevel | None = None
+    source_type: SourceType | None = None
+
+
+class RuleBase(StrictModel):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$", description="Stable id; part of every alert id.")
+    description: str = ""
+    enabled: bool = True
+    severity: AlertSeverity = AlertSeverity.MEDIUM
+    silence: Duration = Field(
+        default=timedelta(days=14), description="Event time during which the same rule and key stay quiet."
+    )
+
+    @field_validator("silence")
+    @classmethod
+    def _silence_not_negative(cls, value: timedelta) -> timedelta:
+        if value < timedelta(0):
+            raise ValueError("silence must not be negative")
+        return value
+
+
+class WindowedRule(RuleBase):
+    window: Duration = Field(default=timedelta(days=7), description="Tumbling window size, by occurred_at.")
+    baseline_windows: int = Field(default=4, ge=1, le=52, description="Earlier windows forming the baseline.")
+
+    @field_validator("window")
+    @classmethod
+    def _window_positive(cls, value: timedelta) -> timedelta:
+        if value < timedelta(minutes=1):
+            raise ValueError("window must be at least 1 minute")
+        return value
+
+
+class SpikeRule(WindowedRule):
+    """Matching items in the current window against the mean of the earlier windows for the same key."""
+
+    kind: Literal["spike"]
+    level: AreaLevel = "local_authority"
+    by_quality_statement: bool = False
+    match: EvidenceMatch = EvidenceMatch(sentiment=SentimentLabel.NEGATIVE)
+    ratio: float = Field(default=3.0, gt=1.0, description="Fire at count >= ratio x baseline mean.")
+    min_count: int = Field(default=5, ge=1, description="Fire only with at least this many items.")
+    baseline_floor: float = Field(
+        default=1.0, gt=0.0, description="The baseline mean used when history is thinner than this."
+    )
+
+
+class SeverityRule(RuleBase):
+    """A single high-severity item alerts at once."""
+
+    kind: Literal["severity"]
+    levels: list[AreaLevel] = Field(
+        default_factory=lambda: ["location", "local_authority"],
+        min_length=1,
+        description="Group by the first of these the item has.",
+    )
+    reasons: list[str] = Field(
+        default_factory=list, description="Severity reasons that count; empty means any high-severity item."
+    )
+    severity: AlertSeverity = AlertSeverity.CRITICAL
+    silence: Duration = timedelta(days=1)
+
+
+class RatingDowngradeRule(RuleBase):
+    """A location's overall or key-question rating gets worse between inspection results."""
+
+    kind: Literal["rating_downgrade"]
+    overall: bool = True
+    key_questions: list[KeyQuestion] = Field(default_factory=lambda: list(KeyQuestion))
+    severity: AlertSeverity = AlertSeverity.HIGH
+    inadequate_severity: AlertSeverity = AlertSeverity.CRITICAL
+    silence: Duration = timedelta(0)
+
+
+class FlatlineRule(WindowedRule):
+    """A source that normally feeds an area goes silent: a data-quality alert."""
+
+    kind: Literal["flatline"]
+    level: AreaLevel = "local_authority"
+    source_types: list[SourceType] = Field(default_factory=lambda: list(SourceType), min_length=1)
+    min_per_window: int = Field(default=5, ge=1, description="Every baseline window had at least this many.")
+    severity: AlertSeverity = AlertSeverity.LOW
+    silence: Duration = timedelta(days=28)
+
+
+Rule = Annotated[SpikeRule | SeverityRule | RatingDowngradeRule | FlatlineRule, Field(discriminator="kind")]
+
+
+class RuleSet(StrictModel):
+    rules: list[Rule] = Field(default_factory=list)
+
+    @field_validator("rules")
+    @classmethod
+    def _ids_unique(cls, rules: list[Rule]) -> list[Rule]:
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id!r} is used twice")
+            seen.add(rule.id)
+        return rules
+
+    def enabled(self) -> list[Rule]:
+        return [rule for rule in self.rules if rule.enabled]
+
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.enabled()}
+
+
+def _describe(error: ValidationError, document: object) -> str:
+    lines = []
+    for item in error.errors():
+        loc = list(item["loc"])
+        where = ".".join(str(part) for part in loc) or "(top level)"
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            rules = document.get("rules") if isinstance(document, dict) else None
+            if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+                field = ".".join(str(part) for part in loc[2:]) or "-"
+                where = f"rule {rules[loc[1]].get('id', loc[1])!r} ({field})"
+        lines.append(f"{where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
+    """Validate a YAML document of rules; RulesFileError lists every problem with its place."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise RulesFileError(f"{source}: not valid YAML: {error}") from error
+    if not isinstance(document, dict):
+        raise RulesFileError(f"{source}: expected a mapping with a 'rules' list at the top level")
+    try:
+        return RuleSet.model_validate(document)
+    except ValidationError as error:
+        raise RulesFileError(f"{source}: invalid rules:\n{_describe(error, document)}") from error
+
+
+def load_rules(path: Path) -> RuleSet:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise RulesFileError(f"{path}: cannot read: {error}") from error
+    return parse_rules(text, str(path))

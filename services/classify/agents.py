@@ -1,0 +1,343 @@
+"""The classify agents: decode → validate → analyse → resolve → encode → send, with dead letters at the edge.
+
+At-least-once: events are taken with `noack_take`, and acknowledged only after every message they
+produced (classified event or dead letter) has been acknowledged by the broker. A worker that dies
+mid-batch acknowledges nothing of that batch, so the batch is redelivered; event ids and keys are
+deterministic, so a redelivery overwrites rather than duplicates downstream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from faust.types import EventT, StreamT, TopicT
+from pydantic import ValidationError
+
+from schemas.cloudevents import cloudevent_headers, encode
+from schemas.evidence import EvidenceReceived
+from schemas.locations import LocationReference
+from services.classify.analyser import Classifier, TextAnalysis
+from services.classify.domain import build_classified
+from services.classify.gazetteer import ProviderGazetteer
+from services.classify.metrics import ClassifyMetrics
+from services.classify.resolve import KnownLocation, is_newer, resolve
+from services.common.kafka import dead_letter_for, dead_letter_headers
+
+log = logging.getLogger(__name__)
+
+STAGE = "classify"
+SERVICE = "classify"
+
+
+class CircuitOpenError(RuntimeError):
+    """Too many consecutive dead letters: a bad deploy should halt, not drain a topic into the DLQ."""
+
+
+class DeadLetterBreaker:
+    """Counts dead letters in a row; opens when the limit is reached."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.consecutive = 0
+
+    def record(self, dead_lettered: bool) -> None:
+        self.consecutive = self.consecutive + 1 if dead_lettered else 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.consecutive >= self.limit
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one event could not be classified."""
+
+    error_type: str
+    error: str
+
+
+class LocationIndex:
+    """The `location_id_to_location` table: the latest version of every location, with a name gazetteer."""
+
+    def __init__(self, refresh_seconds: float) -> None:
+        self.location_id_to_location: dict[str, KnownLocation] = {}
+        self.caught_up = asyncio.Event()
+        self._refresh_seconds = refresh_seconds
+        self._gazetteer = ProviderGazetteer(())
+        self._changed = False
+        self._built_at = -refresh_seconds
+
+    def get(self, location_id: str | None) -> KnownLocation | None:
+        return self.location_id_to_location.get(location_id) if location_id else None
+
+    def remember(self, known: KnownLocation) -> bool:
+        """Store a location unless a newer version of it is held already."""
+        if not is_newer(known, self.get(known.location_id)):
+            return False
+        self.location_id_to_location[known.location_id] = known
+        self._changed = True
+        return True
+
+    def forget(self, location_id: str) -> None:
+        if self.location_id_to_location.pop(location_id, None) is not None:
+            self._changed = True
+
+    def apply(self, key: bytes | None, value: bytes | None) -> bool:
+        """One record of the compacted locations topic: a reference, or a tombstone (no value) to delete."""
+        if value is None:
+            if key:
+                self.forget(key.decode())
+            return False
+        return self.remember(KnownLocation.from_reference(LocationReference.model_validate_json(value)))
+
+    def providers(self) -> ProviderGazetteer:
+        """The provider-name gazetteer, rebuilt at most every `refresh_seconds` after the table changed."""
+        if self._changed and time.monotonic() - self._built_at >= self._refresh_seconds:
+            locations = list(self.location_id_to_location.values())
+            self._gazetteer = ProviderGazetteer(entry for known in locations for entry in known.named_areas())
+            self._changed, self._built_at = False, time.monotonic()
+        return self._gazetteer
+
+
+class LocationFollower:
+    """Reads every partition of the compacted locations topic into the index, from the beginning, forever.
+
+    Every worker keeps the whole table: the compacted topic is its changelog, so a restarted worker
+    recovers by reading it again. `caught_up` is set once the end offsets seen at start are reached.
+    """
+
+    def __init__(
+        self, consumer: AIOKafkaConsumer, topic: str, index: LocationIndex, metrics: ClassifyMetrics
+    ):
+        self.consumer = consumer
+        self.topic = topic
+        self.index = index
+        self.metrics = metrics
+
+    async def run(self) -> None:
+        await self.consumer.start()
+        try:
+            await self.consumer._client._wait_on_metadata(self.topic)  # noqa: SLF001 - no public equivalent
+            partitions = [
+                TopicPartition(self.topic, p) for p in self.consumer.partitions_for_topic(self.topic) or ()
+            ]
+            if not partitions:
+                raise RuntimeError(f"topic {self.topic} does not exist: run `caresignal topics create`")
+            self.consumer.assign(partitions)
+            await self.consumer.seek_to_beginning(*partitions)
+            ends = await self.consumer.end_offsets(partitions)
+            while True:
+                batches = await self.consumer.getmany(timeout_ms=500, max_records=1000)
+                for records in batches.values():
+                    for record in records:
+                        self._apply(record)
+                if not self.index.caught_up.is_set() and await self._reached(ends):
+                    log.info(
+                        "location table caught up: %d locations", len(self.index.location_id_to_location)
+                    )
+                    self.index.caught_up.set()
+        finally:
+            await self.consumer.stop()
+
+    async def _reached(self, ends: dict[TopicPartition, int]) -> bool:
+        for partition, end in ends.items():
+            if await self.consumer.position(partition) < end:
+                return False
+        return True
+
+    def _apply(self, record: ConsumerRecord) -> None:
+        try:
+            if self.index.apply(record.key, record.value):
+                self.metrics.locations_recorded += 1
+        except ValidationError as error:  # the indexer owns the locations DLQ; classify skips and says so
+            self.metrics.locations_rejected += 1
+            log.warning(
+                "skipped invalid location record %s[%d]@%d: %s",
+                record.topic,
+                record.partition,
+                record.offset,
+                error.errors()[0]["msg"],
+            )
+
+
+class ClassifyAgents:
+    """The agents' bodies, with their collaborators; `app.py` wires them to topics."""
+
+    def __init__(
+        self,
+        *,
+        analyser: Classifier,
+        locations: LocationIndex,
+        classified_topic: TopicT,
+        evidence_dlq_topic: TopicT,
+        metrics: ClassifyMetrics,
+        batch_size: int,
+        batch_seconds: float,
+        max_consecutive_dead_letters: int,
+        analyse_in_thread: bool,
+        stop: Callable[[BaseException], Awaitable[None]],
+    ) -> None:
+        self.analyser = analyser
+        self.locations = locations
+        self.classified_topic = classified_topic
+        self.evidence_dlq_topic = evidence_dlq_topic
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self.breaker = DeadLetterBreaker(max_consecutive_dead_letters)
+        self.executor = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy") if analyse_in_thread else None
+        )
+        self.stop = stop
+
+    # --- evidence ----------------------------------------------------------------------------------------
+
+    async def classify_evidence(self, stream: StreamT) -> None:
+        """Classify raw evidence in batches; ack each batch only once its output is on the broker."""
+        await self.locations.caught_up.wait()
+        async for events in stream.noack_take(self.batch_size, within=self.batch_seconds):
+            started = time.perf_counter()
+            try:
+                done = await self._classify_batch(events)
+            except Exception as error:
+                log.critical("classify batch failed; stopping without acknowledging it: %r", error)
+                await self.stop(error)
+                raise
+            for event in done:
+                await stream.ack(event)
+            self.metrics.observe_batch(len(done), time.perf_counter() - started)
+            if self.breaker.is_open:
+                error = CircuitOpenError(
+                    f"{self.breaker.consecutive} consecutive dead letters (limit {self.breaker.limit}); "
+                    "stopping the worker: check the dead-letter topic and the deploy"
+                )
+                log.critical("%s", error)
+                await self.stop(error)
+                raise error
+
+    async def _classify_batch(self, events: Sequence[EventT]) -> list[EventT]:
+        """Route each event until the breaker opens; returns the events whose output the broker acked."""
+        decoded = [self._decode(event) for event in events]
+        valid = [received for received in decoded if isinstance(received, EvidenceReceived)]
+        analyses = iter(await self._analyse(valid))
+        sends: list[Awaitable[Any]] = []
+        done: list[EventT] = []
+        for event, received in zip(events, decoded, strict=True):
+            outcome = next(analyses) if isinstance(received, EvidenceReceived) else received
+            if not isinstance(outcome, Failure):
+                assert isinstance(received, EvidenceReceived)
+                outcome = await self._publish(received, outcome, sends)
+            if isinstance(outcome, Failure):
+                sends.append(await self._dead_letter(self.evidence_dlq_topic, event, outcome))
+            self.breaker.record(isinstance(outcome, Failure))
+            done.append(event)
+            if self.breaker.is_open:
+                break
+        await asyncio.gather(*sends)
+        return done
+
+    @staticmethod
+    def _decode(event: EventT) -> EvidenceReceived | Failure:
+        raw = event.value
+        if not isinstance(raw, bytes):
+            return Failure("EmptyMessage", "message has no value")
+        try:
+            return EvidenceReceived.model_validate_json(raw)
+        except ValidationError as error:
+            return Failure(type(error).__name__, str(error))
+
+    async def _analyse(self, batch: Sequence[EvidenceReceived]) -> list[TextAnalysis | Failure]:
+        """Analyse the batch in one call; when it fails, item by item so one bad text fails alone."""
+        if not batch:
+            return []
+        try:
+            return list(await self._run_analyser([received.text for received in batch]))
+        except Exception:  # noqa: BLE001 - isolate the failing item(s) below, each one is routed
+            log.warning("batch analysis failed; retrying %d items one by one", len(batch), exc_info=True)
+        results: list[TextAnalysis | Failure] = []
+        for received in batch:
+            try:
+                (analysis,) = await self._run_analyser([received.text])
+                results.append(analysis)
+            except Exception as error:  # noqa: BLE001 - an analyser error on one item dead-letters that item
+                results.append(Failure(f"AnalyserError:{type(error).__name__}", str(error)))
+        return results
+
+    async def _run_analyser(self, texts: list[str]) -> Sequence[TextAnalysis]:
+        if self.executor is None:
+            analyses = self.analyser.analyse(texts)
+        else:
+            analyses = await asyncio.get_running_loop().run_in_executor(
+                self.executor, self.analyser.analyse, texts
+            )
+        if len(analyses) != len(texts):
+            raise RuntimeError(f"analyser returned {len(analyses)} results for {len(texts)} texts")
+        return analyses
+
+    async def _publish(
+        self, received: EvidenceReceived, analysis: TextAnalysis, sends: list[Awaitable[Any]]
+    ) -> Failure | None:
+        """Resolve, build and send one classified event; a failure to build it is this item's fault."""
+        location = self.locations.get(received.provider.location_id)
+        try:
+            resolution = resolve(received, location, self.locations.providers())
+            classified = build_classified(
+                received,
+                analysis,
+                resolution,
+                self.analyser.model_name,
+                self.analyser.model_version,
+                datetime.now(UTC),
+            )
+        except ValidationError as error:
+            return Failure(f"InvalidAnalysis:{type(error).__name__}", str(error))
+        sends.append(
+            await self.classified_topic.send(
+                key=str(classified.evidence_id).encode(),
+                value=encode(classified),
+                headers=cloudevent_headers(classified),
+                force=True,
+            )
+        )
+        self.metrics.classified += 1
+        self.metrics.area_resolutions[resolution.method.value] += 1
+        if resolution.unresolved_location_id:
+            self.metrics.unresolved_location_ids += 1
+            log.info(
+                "location %s not in the reference yet; area by %s",
+                resolution.unresolved_location_id,
+                resolution.method.value,
+            )
+        return None
+
+    async def _dead_letter(self, topic: TopicT, event: EventT, failure: Failure) -> Awaitable[Any]:
+        message = event.message
+        letter = dead_letter_for(
+            message.value or b"",
+            stage=STAGE,
+            service=SERVICE,
+            error_type=failure.error_type,
+            error=failure.error,
+            source_topic=message.topic,
+            source_partition=message.partition,
+            source_offset=message.offset,
+        )
+        self.metrics.dead_lettered[failure.error_type] += 1
+        log.warning(
+            "dead-lettered %s[%d]@%d: %s",
+            message.topic,
+            message.partition,
+            message.offset,
+            failure.error_type,
+        )
+        return await topic.send(
+            key=message.key, value=encode(letter), headers=dead_letter_headers(letter), force=True
+        )

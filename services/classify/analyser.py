@@ -1,0 +1,106 @@
+"""The one entry point for classifying texts: `EvidenceAnalyser.load(model_dir).analyse(texts)`.
+
+Used by the streaming worker (which adds evidence category, area and envelope) and by `caresignal
+classify`. Callers depend on the `Classifier` protocol so tests can pass fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from pydantic import Field
+
+from schemas.common import Frozen, KeyQuestion
+from schemas.evidence import QualityStatementScore, Sentiment, SentimentLabel, Severity, SeverityLevel
+from services.classify.rollups import cross_cutting_themes, key_questions, themes
+
+DEFAULT_BATCH_SIZE = 256
+MAX_CHARS = 100_000  # longer inputs are cut (EvidenceReceived allows 20,000)
+
+
+class ModelNotFoundError(FileNotFoundError):
+    """The trained pipeline is not where the settings say."""
+
+
+class TextAnalysis(Frozen):
+    """Everything the NLP pipeline says about one text."""
+
+    quality_statements: list[QualityStatementScore] = Field(default_factory=list)
+    key_questions: list[KeyQuestion] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list)
+    cross_cutting_themes: list[str] = Field(default_factory=list)
+    sentiment: Sentiment
+    severity: Severity
+    redacted_text: str
+    redactions: dict[str, int] = Field(default_factory=dict)
+    lemmas: str = ""
+
+
+@runtime_checkable
+class Classifier(Protocol):
+    """What the streaming agent and the CLI need from an analyser."""
+
+    model_name: str
+    model_version: str
+
+    def analyse(self, texts: Sequence[str]) -> list[TextAnalysis]: ...
+
+
+def analysis_from_doc(doc) -> TextAnalysis:  # doc: spacy.tokens.Doc produced by the assembled pipeline
+    statements = sorted(doc._.statements or [], key=lambda item: (-item[1], item[0]))
+    scores = [
+        QualityStatementScore(id=sid, score=min(max(score, 0.0), 1.0), method=method)
+        for sid, score, method in statements
+    ]
+    ids = [s.id for s in scores]
+    label, probability = doc._.sentiment or ("neutral", 0.0)
+    reasons = list(doc._.severity_reasons or [])
+    return TextAnalysis(
+        quality_statements=scores,
+        key_questions=key_questions(ids),
+        themes=themes(ids, doc.text),
+        cross_cutting_themes=cross_cutting_themes(ids, doc.text),
+        sentiment=Sentiment(label=SentimentLabel(label), score=probability),
+        severity=Severity(
+            level=SeverityLevel.HIGH if reasons else SeverityLevel.NORMAL,
+            reasons=reasons,
+            matches=list(doc._.severity_matches or []),
+        ),
+        redacted_text=doc._.redacted_text if doc._.redacted_text is not None else doc.text,
+        redactions=dict(doc._.redactions or {}),
+        lemmas=doc._.lemmas or "",
+    )
+
+
+class EvidenceAnalyser:
+    """Wraps the trained spaCy pipeline; safe to share across calls (not across processes)."""
+
+    def __init__(self, nlp, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.nlp = nlp
+        self.batch_size = batch_size
+        self.model_name = str(nlp.meta.get("name", "caresignal_evidence"))
+        self.model_version = str(nlp.meta.get("version", "0.0.0"))
+
+    @classmethod
+    def load(cls, model_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE) -> EvidenceAnalyser:
+        import spacy
+
+        import services.classify.pipeline  # noqa: F401  (registers the custom components)
+
+        model_dir = Path(model_dir)
+        if not (model_dir / "meta.json").is_file():
+            raise ModelNotFoundError(
+                f"no trained model at {model_dir}: run `caresignal train --output {model_dir}` "
+                "or set CARESIGNAL_MODEL_DIR"
+            )
+        return cls(spacy.load(model_dir), batch_size=batch_size)
+
+    def iter_analyse(self, texts: Sequence[str]) -> Iterator[TextAnalysis]:
+        clipped = (text[:MAX_CHARS] for text in texts)
+        for doc in self.nlp.pipe(clipped, batch_size=self.batch_size):
+            yield analysis_from_doc(doc)
+
+    def analyse(self, texts: Sequence[str]) -> list[TextAnalysis]:
+        return list(self.iter_analyse(texts))

@@ -1,0 +1,177 @@
+"""Commands of the classify service, mounted on the `caresignal` app: train, evaluate, classify."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from services.classify.config import ClassifySettings
+
+
+def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(lines)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def parse_line(line: str) -> tuple[Any, str | None, dict[str, str] | None]:
+    """(id, text, error) for one JSON Lines input line."""
+    try:
+        item = json.loads(line)
+    except (json.JSONDecodeError, ValueError) as exc:
+        return None, None, {"type": "invalid_json", "message": str(exc)[:200]}
+    if not isinstance(item, dict):
+        return None, None, {"type": "invalid_input", "message": "line is not a JSON object"}
+    item_id = item.get("id")
+    text = item.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return item_id, None, {"type": "invalid_input", "message": "'text' must be a non-empty string"}
+    return item_id, text, None
+
+
+def classify_stream(analyser, lines: Iterable[str], out: IO[str], batch_size: int = 256) -> dict[str, int]:
+    """Write one JSON line per input line; bad lines get {"id", "error"} instead of a classification."""
+    stats = {"lines": 0, "classified": 0, "errors": 0}
+    for batch in _batches(lines, batch_size):
+        parsed = [parse_line(line) for line in batch]
+        texts = [text for _, text, error in parsed if error is None]
+        try:
+            analyses = iter(analyser.analyse(texts))
+            failures: dict[int, str] = {}
+        except Exception:  # one bad text must not sink the batch: retry one by one
+            analyses, failures = _one_by_one(analyser, texts)
+        position = 0
+        for item_id, _, error in parsed:
+            stats["lines"] += 1
+            if error is None:
+                if position in failures:
+                    error = {"type": "analysis_failed", "message": failures[position]}
+                    next(analyses)
+                else:
+                    record = {"id": item_id, **next(analyses).model_dump(mode="json")}
+                    record["model_version"] = getattr(analyser, "model_version", "")
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    stats["classified"] += 1
+                position += 1
+            if error is not None:
+                out.write(json.dumps({"id": item_id, "error": error}, ensure_ascii=False) + "\n")
+                stats["errors"] += 1
+        out.flush()
+    return stats
+
+
+def _one_by_one(analyser, texts: list[str]):
+    results, failures = [], {}
+    for i, text in enumerate(texts):
+        try:
+            results.append(analyser.analyse([text])[0])
+        except Exception as exc:  # noqa: BLE001 - reported per line
+            failures[i] = f"{type(exc).__name__}: {exc}"[:200]
+            results.append(None)
+    return iter(results), failures
+
+
+def register(app: typer.Typer) -> None:
+    """Add this service's commands to the root app."""
+
+    @app.command("train")
+    def train(
+        output: Annotated[
+            Path | None, typer.Option("--output", help="Model directory (default: settings model_dir).")
+        ] = None,
+        data_dir: Annotated[
+            Path | None, typer.Option("--data-dir", help="Labelled corpora (default: ../shared/data).")
+        ] = None,
+        folds: Annotated[
+            int | None, typer.Option("--folds", help="Cross-validation folds for threshold tuning.")
+        ] = None,
+        workers: Annotated[int | None, typer.Option("--workers", help="Parallel model fits.")] = None,
+        seed: Annotated[int | None, typer.Option("--seed")] = None,
+    ) -> None:
+        """Train the evidence pipeline reproducibly (fixed seed) and write the model and its model card."""
+        from services.classify.training.train import TrainOptions, train_model
+
+        settings = ClassifySettings()
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        options = TrainOptions(
+            data_dir=(data_dir or settings.data_dir).resolve(),
+            output=(output or settings.model_dir).resolve(),
+            n_folds=folds or settings.cv_folds,
+            workers=workers or settings.train_workers,
+            seed=settings.seed if seed is None else seed,
+        )
+        started = time.perf_counter()
+        path = train_model(options)
+        typer.echo(f"model written to {path} in {time.perf_counter() - started:.0f}s", err=True)
+        card = path / "MODEL_CARD.md"
+        if card.is_file():
+            typer.echo(f"model card: {card}", err=True)
+
+    @app.command("evaluate")
+    def evaluate(
+        model_dir: Annotated[
+            Path | None, typer.Option("--model-dir", help="Model directory (default: settings).")
+        ] = None,
+        data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
+        folds: Annotated[int | None, typer.Option("--folds")] = None,
+        workers: Annotated[int | None, typer.Option("--workers")] = None,
+        recompute: Annotated[
+            bool, typer.Option("--recompute", help="Refit fold models instead of reusing.")
+        ] = False,
+    ) -> None:
+        """k-fold cross-validation report (per statement, macro/micro F1, sentiment, baseline).
+
+        Written as MODEL_CARD.md beside the model.
+        """
+        from services.classify.training.evaluate import evaluate_model
+
+        settings = ClassifySettings()
+        path, result = evaluate_model(
+            (model_dir or settings.model_dir).resolve(),
+            (data_dir or settings.data_dir).resolve(),
+            n_folds=folds or settings.cv_folds,
+            workers=workers or settings.train_workers,
+            seed=settings.seed,
+            recompute=recompute,
+        )
+        typer.echo(
+            f"statements macro-F1 {result.model.macro_f1:.3f} (baseline {result.baseline.macro_f1:.3f}), "
+            f"micro-F1 {result.model.micro_f1:.3f} (baseline {result.baseline.micro_f1:.3f}); with rules "
+            f"{result.model_with_rules.macro_f1:.3f} / {result.model_with_rules.micro_f1:.3f}; "
+            f"sentiment macro-F1 {result.sentiment_macro_f1:.3f} "
+            f"(baseline {result.baseline_sentiment_macro_f1:.3f})"
+        )
+        typer.echo(f"model card: {path}", err=True)
+
+    @app.command("classify")
+    def classify(
+        model_dir: Annotated[
+            Path | None, typer.Option("--model-dir", help="Model directory (default: settings).")
+        ] = None,
+        batch_size: Annotated[int | None, typer.Option("--batch-size")] = None,
+    ) -> None:
+        """Read JSON Lines {"id", "text"} on stdin, write one JSON line per input line on stdout."""
+        from services.classify.analyser import EvidenceAnalyser, ModelNotFoundError
+
+        settings = ClassifySettings()
+        size = batch_size or settings.batch_size
+        try:
+            analyser = EvidenceAnalyser.load(model_dir or settings.model_dir, batch_size=size)
+        except ModelNotFoundError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(code=2) from exc
+        started = time.perf_counter()
+        stats = classify_stream(analyser, sys.stdin, sys.stdout, size)
+        elapsed = time.perf_counter() - started
+        rate = stats["lines"] / elapsed if elapsed > 0 else 0.0
+        typer.echo(
+            f"classified {stats['classified']} lines, {stats['errors']} errors, {rate:.0f} lines/s", err=True
+        )

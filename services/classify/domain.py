@@ -1,0 +1,97 @@
+"""Pure classification logic around the model: evidence category, and the EvidenceClassified event.
+
+`evidence_category` is the NLP engineer's; `build_classified` is the streaming worker's mapping.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID, uuid5
+
+from schemas.evidence import AuthorRole, EvidenceCategory, EvidenceClassified, EvidenceReceived, SourceType
+from services.classify.analyser import TextAnalysis
+from services.classify.resolve import AreaResolution
+
+SOURCE = "caresignal/classify"
+CLASSIFIED_NAMESPACE = UUID("0b7d5c52-93a1-5d4e-8f0e-6c1e2f9a4d37")
+
+_BY_ROLE: dict[AuthorRole, EvidenceCategory] = {
+    AuthorRole.PERSON_USING_SERVICE: EvidenceCategory.PEOPLES_EXPERIENCE,
+    AuthorRole.RELATIVE_OR_CARER: EvidenceCategory.PEOPLES_EXPERIENCE,
+    AuthorRole.MEMBER_OF_PUBLIC: EvidenceCategory.PEOPLES_EXPERIENCE,
+    AuthorRole.STAFF: EvidenceCategory.FEEDBACK_FROM_STAFF_AND_LEADERS,
+    AuthorRole.WHISTLEBLOWER: EvidenceCategory.FEEDBACK_FROM_STAFF_AND_LEADERS,
+    AuthorRole.PROFESSIONAL: EvidenceCategory.FEEDBACK_FROM_PARTNERS,
+    AuthorRole.INSPECTOR: EvidenceCategory.OBSERVATION,
+}
+
+
+def evidence_category(source_type: SourceType | str, author_role: AuthorRole | str) -> EvidenceCategory:
+    """CQC evidence category of an item.
+
+    * Inspection results are what inspectors saw and judged on site: ``observation``, whoever is named as
+      author. (``outcomes`` is kept for outcome measures such as mortality or readmission data, and
+      ``processes`` for policies and audits; neither comes from the four sources ingested today.)
+    * Otherwise the author decides: people using services, relatives/carers and the public give people's
+      experience; staff and whistleblowers give feedback from staff and leaders; professionals (GPs,
+      social workers, commissioners) give feedback from partners; an inspector gives observation.
+    * Unknown authors of Healthwatch feedback, call-centre notes and social-media comments are members of
+      the public contacting us, so people's experience.
+    """
+    source = SourceType(source_type)
+    role = AuthorRole(author_role)
+    if source is SourceType.INSPECTION_RESULT:
+        return EvidenceCategory.OBSERVATION
+    return _BY_ROLE.get(role, EvidenceCategory.PEOPLES_EXPERIENCE)
+
+
+def classified_event_id(evidence_id: UUID, model_version: str) -> UUID:
+    """Deterministic: the same item classified by the same model version is the same event."""
+    return uuid5(CLASSIFIED_NAMESPACE, f"{evidence_id}:{model_version}")
+
+
+def build_classified(
+    received: EvidenceReceived,
+    analysis: TextAnalysis,
+    resolution: AreaResolution,
+    model_name: str,
+    model_version: str,
+    now: datetime,
+) -> EvidenceClassified:
+    """The classified, redacted item; personal data leaves classify only as typed placeholders."""
+    return EvidenceClassified(
+        event_id=classified_event_id(received.evidence_id, model_version),
+        occurred_at=received.occurred_at,
+        source=SOURCE,
+        correlation_id=received.evidence_id,
+        evidence_id=received.evidence_id,
+        source_type=received.source_type,
+        source_reference=received.source_reference,
+        received_at=received.received_at,
+        classified_at=now,
+        text=analysis.redacted_text,
+        redactions=dict(analysis.redactions),
+        lemmas=analysis.lemmas,
+        provider=resolution.provider,
+        area=resolution.area,
+        area_resolution=resolution.method.value,
+        author_role=received.author_role,
+        inspection=received.inspection,
+        quality_statements=list(analysis.quality_statements),
+        key_questions=list(analysis.key_questions),
+        themes=list(analysis.themes),
+        cross_cutting_themes=list(analysis.cross_cutting_themes),
+        sentiment=analysis.sentiment,
+        severity=analysis.severity,
+        evidence_category=evidence_category(received.source_type, received.author_role),
+        model_name=model_name,
+        model_version=model_version,
+        metadata=_metadata(received, resolution),
+    )
+
+
+def _metadata(received: EvidenceReceived, resolution: AreaResolution) -> dict[str, object]:
+    """The source's extras, plus a note when a location id was not (yet) in the reference."""
+    if resolution.unresolved_location_id is None:
+        return dict(received.metadata)
+    return {**received.metadata, "unresolved_location_id": resolution.unresolved_location_id}

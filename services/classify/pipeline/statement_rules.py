@@ -1,0 +1,53 @@
+"""`caresignal_statement_rules`: PhraseMatcher + Matcher over the statement patterns.
+
+Writes `doc._.rule_statements` ({statement id: score}) and the matched spans to
+`doc.spans["statement_rules"]`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+SPANS_KEY = "statement_rules"
+
+if not Doc.has_extension("rule_statements"):
+    Doc.set_extension("rule_statements", default=None)
+
+
+class StatementRules:
+    def __init__(self, nlp: Language, name: str, patterns: dict[str, dict[str, Any]]) -> None:
+        self.name = name
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher = Matcher(nlp.vocab)
+        self.scores: dict[str, float] = {}
+        for statement_id, spec in patterns.items():
+            self.scores[statement_id] = float(spec.get("score", 0.8))
+            phrases = [nlp.make_doc(text) for text in spec.get("phrases", [])]
+            if phrases:
+                self.phrase_matcher.add(statement_id, phrases)
+            if spec.get("patterns"):
+                self.matcher.add(statement_id, spec["patterns"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: dict[str, float] = {}
+        spans: list[Span] = []
+        for match_id, start, end in [*self.phrase_matcher(doc), *self.matcher(doc)]:
+            label = doc.vocab.strings[match_id]
+            found[label] = self.scores.get(label, 0.8)
+            spans.append(Span(doc, start, end, label=label))
+        doc._.rule_statements = found
+        doc.spans[SPANS_KEY] = spans
+        return doc
+
+
+@Language.factory(
+    "caresignal_statement_rules",
+    assigns=["doc._.rule_statements"],
+    default_config={"patterns": {"@misc": "caresignal.statement_patterns.v1"}},
+)
+def make_statement_rules(nlp: Language, name: str, patterns: dict[str, dict[str, Any]]) -> StatementRules:
+    return StatementRules(nlp, name, patterns)

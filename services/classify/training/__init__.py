@@ -1,0 +1,1 @@
+"""Training, cross-validation and evaluation of the classify pipeline."""

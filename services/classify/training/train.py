@@ -1,0 +1,318 @@
+"""`caresignal train`: cross-validate, tune decisions on out-of-fold scores, fit on all data, assemble.
+
+Steps (also declared in training/project.yml):
+
+1. k-fold cross-validation on the v6 corpus, folds grouped by respondent (phase 1 is only ever training
+   data): a statements model and a sentiment model per fold, scored on the held-out fold.
+2. Per-statement thresholds and sentiment class weights tuned on those out-of-fold scores.
+3. Both models refitted on all data with the same configs and seed.
+4. One pipeline assembled from blank English: statements, sentiment, statement_rules, severity, redactor,
+   decisions; saved with a version in meta.json, the out-of-fold scores and a model card.
+
+Fits run in worker processes (two at a time by default); each is seeded and single-threaded, so the
+result does not depend on scheduling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from services.classify.training.data import PHASE1_FILE, SENTIMENT_LABELS, STATEMENT_IDS, V6_FILE
+from services.classify.training.thresholds import tune_class_weights, tune_thresholds
+
+log = logging.getLogger(__name__)
+
+TRAINING_DIR = Path(__file__).parent
+CONFIG_DIR = TRAINING_DIR / "configs"
+MODEL_NAME = "caresignal_evidence"
+MODEL_VERSION = "1.0.0"
+OOF_FILE = "oof.json"
+COMPONENTS = ("statements", "sentiment")
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    data_dir: Path
+    output: Path
+    n_folds: int = 4
+    workers: int = 2
+    seed: int = 13
+    limit: int = 0  # cap records per reader (tiny-corpus tests)
+    overrides: dict[str, Any] = field(default_factory=dict)  # extra spaCy overrides for every fit
+    cross_validate: bool = True
+
+
+@dataclass(frozen=True)
+class FitJob:
+    component: str  # "statements" or "sentiment"
+    output: str
+    data_dir: str
+    seed: int
+    fold: int = -1  # -1: fit on all data
+    n_folds: int = 4
+    limit: int = 0
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def _job_overrides(job: FitJob) -> dict[str, Any]:
+    overrides: dict[str, Any] = {
+        "paths.data_dir": job.data_dir,
+        "system.seed": job.seed,
+        "corpora.train.split": "train" if job.fold >= 0 else "all",
+        "corpora.train.fold": job.fold,
+        "corpora.train.n_folds": job.n_folds,
+        "corpora.dev.fold": max(job.fold, 0),
+        "corpora.dev.n_folds": job.n_folds,
+    }
+    if job.limit:
+        overrides["corpora.train.limit"] = job.limit
+        overrides["corpora.dev.limit"] = max(job.limit // 4, 8)
+    overrides.update(job.overrides)
+    return overrides
+
+
+def fit_pipeline(config_path: Path, output: Path, overrides: dict[str, Any]) -> Path:
+    """Initialise (and, for components with gradient updates, train) a pipeline from a config.
+
+    Returns the saved pipeline directory (``output/model-last``, as `spacy train` writes it).
+    """
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train as train_nlp
+    from spacy.util import fix_random_seed, load_config
+
+    import services.classify.pipeline  # noqa: F401  (registers factories)
+    import services.classify.training.registered  # noqa: F401  (registers readers)
+
+    config = load_config(config_path, overrides=overrides, interpolate=False)
+    fix_random_seed(int(overrides.get("system.seed", config["system"]["seed"])))
+    nlp = init_nlp(config, use_gpu=-1)
+    output.mkdir(parents=True, exist_ok=True)
+    if any(hasattr(pipe, "update") for _, pipe in nlp.pipeline) and nlp.config["training"].get("max_epochs"):
+        train_nlp(nlp, output)
+    else:
+        nlp.to_disk(output / "model-last")
+    return output / "model-last"
+
+
+def run_fit(job: FitJob) -> dict[str, Any]:
+    """Fit one component (in a worker process); for a CV fold also score the held-out v6 records."""
+    import spacy
+
+    from services.classify.training import registered
+
+    output = Path(job.output)
+    started = time.perf_counter()
+    fit_pipeline(CONFIG_DIR / f"{job.component}.cfg", output, _job_overrides(job))
+    fit_seconds = time.perf_counter() - started
+    model_path = output / "model-last"
+    result: dict[str, Any] = {
+        "component": job.component,
+        "fold": job.fold,
+        "model": str(model_path),
+        "fit_seconds": round(fit_seconds, 1),
+    }
+    if job.fold >= 0:
+        nlp = spacy.load(model_path)
+        records = registered.build_records(
+            job.data_dir, job.component, "heldout", job.n_folds, job.fold, "none"
+        )
+        if job.limit:
+            records = records[: max(job.limit // 2, 8)]
+        labels = list(nlp.get_pipe(job.component).labels)
+        scores = [
+            [round(float(doc.cats.get(label, 0.0)), 5) for label in labels]
+            for doc in nlp.pipe([r.text for r in records], batch_size=256)
+        ]
+        result.update({"labels": labels, "uids": [r.uid for r in records], "scores": scores})
+        shutil.rmtree(output, ignore_errors=True)
+    return result
+
+
+def run_jobs(jobs: list[FitJob], workers: int) -> list[dict[str, Any]]:
+    if workers <= 1:
+        return [run_fit(job) for job in jobs]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(run_fit, jobs))
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for name in (V6_FILE, PHASE1_FILE, "label_map_v6.csv", "label_map_phase1.csv"):
+        digest.update((Path(data_dir) / name).read_bytes())
+    return digest.hexdigest()
+
+
+def cv_jobs(options: TrainOptions, work: Path) -> list[FitJob]:
+    return [
+        FitJob(
+            component,
+            str(work / f"{component}-fold{k}"),
+            str(options.data_dir),
+            options.seed,
+            k,
+            options.n_folds,
+            options.limit,
+            options.overrides,
+        )
+        for k in range(options.n_folds)
+        for component in COMPONENTS
+    ]
+
+
+def final_jobs(options: TrainOptions, work: Path) -> list[FitJob]:
+    return [
+        FitJob(
+            component,
+            str(work / f"{component}-all"),
+            str(options.data_dir),
+            options.seed,
+            -1,
+            options.n_folds,
+            options.limit,
+            options.overrides,
+        )
+        for component in COMPONENTS
+    ]
+
+
+def collect_oof(results: list[dict[str, Any]], n_folds: int) -> dict[str, Any]:
+    """Out-of-fold scores per component, in fold order, on the full label sets."""
+    oof: dict[str, Any] = {"n_folds": n_folds}
+    for component, label_space in (("statements", STATEMENT_IDS), ("sentiment", SENTIMENT_LABELS)):
+        folds = sorted(
+            (r for r in results if r["component"] == component and r["fold"] >= 0), key=lambda r: r["fold"]
+        )
+        entries = []
+        for result in folds:
+            index = {label: j for j, label in enumerate(result["labels"])}
+            scores = [
+                [row[index[label]] if label in index else 0.0 for label in label_space]
+                for row in result["scores"]
+            ]
+            entries.append({"fold": result["fold"], "uids": result["uids"], "scores": scores})
+        oof[component] = {"labels": list(label_space), "folds": entries}
+    return oof
+
+
+def gold_for(oof: dict[str, Any], data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(statement scores, statement gold, sentiment probabilities, sentiment gold index) over all folds."""
+    from services.classify.training.data import load_corpus
+
+    v6, _ = load_corpus(Path(data_dir))
+    by_uid = {r.uid: r for r in v6}
+    s_scores, s_gold, p_scores, p_gold = [], [], [], []
+    for entry in oof["statements"]["folds"]:
+        s_scores += entry["scores"]
+        s_gold += [[label in by_uid[uid].statements for label in STATEMENT_IDS] for uid in entry["uids"]]
+    for entry in oof["sentiment"]["folds"]:
+        p_scores += entry["scores"]
+        p_gold += [SENTIMENT_LABELS.index(by_uid[uid].sentiment) for uid in entry["uids"]]
+    return (
+        np.asarray(s_scores, dtype=float).reshape(-1, len(STATEMENT_IDS)),
+        np.asarray(s_gold, dtype=bool),
+        np.asarray(p_scores, dtype=float).reshape(-1, len(SENTIMENT_LABELS)),
+        np.asarray(p_gold, dtype=int),
+    )
+
+
+def tune_decisions(oof: dict[str, Any], data_dir: Path) -> tuple[dict[str, float], dict[str, float]]:
+    s_scores, s_gold, p_scores, p_gold = gold_for(oof, data_dir)
+    thresholds = tune_thresholds(s_scores, s_gold) if len(s_gold) else np.full(len(STATEMENT_IDS), 0.5)
+    weights = tune_class_weights(p_scores, p_gold) if len(p_gold) else np.ones(len(SENTIMENT_LABELS))
+    return (
+        {label: float(t) for label, t in zip(STATEMENT_IDS, thresholds, strict=True)},
+        {label: float(w) for label, w in zip(SENTIMENT_LABELS, weights, strict=True)},
+    )
+
+
+def assemble(
+    statements_model: Path,
+    sentiment_model: Path,
+    thresholds: dict[str, float],
+    sentiment_weights: dict[str, float],
+    meta: dict[str, Any],
+):  # -> Language
+    import spacy
+
+    import services.classify.pipeline  # noqa: F401
+
+    statements_nlp = spacy.load(statements_model)
+    sentiment_nlp = spacy.load(sentiment_model)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("statements", source=statements_nlp)
+    nlp.add_pipe("sentiment", source=sentiment_nlp)
+    nlp.add_pipe("caresignal_statement_rules", name="statement_rules")
+    nlp.add_pipe("caresignal_severity", name="severity")
+    redactor = nlp.add_pipe("caresignal_redactor", name="redactor")
+    decisions = nlp.add_pipe("caresignal_decisions", name="decisions")
+    redactor.initialize()
+    labels = list(nlp.get_pipe("statements").labels)
+    decisions.configure(labels, thresholds, sentiment_weights)
+    nlp.meta.update(meta)
+    return nlp
+
+
+def train_model(options: TrainOptions) -> Path:
+    """Run the whole training; returns the model directory."""
+    import spacy
+
+    from services.classify.training.report import write_model_card
+
+    started = time.perf_counter()
+    output = Path(options.output)
+    work = output.parent / f".{output.name}-work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    jobs = (cv_jobs(options, work) if options.cross_validate else []) + final_jobs(options, work)
+    log.info("fitting %d models with %d workers", len(jobs), options.workers)
+    results = run_jobs(jobs, options.workers)
+    oof = collect_oof(results, options.n_folds) if options.cross_validate else None
+    if oof:
+        thresholds, weights = tune_decisions(oof, options.data_dir)
+    else:
+        thresholds, weights = {}, {}
+    finals = {r["component"]: Path(r["model"]) for r in results if r["fold"] < 0}
+    meta = {
+        "name": MODEL_NAME,
+        "version": MODEL_VERSION,
+        "description": "CareSignal evidence classifier: quality statements, sentiment, severity, redaction",
+        "license": "MIT (training data: pxtextmining, NHS England, MIT)",
+        "caresignal": {
+            "data_sha256": data_fingerprint(options.data_dir),
+            "seed": options.seed,
+            "n_folds": options.n_folds,
+            "spacy_version": spacy.__version__,
+        },
+    }
+    nlp = assemble(finals["statements"], finals["sentiment"], thresholds, weights, meta)
+    if output.exists():
+        shutil.rmtree(output)
+    nlp.to_disk(output)
+    training_dir = output / "training"
+    training_dir.mkdir(exist_ok=True)
+    for name in ("statements.cfg", "sentiment.cfg"):
+        shutil.copy(CONFIG_DIR / name, training_dir / name)
+    (training_dir / "decisions.json").write_text(
+        json.dumps({"thresholds": thresholds, "sentiment_weights": weights}, indent=2, sort_keys=True)
+    )
+    (training_dir / "timings.json").write_text(
+        json.dumps({f"{r['component']}:{r['fold']}": r["fit_seconds"] for r in results}, indent=1)
+    )
+    if oof:
+        (training_dir / OOF_FILE).write_text(json.dumps(oof))
+        write_model_card(output, oof, options.data_dir, train_seconds=time.perf_counter() - started)
+    shutil.rmtree(work, ignore_errors=True)
+    log.info("model written to %s in %.0fs", output, time.perf_counter() - started)
+    return output

@@ -1,0 +1,80 @@
+"""Settings shared by every service: where Kafka and Elasticsearch are and how to reach them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "dev-key", "secret"}
+
+
+class CommonSettings(BaseSettings):
+    """Read from CARESIGNAL_* environment variables (nesting with `__`) or a .env file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CARESIGNAL_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    environment: Literal["dev", "test", "prod"] = "dev"
+    log_level: str = "INFO"
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None
+    topic_prefix: str = Field(default="", description="Prepended to every topic name (test isolation).")
+
+    es_url: str = "http://127.0.0.1:9200"
+    es_api_key: SecretStr | None = None
+    es_username: str | None = None
+    es_password: SecretStr | None = None
+    es_ca_file: Path | None = None
+    es_index_prefix: str = Field(default="", description="Prepended to every index and alias name.")
+
+    api_keys: list[SecretStr] = Field(
+        default_factory=lambda: [SecretStr("dev-key")], description="Keys accepted by the HTTP API."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> CommonSettings:
+        placeholder = any(key.get_secret_value() in PLACEHOLDER_SECRETS for key in self.api_keys)
+        if self.environment == "prod" and placeholder:
+            raise ValueError("CARESIGNAL_API_KEYS holds a placeholder key; set real keys in prod")
+        return self
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    def index(self, name: str) -> str:
+        return f"{self.es_index_prefix}{name}"
+
+    def kafka_options(self) -> dict[str, Any]:
+        """Connection options in kafka-python's spelling."""
+        options: dict[str, Any] = {
+            "bootstrap_servers": self.kafka_bootstrap.split(","),
+            "security_protocol": self.kafka_security_protocol,
+        }
+        if self.kafka_sasl_mechanism:
+            options["sasl_mechanism"] = self.kafka_sasl_mechanism
+            options["sasl_plain_username"] = self.kafka_sasl_username
+            if self.kafka_sasl_password:
+                options["sasl_plain_password"] = self.kafka_sasl_password.get_secret_value()
+        if self.kafka_ssl_cafile:
+            options["ssl_cafile"] = str(self.kafka_ssl_cafile)
+        return options
+
+    def es_options(self) -> dict[str, Any]:
+        """Connection options for elasticsearch.Elasticsearch."""
+        options: dict[str, Any] = {"hosts": [self.es_url], "request_timeout": 30}
+        if self.es_api_key:
+            options["api_key"] = self.es_api_key.get_secret_value()
+        elif self.es_username and self.es_password:
+            options["basic_auth"] = (self.es_username, self.es_password.get_secret_value())
+        if self.es_ca_file:
+            options["ca_certs"] = str(self.es_ca_file)
+        return options

@@ -1,0 +1,124 @@
+"""Alert queries and lifecycle: list, read, acknowledge and close (ES update + AlertStatusChanged event)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from elasticsearch import ConflictError, Elasticsearch
+
+from schemas import AlertStatus, AlertStatusChanged
+from services.index.documents import status_fields
+from services.index.errors import InvalidTransitionError, NotFoundError
+from services.index.gateway import elasticsearch_errors
+from services.index.models import AlertFilters, AlertList, AlertStatusEntry, AlertView, StatusChange
+from services.index.templates import Names
+
+Publish = Callable[[AlertStatusChanged], None]
+SOURCE = "caresignal/index-api"
+TRANSITIONS: dict[AlertStatus, set[AlertStatus]] = {
+    AlertStatus.OPEN: {AlertStatus.ACKNOWLEDGED, AlertStatus.CLOSED},
+    AlertStatus.ACKNOWLEDGED: {AlertStatus.CLOSED},
+    AlertStatus.CLOSED: set(),
+}
+
+
+def check_transition(current: AlertStatus, target: AlertStatus) -> None:
+    if target not in TRANSITIONS[current]:
+        raise InvalidTransitionError(f"an alert that is {current.value} cannot be {target.value}")
+
+
+def _view(source: dict[str, Any], history: list[AlertStatusEntry] | None = None) -> AlertView:
+    return AlertView(**{**source, "history": history or []})
+
+
+def list_alerts(es: Elasticsearch, names: Names, filters: AlertFilters, size: int = 50) -> AlertList:
+    """Alerts newest first; stubs (a status change seen before its alert) are left out."""
+    clauses: list[dict[str, Any]] = [{"exists": {"field": "rule_kind"}}]
+    values = filters.model_dump(mode="json", exclude_none=True)
+    for name, field in (("status", "status"), ("rule_kind", "rule_kind"), ("severity", "severity")):
+        if name in values:
+            clauses.append({"term": {field: values[name]}})
+    if "code" in values:
+        clauses.append({"term": {"key.code": values["code"]}})
+    with elasticsearch_errors():
+        response = es.search(
+            index=names.alerts_alias,
+            size=size,
+            track_total_hits=True,
+            query={"bool": {"filter": clauses}},
+            sort=[{"occurred_at": "desc"}, {"alert_id": "asc"}],
+        )
+    return AlertList(
+        total=response["hits"]["total"]["value"],
+        alerts=[_view(hit["_source"]) for hit in response["hits"]["hits"]],
+    )
+
+
+def _get(es: Elasticsearch, names: Names, alert_id: UUID) -> dict[str, Any]:
+    with elasticsearch_errors():
+        found = es.options(ignore_status=404).get(index=names.alerts_index, id=str(alert_id))
+    if not found.get("found") or "rule_kind" not in found["_source"]:
+        raise NotFoundError(f"no alert {alert_id}")
+    return dict(found)
+
+
+def _history(es: Elasticsearch, names: Names, alert_id: UUID) -> list[AlertStatusEntry]:
+    with elasticsearch_errors():
+        response = es.search(
+            index=names.alert_status_alias,
+            size=100,
+            query={"term": {"alert_id": str(alert_id)}},
+            sort=[{"at": "asc"}],
+        )
+    return [AlertStatusEntry(**hit["_source"]) for hit in response["hits"]["hits"]]
+
+
+def get_alert(es: Elasticsearch, names: Names, alert_id: UUID) -> AlertView:
+    return _view(_get(es, names, alert_id)["_source"], _history(es, names, alert_id))
+
+
+def change_status(
+    es: Elasticsearch,
+    names: Names,
+    publish: Publish,
+    alert_id: UUID,
+    target: AlertStatus,
+    change: StatusChange,
+) -> AlertView:
+    """Check the transition, update the alert only if nobody changed it meanwhile, then publish the event."""
+    found = _get(es, names, alert_id)
+    check_transition(AlertStatus(found["_source"]["status"]), target)
+    now = datetime.now(UTC)
+    event = AlertStatusChanged(
+        event_id=uuid4(),
+        occurred_at=now,
+        source=SOURCE,
+        alert_id=alert_id,
+        status=target,
+        by=change.by,
+        note=change.note,
+        at=now,
+    )
+    with elasticsearch_errors():
+        try:
+            es.update(
+                index=names.alerts_index,
+                id=str(alert_id),
+                doc=status_fields(event),
+                if_seq_no=found["_seq_no"],
+                if_primary_term=found["_primary_term"],
+                refresh="wait_for",
+            )
+        except ConflictError as error:
+            raise InvalidTransitionError("the alert was changed concurrently; reload and retry") from error
+        es.index(
+            index=names.alert_status_index,
+            id=str(event.event_id),
+            document=event.model_dump(mode="json"),
+            refresh="wait_for",
+        )
+    publish(event)
+    return get_alert(es, names, alert_id)

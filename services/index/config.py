@@ -1,0 +1,38 @@
+"""Settings of the index service: where to index, and how the Kafka → Elasticsearch sink batches."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from services.common.config import CommonSettings
+
+
+class IndexSettings(CommonSettings):
+    """Batching knobs follow Kafka Connect's Elasticsearch sink (batch.size, linger.ms, flush bytes)."""
+
+    index_group_id: str = "caresignal-index"
+    index_session_timeout_ms: int = Field(default=10_000, ge=6_000, description="Group session timeout.")
+    index_batch_size: int = Field(default=1000, ge=1, description="Most messages per bulk request.")
+    index_max_buffered_records: int = Field(
+        default=5000, ge=1, description="Most records fetched by one poll (max_poll_records)."
+    )
+    index_flush_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, description="Bulk body size that flushes."
+    )
+    index_linger_ms: int = Field(default=500, ge=0, description="Longest wait for a batch to fill.")
+    index_retry_initial_ms: int = Field(default=250, ge=1)
+    index_retry_max_ms: int = Field(default=30_000, ge=1)
+    index_retry_give_up_s: float = Field(
+        default=0, ge=0, description="Stop (without committing) after retrying this long; 0 retries forever."
+    )
+    index_max_consecutive_dead_letters: int = Field(
+        default=1000, ge=1, description="Circuit breaker: stop when this many messages in a row are rejected."
+    )
+    index_refresh_on_flush: bool = Field(
+        default=False, description="refresh=wait_for on bulk (tests, demos)."
+    )
+
+    query_max_page_size: int = Field(default=100, ge=1, le=1000)
+    query_default_page_size: int = Field(default=20, ge=1)
+    query_top_providers: int = Field(default=10, ge=1, le=100)
+    query_emerging_terms: int = Field(default=15, ge=1, le=100)

@@ -1,0 +1,100 @@
+"""Pure mapping from events to Elasticsearch bulk actions: deterministic ids, versions, target indices.
+
+No Kafka or Elasticsearch imports: the worker decodes messages into events and sends what this
+module returns.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from schemas import AlertRaised, AlertStatus, AlertStatusChanged, EvidenceClassified, LocationReference
+from services.index.templates import Names
+
+Action = dict[str, Any]
+
+
+def _millis(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _document(event: BaseModel, indexed_at: datetime) -> dict[str, Any]:
+    return {**event.model_dump(mode="json"), "indexed_at": indexed_at.isoformat()}
+
+
+def evidence_document(event: EvidenceClassified, indexed_at: datetime) -> dict[str, Any]:
+    """The event as JSON plus a flat `quality_statement_ids` array for aggregations."""
+    document = _document(event, indexed_at)
+    document["quality_statement_ids"] = [score.id for score in event.quality_statements]
+    return document
+
+
+def evidence_action(event: EvidenceClassified, names: Names, indexed_at: datetime) -> Action:
+    """Index into the month of `occurred_at`; a re-classification (later classified_at) wins, older loses."""
+    return {
+        "_op_type": "index",
+        "_index": names.evidence_index(event.occurred_at.year, event.occurred_at.month),
+        "_id": str(event.evidence_id),
+        "version": _millis(event.classified_at),
+        "version_type": "external_gte",
+        "_source": evidence_document(event, indexed_at),
+    }
+
+
+def location_action(event: LocationReference, names: Names, indexed_at: datetime) -> Action:
+    """The record's own `version` guards against an older state overwriting a newer one."""
+    return {
+        "_op_type": "index",
+        "_index": names.locations_index,
+        "_id": event.location_id,
+        "version": event.version,
+        "version_type": "external_gte",
+        "_source": _document(event, indexed_at),
+    }
+
+
+def alert_action(event: AlertRaised, names: Names, indexed_at: datetime) -> Action:
+    """Partial update: a replayed AlertRaised refreshes the alert but keeps its lifecycle fields."""
+    document = _document(event, indexed_at)
+    return {
+        "_op_type": "update",
+        "_index": names.alerts_index,
+        "_id": str(event.alert_id),
+        "doc": document,
+        "upsert": {**document, "status": AlertStatus.OPEN.value},
+    }
+
+
+def status_fields(event: AlertStatusChanged) -> dict[str, Any]:
+    """The lifecycle fields of an alert document after this change."""
+    return {
+        "status": event.status.value,
+        "status_by": event.by,
+        "status_note": event.note,
+        "status_at": event.at.isoformat(),
+    }
+
+
+def alert_status_actions(event: AlertStatusChanged, names: Names, indexed_at: datetime) -> list[Action]:
+    """Set the alert's current status (creating a stub if the alert has not arrived yet) and keep history.
+
+    History is one document per change in `alert-status-v1` (appending to an array needs scripting).
+    """
+    return [
+        {
+            "_op_type": "update",
+            "_index": names.alerts_index,
+            "_id": str(event.alert_id),
+            "doc": {**status_fields(event), "alert_id": str(event.alert_id)},
+            "doc_as_upsert": True,
+        },
+        {
+            "_op_type": "index",
+            "_index": names.alert_status_index,
+            "_id": str(event.event_id),
+            "_source": _document(event, indexed_at),
+        },
+    ]

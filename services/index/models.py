@@ -1,0 +1,214 @@
+"""Request and response shapes of the query API (also rendered by the CLI)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas import (
+    AlertRuleKind,
+    AlertSeverity,
+    AlertStatus,
+    AreaRef,
+    EvidenceCategory,
+    KeyQuestion,
+    ProviderRef,
+    SentimentLabel,
+    SeverityLevel,
+    SourceType,
+)
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SortOrder(StrEnum):
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
+class SearchFilters(Shape):
+    """Every filter is optional; all given filters must hold (AND)."""
+
+    local_authority: str | None = Field(
+        default=None, description="Upper-tier local authority code (E06/E08/E09/E10)."
+    )
+    icb: str | None = Field(default=None, description="Integrated care board code (E54...).")
+    region: str | None = Field(default=None, description="Region code (E12...).")
+    provider_id: str | None = None
+    location_id: str | None = None
+    key_question: KeyQuestion | None = None
+    quality_statement: str | None = Field(default=None, description="e.g. 'safe.safeguarding'.")
+    theme: str | None = None
+    cross_cutting_theme: str | None = None
+    source_type: SourceType | None = None
+    sentiment: SentimentLabel | None = None
+    severity: SeverityLevel | None = None
+    evidence_category: EvidenceCategory | None = None
+    date_from: datetime | None = Field(default=None, description="occurred_at >= this.")
+    date_to: datetime | None = Field(default=None, description="occurred_at < this.")
+
+
+class FacetBucket(Shape):
+    value: str
+    count: int
+
+
+class SearchHit(Shape):
+    evidence_id: str
+    score: float | None
+    occurred_at: datetime
+    source_type: SourceType
+    source_reference: str
+    text: str
+    highlights: list[str]
+    provider: ProviderRef
+    area: AreaRef
+    quality_statement_ids: list[str]
+    key_questions: list[str]
+    themes: list[str]
+    sentiment: SentimentLabel
+    severity: SeverityLevel
+    severity_reasons: list[str]
+    evidence_category: EvidenceCategory
+    model_version: str
+
+
+class SearchPage(Shape):
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetBucket]]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class CountBySentiment(Shape):
+    key: str
+    total: int
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+
+
+class MonthCount(Shape):
+    month: str = Field(description="YYYY-MM")
+    total: int
+    negative: int
+    high_severity: int
+
+
+class ProviderCount(Shape):
+    location_id: str
+    name: str | None
+    count: int
+
+
+class NegativeShare(Shape):
+    """Share of a quality statement's evidence that is negative, here and in England."""
+
+    quality_statement: str
+    count: int
+    negative: int
+    share: float | None
+    england_count: int
+    england_negative: int
+    england_share: float | None
+    difference: float | None = Field(description="share − england_share (percentage points / 100).")
+    ratio: float | None = Field(description="share / england_share.")
+
+
+class EmergingTerm(Shape):
+    term: str
+    count: int
+    background_count: int
+    score: float
+
+
+class Lens(Shape):
+    """What the evidence says about one area or one provider, against England."""
+
+    total: int
+    by_key_question: list[FacetBucket]
+    by_quality_statement: list[CountBySentiment]
+    monthly: list[MonthCount]
+    top_providers_negative: list[ProviderCount]
+    top_providers_high_severity: list[ProviderCount]
+    compared_with_england: list[NegativeShare]
+    emerging_terms: list[EmergingTerm]
+
+
+class AreaInfo(Shape):
+    code: str
+    name: str
+    level: str = Field(description="'local_authority', 'icb' or 'region'.")
+    resolved_from: str | None = Field(default=None, description="The district code asked for, if any.")
+
+
+class AreaProfile(Shape):
+    area: AreaInfo
+    evidence: Lens
+    ratings: list[FacetBucket] = Field(description="Current overall ratings of the area's locations.")
+    locations: int
+
+
+class LocationRatings(Shape):
+    location_id: str
+    name: str
+    provider_id: str | None
+    overall: str | None
+    key_questions: dict[str, str]
+    area: AreaRef
+
+
+class ProviderProfile(Shape):
+    id: str
+    kind: str = Field(description="'provider' or 'location'.")
+    evidence: Lens
+    locations: list[LocationRatings]
+
+
+class AlertFilters(Shape):
+    status: AlertStatus | None = None
+    rule_kind: AlertRuleKind | None = None
+    code: str | None = Field(default=None, description="Area or location code the alert is about.")
+    severity: AlertSeverity | None = None
+
+
+class StatusChange(Shape):
+    by: str = Field(min_length=1, description="Who made the change.")
+    note: str | None = None
+
+
+class AlertStatusEntry(Shape):
+    status: AlertStatus
+    by: str
+    note: str | None
+    at: datetime
+
+
+class AlertView(Shape):
+    alert_id: str
+    rule_id: str
+    rule_kind: AlertRuleKind
+    key: dict[str, Any]
+    severity: AlertSeverity
+    reason: str
+    occurred_at: datetime
+    window_start: datetime
+    window_end: datetime
+    counts: dict[str, float]
+    query: dict[str, Any]
+    evidence_ids: list[str]
+    status: AlertStatus
+    status_by: str | None = None
+    status_note: str | None = None
+    status_at: datetime | None = None
+    history: list[AlertStatusEntry] = Field(default_factory=list)
+
+
+class AlertList(Shape):
+    total: int
+    alerts: list[AlertView]

@@ -1,0 +1,39 @@
+"""Publish AlertStatusChanged events to alerts.status.v1 (lazy producer; Kafka trouble → 503)."""
+
+from __future__ import annotations
+
+import logging
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+
+from schemas import AlertStatusChanged, Topic
+from services.common.config import CommonSettings
+from services.common.kafka import create_producer, event_message
+from services.index.errors import SearchUnavailableError
+
+log = logging.getLogger(__name__)
+
+
+class StatusPublisher:
+    """Callable that sends one status change and waits for the broker's acknowledgement."""
+
+    def __init__(self, settings: CommonSettings) -> None:
+        self.settings = settings
+        self._producer: KafkaProducer | None = None
+
+    def __call__(self, event: AlertStatusChanged) -> None:
+        try:
+            if self._producer is None:
+                self._producer = create_producer(self.settings, max_block_ms=10_000)
+            topic = self.settings.topic(Topic.ALERTS_STATUS)
+            self._producer.send(topic, **event_message(event, str(event.alert_id))).get(timeout=15)
+        except KafkaError as error:
+            log.error("alert %s changed in the index but not published: %s", event.alert_id, error)
+            raise SearchUnavailableError(
+                "the change was saved but could not be published; retry later"
+            ) from error
+
+    def close(self) -> None:
+        if self._producer is not None:
+            self._producer.close(timeout=10)

@@ -1,0 +1,180 @@
+"""Full-text evidence search: filters, facets, highlights, search_after pagination with an opaque cursor."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from services.index.areas import resolve_area
+from services.index.errors import InvalidRequestError
+from services.index.gateway import elasticsearch_errors
+from services.index.lemmas import Lemmatiser, lookup_lemmas
+from services.index.models import FacetBucket, SearchFilters, SearchHit, SearchPage, SortOrder
+from services.index.templates import Names
+
+FACETS = {
+    "source_type": "source_type",
+    "key_question": "key_questions",
+    "quality_statement": "quality_statement_ids",
+    "theme": "themes",
+    "cross_cutting_theme": "cross_cutting_themes",
+    "sentiment": "sentiment.label",
+    "severity": "severity.level",
+    "severity_reason": "severity.reasons",
+    "evidence_category": "evidence_category",
+    "author_role": "author_role",
+    "local_authority": "area.local_authority_code",
+    "icb": "area.icb_code",
+    "region": "area.region_code",
+    "model_version": "model_version",
+}
+FACET_SIZES = {"quality_statement": 34, "local_authority": 20, "icb": 42}
+FILTER_FIELDS = {
+    "local_authority": "area.local_authority_code",
+    "icb": "area.icb_code",
+    "region": "area.region_code",
+    "provider_id": "provider.provider_id",
+    "location_id": "provider.location_id",
+    "key_question": "key_questions",
+    "quality_statement": "quality_statement_ids",
+    "theme": "themes",
+    "cross_cutting_theme": "cross_cutting_themes",
+    "source_type": "source_type",
+    "sentiment": "sentiment.label",
+    "severity": "severity.level",
+    "evidence_category": "evidence_category",
+}
+SORTS = {
+    SortOrder.RELEVANCE: [{"_score": "desc"}, {"evidence_id": "asc"}],
+    SortOrder.DATE: [{"occurred_at": "desc"}, {"evidence_id": "asc"}],
+}
+
+
+def filter_clauses(filters: SearchFilters) -> list[dict[str, Any]]:
+    """Term filters for every given value, and the occurred_at range."""
+    values = filters.model_dump(mode="json", exclude_none=True)
+    for level in ("local_authority", "icb", "region"):
+        if level in values:
+            values[level] = resolve_area(values[level]).code
+    clauses: list[dict[str, Any]] = [
+        {"term": {field: values[name]}} for name, field in FILTER_FIELDS.items() if name in values
+    ]
+    window = {op: values[key] for op, key in (("gte", "date_from"), ("lt", "date_to")) if key in values}
+    if window:
+        clauses.append({"range": {"occurred_at": window}})
+    return clauses
+
+
+def text_query(text: str, lemmatise: Lemmatiser) -> dict[str, Any]:
+    """Match the words in `text` (boosted) or their lemmas in `lemmas`."""
+    return {
+        "bool": {
+            "should": [
+                {"match": {"text": {"query": text, "boost": 2.0}}},
+                {"match": {"lemmas": {"query": lemmatise(text)}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def encode_cursor(sort: SortOrder, after: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"s": sort.value, "a": after}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: SortOrder) -> list[Any]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        after, cursor_sort = data["a"], SortOrder(data["s"])
+    except (binascii.Error, ValueError, KeyError, TypeError) as error:
+        raise InvalidRequestError("invalid cursor") from error
+    if cursor_sort is not sort or not isinstance(after, list) or len(after) != len(SORTS[sort]):
+        raise InvalidRequestError("the cursor belongs to a different sort order")
+    return after
+
+
+def search_body(
+    text: str | None,
+    filters: SearchFilters,
+    *,
+    sort: SortOrder,
+    size: int,
+    cursor: str | None,
+    lemmatise: Lemmatiser = lookup_lemmas,
+) -> dict[str, Any]:
+    """The _search body; facets count the whole filtered result set."""
+    query: dict[str, Any] = {"bool": {"filter": filter_clauses(filters)}}
+    if text and text.strip():
+        query["bool"]["must"] = [text_query(text, lemmatise)]
+    body: dict[str, Any] = {
+        "query": query,
+        "size": size,
+        "sort": SORTS[sort],
+        "track_total_hits": True,
+        "highlight": {"fields": {"text": {"number_of_fragments": 3, "fragment_size": 160}}},
+        "aggs": {
+            name: {"terms": {"field": field, "size": FACET_SIZES.get(name, 10)}}
+            for name, field in FACETS.items()
+        },
+    }
+    if cursor:
+        body["search_after"] = decode_cursor(cursor, sort)
+    return body
+
+
+def _hit(raw: dict[str, Any]) -> SearchHit:
+    source = raw["_source"]
+    return SearchHit(
+        evidence_id=source["evidence_id"],
+        score=raw.get("_score"),
+        occurred_at=source["occurred_at"],
+        source_type=source["source_type"],
+        source_reference=source["source_reference"],
+        text=source["text"],
+        highlights=raw.get("highlight", {}).get("text", []),
+        provider=source.get("provider") or {},
+        area=source.get("area") or {},
+        quality_statement_ids=source.get("quality_statement_ids", []),
+        key_questions=source.get("key_questions", []),
+        themes=source.get("themes", []),
+        sentiment=source["sentiment"]["label"],
+        severity=source["severity"]["level"],
+        severity_reasons=source["severity"].get("reasons", []),
+        evidence_category=source["evidence_category"],
+        model_version=source["model_version"],
+    )
+
+
+def buckets(aggregation: dict[str, Any]) -> list[FacetBucket]:
+    return [FacetBucket(value=str(b["key"]), count=b["doc_count"]) for b in aggregation.get("buckets", [])]
+
+
+def search_evidence(
+    es: Elasticsearch,
+    names: Names,
+    text: str | None,
+    filters: SearchFilters,
+    *,
+    sort: SortOrder = SortOrder.RELEVANCE,
+    size: int = 20,
+    cursor: str | None = None,
+    lemmatise: Lemmatiser = lookup_lemmas,
+) -> SearchPage:
+    body = search_body(text, filters, sort=sort, size=size, cursor=cursor, lemmatise=lemmatise)
+    with elasticsearch_errors():
+        response = es.search(
+            index=names.evidence_alias, ignore_unavailable=True, allow_no_indices=True, **body
+        )
+    raw_hits = response["hits"]["hits"]
+    aggregations = response.get("aggregations", {})
+    next_cursor = encode_cursor(sort, raw_hits[-1]["sort"]) if len(raw_hits) == size else None
+    return SearchPage(
+        total=response["hits"]["total"]["value"],
+        hits=[_hit(raw) for raw in raw_hits],
+        facets={name: buckets(aggregations.get(name, {})) for name in FACETS},
+        next_cursor=next_cursor,
+    )

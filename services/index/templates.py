@@ -1,0 +1,140 @@
+"""Composable index templates from mappings/*.json, installed idempotently at start-up.
+
+Component templates (`component_*.json`) hold shared pieces; each index template (`<name>.json`)
+composes them. Every template, index pattern and alias name goes through `settings.index()`, so a
+test prefix isolates everything. A template is (re)written only when ours has a higher `version`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from services.common.config import CommonSettings
+
+log = logging.getLogger(__name__)
+
+COMPONENTS = ("settings", "envelope", "area")
+INDEX_TEMPLATES = ("evidence", "locations", "alerts", "alert_status")
+# Indices written by exact name (evidence indices are monthly and created on first write).
+FIXED_INDICES = {"locations": "locations-v1", "alerts": "alerts-v1", "alert_status": "alert-status-v1"}
+EVIDENCE_INDEX_PREFIX = "evidence-v1-"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Prefixed names of every index, alias and template this service uses."""
+
+    settings: CommonSettings
+
+    def component(self, name: str) -> str:
+        return self.settings.index(f"caresignal-{name}")
+
+    def template(self, name: str) -> str:
+        return self.settings.index(f"caresignal-{name}")
+
+    @property
+    def evidence_alias(self) -> str:
+        return self.settings.index("evidence")
+
+    def evidence_index(self, year: int, month: int) -> str:
+        return self.settings.index(f"{EVIDENCE_INDEX_PREFIX}{year:04d}.{month:02d}")
+
+    @property
+    def locations_index(self) -> str:
+        return self.settings.index(FIXED_INDICES["locations"])
+
+    @property
+    def locations_alias(self) -> str:
+        return self.settings.index("locations")
+
+    @property
+    def alerts_index(self) -> str:
+        return self.settings.index(FIXED_INDICES["alerts"])
+
+    @property
+    def alerts_alias(self) -> str:
+        return self.settings.index("alerts")
+
+    @property
+    def alert_status_index(self) -> str:
+        return self.settings.index(FIXED_INDICES["alert_status"])
+
+    @property
+    def alert_status_alias(self) -> str:
+        return self.settings.index("alert-status")
+
+
+def _load(name: str) -> dict[str, Any]:
+    return json.loads(files("services.index.mappings").joinpath(f"{name}.json").read_text(encoding="utf-8"))
+
+
+def component_template(name: str) -> dict[str, Any]:
+    return _load(f"component_{name}")
+
+
+def index_template(settings: CommonSettings, name: str) -> dict[str, Any]:
+    """The index template body with patterns, components and aliases prefixed."""
+    names = Names(settings)
+    body = copy.deepcopy(_load(name))
+    body["index_patterns"] = [settings.index(pattern) for pattern in body["index_patterns"]]
+    body["composed_of"] = [names.component(component) for component in body["composed_of"]]
+    aliases = body["template"].get("aliases", {})
+    body["template"]["aliases"] = {settings.index(alias): spec for alias, spec in aliases.items()}
+    return body
+
+
+def _installed_version(found: list[dict[str, Any]], key: str) -> int | None:
+    return found[0][key].get("version") if found else None
+
+
+def install_templates(es: Elasticsearch, settings: CommonSettings) -> list[str]:
+    """Put every component and index template whose installed version is older; create fixed indices.
+
+    Returns the names of the templates written (empty when everything was current).
+    """
+    names = Names(settings)
+    written: list[str] = []
+    for component in COMPONENTS:
+        name, body = names.component(component), component_template(component)
+        found = _get_component(es, name)
+        if _installed_version(found, "component_template") != body["version"]:
+            es.cluster.put_component_template(name=name, **body)
+            written.append(name)
+    for template in INDEX_TEMPLATES:
+        name, body = names.template(template), index_template(settings, template)
+        found = _get_index_template(es, name)
+        if _installed_version(found, "index_template") != body["version"]:
+            es.indices.put_index_template(name=name, **body)
+            written.append(name)
+    for index in (names.locations_index, names.alerts_index, names.alert_status_index):
+        if not es.indices.exists(index=index):
+            es.options(ignore_status=400).indices.create(index=index)  # 400: created concurrently
+    if written:
+        log.info("index templates installed", extra={"templates": written})
+    return written
+
+
+def _get_component(es: Elasticsearch, name: str) -> list[dict[str, Any]]:
+    response = es.options(ignore_status=404).cluster.get_component_template(name=name)
+    return list(response.get("component_templates", []))
+
+
+def _get_index_template(es: Elasticsearch, name: str) -> list[dict[str, Any]]:
+    response = es.options(ignore_status=404).indices.get_index_template(name=name)
+    return list(response.get("index_templates", []))
+
+
+def delete_templates(es: Elasticsearch, settings: CommonSettings) -> None:
+    """Remove this prefix's templates (tests and benchmarks): index templates first, then components."""
+    names = Names(settings)
+    for template in INDEX_TEMPLATES:
+        es.options(ignore_status=404).indices.delete_index_template(name=names.template(template))
+    for component in COMPONENTS:
+        es.options(ignore_status=404).cluster.delete_component_template(name=names.component(component))

@@ -1,0 +1,263 @@
+"""The index worker: Kafka (classified evidence, locations, alerts) → Elasticsearch bulk.
+
+At-least-once: offsets are committed only after every message of a batch is settled — indexed,
+superseded by a newer version, or dead-lettered. Deterministic ids make redelivery harmless.
+While Elasticsearch is unavailable the worker pauses its partitions and keeps polling (so it stays
+in the group), retrying the batch with exponential backoff; it never dead-letters for that.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import CommitFailedError
+from kafka.structs import OffsetAndMetadata
+
+from services.common.errors import PoisonMessageError, TransientError
+from services.common.kafka import create_consumer, create_producer, dead_letter_for, send_dead_letter
+from services.index.batch import FillRules, Message, message_size, offsets_to_commit
+from services.index.config import IndexSettings
+from services.index.outcomes import Outcome, is_transient_status, worst
+from services.index.routing import TopicRouter
+from services.index.sink import BulkSink
+from services.index.templates import install_templates
+
+log = logging.getLogger(__name__)
+SERVICE = "index"
+
+
+class StoppedWhileRetryingError(Exception):
+    """Shutdown was requested while Elasticsearch was still unavailable: leave the batch uncommitted."""
+
+
+class CircuitOpenError(Exception):
+    """Too many consecutive messages were dead-lettered: a bad deploy should halt, not drain a topic."""
+
+
+@dataclass
+class IndexerStats:
+    """Running totals, readable from another thread (tests, benchmarks)."""
+
+    batches: int = 0
+    messages: int = 0
+    dead_lettered: int = 0
+    retries: int = 0
+
+
+class Indexer:
+    """Run with `Indexer(settings).run(stop_event)`; returns after `stop_event` is set."""
+
+    def __init__(self, settings: IndexSettings, es: Elasticsearch | None = None) -> None:
+        self.settings = settings
+        self.es = es or Elasticsearch(**settings.es_options())
+        self.router = TopicRouter(settings)
+        self.sink = BulkSink(
+            self.es, max_chunk_bytes=2 * settings.index_flush_bytes, refresh=settings.index_refresh_on_flush
+        )
+        self.rules = FillRules(
+            max_messages=settings.index_batch_size,
+            max_bytes=settings.index_flush_bytes,
+            linger_s=settings.index_linger_ms / 1000,
+        )
+        self.consecutive_dead_letters = 0
+        self.stats = IndexerStats()
+
+    def run(self, stop: threading.Event) -> None:
+        self._retry(lambda: install_templates(self.es, self.settings), stop)
+        consumer = create_consumer(
+            self.settings,
+            self.settings.topic(self.settings.index_group_id),  # prefixed like the topics
+            self.router.topic_names,
+            max_poll_records=self.settings.index_max_buffered_records,
+            session_timeout_ms=self.settings.index_session_timeout_ms,
+            heartbeat_interval_ms=self.settings.index_session_timeout_ms // 4,
+        )
+        producer = create_producer(self.settings)
+        log.info("index worker started", extra={"topics": self.router.topic_names})
+        try:
+            while not stop.is_set():
+                batch = self._fill(consumer, stop)
+                if batch:
+                    self._process(batch, consumer, producer, stop)
+        except StoppedWhileRetryingError:
+            log.warning("stopped while elasticsearch was unavailable; the batch will be redelivered")
+        finally:
+            producer.close(timeout=10)
+            consumer.close(autocommit=False)
+            log.info("index worker stopped")
+
+    # ---- consuming -------------------------------------------------------------------------
+
+    def _fill(self, consumer: KafkaConsumer, stop: threading.Event) -> list[Message]:
+        """Poll until the batch is full by count or bytes, its linger expires, or shutdown."""
+        batch: list[Message] = []
+        size, started = 0, None
+        while not stop.is_set() and not self.rules.is_full(len(batch), size):
+            wait_s = self.rules.remaining_s(started) if started is not None else 0.5
+            if started is not None and wait_s <= 0:
+                break
+            polled = consumer.poll(
+                timeout_ms=int(wait_s * 1000), max_records=self.rules.max_messages - len(batch)
+            )
+            for records in polled.values():
+                for record in records:
+                    batch.append(
+                        Message(record.topic, record.partition, record.offset, record.key, record.value)
+                    )
+                    size += message_size(record.value)
+            if batch and started is None:
+                started = time.monotonic()
+        return batch
+
+    # ---- one batch -------------------------------------------------------------------------
+
+    def _process(
+        self, batch: list[Message], consumer: KafkaConsumer, producer: KafkaProducer, stop: threading.Event
+    ) -> None:
+        began = time.monotonic()
+        now = datetime.now(UTC)
+        for message in batch:
+            try:
+                message.actions = self.router.actions_for(message.topic, message.value, now)
+                message.action_outcomes = [Outcome.TRANSIENT] * len(message.actions)
+            except PoisonMessageError as error:
+                message.reject(error.error_type, str(error))
+        retries = self._index_until_settled(batch, consumer, stop)
+        rejected = [message for message in batch if message.rejected]
+        self._dead_letter(rejected, producer)
+        self._commit(batch, consumer)
+        self.stats.batches += 1
+        self.stats.messages += len(batch)
+        self.stats.dead_lettered += len(rejected)
+        outcomes = [worst(m.action_outcomes) for m in batch if not m.rejected]
+        log.info(
+            "batch indexed: count=%d done=%d superseded=%d dead_lettered=%d retries=%d duration_ms=%.0f",
+            len(batch),
+            outcomes.count(Outcome.DONE),
+            sum(1 for m in batch if Outcome.SUPERSEDED in m.action_outcomes),
+            len(rejected),
+            retries,
+            (time.monotonic() - began) * 1000,
+        )
+        self._trip_circuit(batch)
+
+    def _index_until_settled(
+        self, batch: list[Message], consumer: KafkaConsumer, stop: threading.Event
+    ) -> int:
+        """Send unsettled actions; retry transient failures with backoff while paused. Returns retries."""
+        attempt = 0
+        started = time.monotonic()
+        while True:
+            todo = [(message, i) for message in batch for i in message.pending_actions]
+            if not todo:
+                break
+            results = self.sink.send([message.actions[i] for message, i in todo])
+            last_reason = None
+            for (message, i), (outcome, reason) in zip(todo, results, strict=True):
+                message.action_outcomes[i] = outcome
+                if outcome is Outcome.REJECTED:
+                    message.reject("mapper_rejection", reason or "rejected by elasticsearch")
+                elif outcome is Outcome.TRANSIENT:
+                    last_reason = reason
+            if last_reason is None:
+                break
+            attempt += 1
+            self.stats.retries += 1
+            self._give_up_if_too_long(started, last_reason)
+            delay = self._backoff_s(attempt)
+            log.warning(
+                "elasticsearch unavailable (%s); retry %d in %.1fs, partitions paused",
+                last_reason,
+                attempt,
+                delay,
+            )
+            self._wait_paused(consumer, delay, stop)
+        if attempt:
+            consumer.resume(*consumer.paused())
+        return attempt
+
+    def _backoff_s(self, attempt: int) -> float:
+        initial, cap = self.settings.index_retry_initial_ms / 1000, self.settings.index_retry_max_ms / 1000
+        return min(cap, initial * 2 ** (attempt - 1))
+
+    def _give_up_if_too_long(self, started: float, reason: str) -> None:
+        give_up = self.settings.index_retry_give_up_s
+        if give_up and time.monotonic() - started > give_up:
+            raise TransientError(f"elasticsearch still unavailable after {give_up:.0f}s: {reason}")
+
+    def _wait_paused(self, consumer: KafkaConsumer, seconds: float, stop: threading.Event) -> None:
+        """Sleep while polling with every partition paused, so the group keeps us as a member."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if stop.is_set():
+                raise StoppedWhileRetryingError()
+            consumer.pause(*consumer.assignment())
+            polled = consumer.poll(timeout_ms=int(min(1.0, max(0.0, deadline - time.monotonic())) * 1000))
+            for partition, records in polled.items():  # newly assigned after a rebalance: rewind
+                consumer.seek(partition, min(record.offset for record in records))
+            if time.monotonic() >= deadline:
+                return
+
+    def _retry(self, operation: Callable[[], object], stop: threading.Event) -> None:
+        """Run a start-up call against Elasticsearch until it succeeds (or shutdown)."""
+        attempt = 0
+        while True:
+            try:
+                operation()
+                return
+            except (TransportError, ApiError) as error:
+                if stop.is_set() or (
+                    isinstance(error, ApiError) and not is_transient_status(error.status_code)
+                ):
+                    raise
+                attempt += 1
+                delay = self._backoff_s(attempt)
+                log.warning("cannot install index templates (%s); retry in %.1fs", error, delay)
+                stop.wait(delay)
+
+    # ---- settle ----------------------------------------------------------------------------
+
+    def _dead_letter(self, rejected: list[Message], producer: KafkaProducer) -> None:
+        futures = []
+        for message in rejected:
+            topic = self.router.dead_letter_topic(message.topic)
+            letter = dead_letter_for(
+                message.value or b"",
+                stage=SERVICE,
+                service=SERVICE,
+                error_type=message.error_type or "Rejected",
+                error=message.error or "",
+                source_topic=message.topic,
+                source_partition=message.partition,
+                source_offset=message.offset,
+            )
+            futures.append(send_dead_letter(producer, topic, letter, key=message.key))
+        producer.flush()
+        for future in futures:
+            future.get(timeout=30)  # raises if the dead letter was not written: do not commit
+
+    def _commit(self, batch: list[Message], consumer: KafkaConsumer) -> None:
+        offsets = {
+            TopicPartition(topic, partition): OffsetAndMetadata(offset, "", -1)
+            for (topic, partition), offset in offsets_to_commit(batch).items()
+        }
+        try:
+            consumer.commit(offsets)
+        except CommitFailedError as error:
+            log.warning("commit failed after a rebalance (%s); the new owner will redeliver", error)
+
+    def _trip_circuit(self, batch: list[Message]) -> None:
+        for message in batch:
+            self.consecutive_dead_letters = self.consecutive_dead_letters + 1 if message.rejected else 0
+        if self.consecutive_dead_letters >= self.settings.index_max_consecutive_dead_letters:
+            raise CircuitOpenError(
+                f"{self.consecutive_dead_letters} consecutive messages dead-lettered; stopping"
+            )

@@ -1,0 +1,1 @@
+"""CareSignal ingest service."""

@@ -1,0 +1,225 @@
+"""Builders of contract-valid events for the index service's tests and benchmark, and a producer helper."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+from elasticsearch import Elasticsearch
+from kafka import KafkaProducer
+
+from schemas import (
+    AlertKey,
+    AlertRaised,
+    AlertRuleKind,
+    AlertSeverity,
+    AreaRef,
+    EvidenceCategory,
+    EvidenceClassified,
+    KeyQuestion,
+    KeyQuestionRating,
+    LocationReference,
+    ProviderRef,
+    QualityStatementScore,
+    Rating,
+    Sentiment,
+    SentimentLabel,
+    Severity,
+    SeverityLevel,
+    SourceType,
+    evidence_id_for,
+)
+from schemas.common import Event
+from schemas.reference import local_authorities, quality_statements
+from services.common.config import CommonSettings
+from services.common.kafka import event_message
+
+BASE_TIME = datetime(2025, 3, 15, 12, 0, tzinfo=UTC)
+
+
+def area_for(la_code: str) -> AreaRef:
+    """The AreaRef classify would resolve for an upper-tier local authority code."""
+    la = local_authorities()[la_code]
+    return AreaRef(
+        local_authority_code=la.code,
+        local_authority_name=la.name,
+        icb_code=la.icb_code,
+        icb_name=la.icb_name,
+        region_code=la.region_code,
+        region_name=la.region_name,
+    )
+
+
+def evidence(
+    reference: str,
+    *,
+    text: str = "Staff were kind but medication was late",
+    lemmas: str | None = None,
+    la_code: str = "E08000004",
+    location_id: str | None = "1-100",
+    provider_id: str | None = "1-P100",
+    provider_name: str | None = "Acorn House",
+    source_type: SourceType = SourceType.HEALTHWATCH_FEEDBACK,
+    statements: Iterable[str] = ("safe.medicines_optimisation",),
+    sentiment: SentimentLabel = SentimentLabel.NEGATIVE,
+    severity: SeverityLevel = SeverityLevel.NORMAL,
+    reasons: Iterable[str] = (),
+    themes: Iterable[str] = (),
+    cross_cutting: Iterable[str] = (),
+    category: EvidenceCategory = EvidenceCategory.PEOPLES_EXPERIENCE,
+    occurred_at: datetime = BASE_TIME,
+    classified_at: datetime | None = None,
+) -> EvidenceClassified:
+    statement_ids = list(statements)
+    key_questions = sorted({KeyQuestion(s.split(".")[0]) for s in statement_ids}, key=list(KeyQuestion).index)
+    return EvidenceClassified(
+        event_id=uuid4(),
+        occurred_at=occurred_at,
+        source="caresignal/classify",
+        evidence_id=evidence_id_for(source_type, reference),
+        source_type=source_type,
+        source_reference=reference,
+        received_at=occurred_at,
+        classified_at=classified_at or occurred_at + timedelta(seconds=5),
+        text=text,
+        lemmas=lemmas if lemmas is not None else text.lower(),
+        provider=ProviderRef(location_id=location_id, provider_id=provider_id, name=provider_name),
+        area=area_for(la_code),
+        area_resolution="given",
+        quality_statements=[QualityStatementScore(id=s, score=0.9) for s in statement_ids],
+        key_questions=key_questions,
+        themes=list(themes),
+        cross_cutting_themes=list(cross_cutting),
+        sentiment=Sentiment(label=sentiment, score=0.9),
+        severity=Severity(level=severity, reasons=list(reasons)),
+        evidence_category=category,
+        model_name="caresignal-statements",
+        model_version="0.1.0",
+    )
+
+
+def location(
+    location_id: str,
+    *,
+    version: int,
+    la_code: str = "E08000004",
+    provider_id: str = "1-P100",
+    name: str = "Acorn House",
+    overall: Rating | None = Rating.GOOD,
+    safe: Rating | None = None,
+) -> LocationReference:
+    ratings = {KeyQuestion.SAFE: KeyQuestionRating(rating=safe)} if safe else {}
+    return LocationReference(
+        event_id=uuid4(),
+        occurred_at=BASE_TIME,
+        source="caresignal/ingest/cqc",
+        location_id=location_id,
+        provider_id=provider_id,
+        name=name,
+        area=area_for(la_code),
+        overall_rating=KeyQuestionRating(rating=overall) if overall else None,
+        key_question_ratings=ratings,
+        version=version,
+    )
+
+
+def alert(
+    *,
+    alert_id: UUID | None = None,
+    code: str = "E08000004",
+    level: str = "local_authority",
+    kind: AlertRuleKind = AlertRuleKind.SPIKE,
+    severity: AlertSeverity = AlertSeverity.HIGH,
+    occurred_at: datetime = BASE_TIME,
+    reason: str = "negative safeguarding evidence tripled",
+) -> AlertRaised:
+    return AlertRaised(
+        event_id=uuid4(),
+        occurred_at=occurred_at,
+        source="caresignal/alerts",
+        alert_id=alert_id or uuid4(),
+        rule_id=f"{kind.value}-1",
+        rule_kind=kind,
+        key=AlertKey(level=level, code=code),
+        window_start=occurred_at - timedelta(days=7),
+        window_end=occurred_at,
+        severity=severity,
+        reason=reason,
+        counts={"observed": 12.0, "expected": 4.0},
+    )
+
+
+def key_of(event: Event) -> str:
+    for name in ("evidence_id", "location_id", "alert_id"):
+        if hasattr(event, name):
+            return str(getattr(event, name))
+    raise ValueError(f"no key for {type(event).__name__}")
+
+
+def produce(producer: KafkaProducer, topic: str, events: Iterable[Event]) -> None:
+    """Send events keyed as the catalogue says, and wait until the broker has them all."""
+    futures = [producer.send(topic, **event_message(event, key_of(event))) for event in events]
+    producer.flush()
+    for future in futures:
+        future.get(timeout=30)
+
+
+def random_evidence(rng: random.Random, index: int, la_codes: list[str]) -> EvidenceClassified:
+    """Synthetic evidence with skewed, realistic-looking distributions (benchmarks)."""
+    statements = [qs.id for qs in quality_statements()]
+    weights = [1.0 / (rank + 1) for rank in range(len(statements))]
+    chosen = set(rng.choices(statements, weights=weights, k=rng.choice((1, 1, 2, 3))))
+    sentiment = rng.choices(list(SentimentLabel), weights=(0.35, 0.2, 0.45))[0]
+    high = sentiment is SentimentLabel.NEGATIVE and rng.random() < 0.08
+    words = rng.sample(VOCABULARY, k=rng.randint(8, 30))
+    la_code = la_codes[min(len(la_codes) - 1, int(rng.paretovariate(1.2)) - 1)]
+    location_number = rng.randint(1, 4000)
+    return evidence(
+        f"bench-{index}",
+        text=" ".join(words).capitalize() + ".",
+        la_code=la_code,
+        location_id=f"1-{location_number}",
+        provider_id=f"1-P{location_number // 3}",
+        provider_name=f"Care service {location_number}",
+        source_type=rng.choice(list(SourceType)),
+        statements=sorted(chosen),
+        sentiment=sentiment,
+        severity=SeverityLevel.HIGH if high else SeverityLevel.NORMAL,
+        reasons=["safeguarding"] if high else [],
+        occurred_at=BASE_TIME - timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
+    )
+
+
+WORDS = (
+    "staff kind caring rude medication late missed appointment waiting weeks call bell ignored "
+    "dignity respect food cold clean dirty room safeguarding fall injury bruise manager listened "
+    "complaint response discharge hospital transport carer visit short rushed family informed pain "
+    "relief night shift agency understaffed activities lonely garden wheelchair hoist record care "
+    "plan review dementia confused assessment funding council waiting list respite"
+)
+VOCABULARY = WORDS.split()
+
+
+def index_directly(es: Elasticsearch, settings: CommonSettings, events: Iterable[Event]) -> None:
+    """Index events as the worker would (same actions), bypassing Kafka, and make them searchable."""
+    from services.index.documents import alert_action, alert_status_actions, evidence_action, location_action
+    from services.index.sink import BulkSink
+    from services.index.templates import Names, install_templates
+
+    install_templates(es, settings)
+    names, now = Names(settings), datetime.now(UTC)
+    actions = []
+    for event in events:
+        if isinstance(event, EvidenceClassified):
+            actions.append(evidence_action(event, names, now))
+        elif isinstance(event, LocationReference):
+            actions.append(location_action(event, names, now))
+        elif isinstance(event, AlertRaised):
+            actions.append(alert_action(event, names, now))
+        else:
+            actions += alert_status_actions(event, names, now)
+    results = BulkSink(es, max_chunk_bytes=10 * 1024 * 1024, refresh=True).send(actions)
+    failures = [reason for outcome, reason in results if outcome.value not in ("done", "superseded")]
+    assert not failures, failures

@@ -1,0 +1,82 @@
+"""Two alerts workers, one SIGKILLed mid-stream: every expected alert appears, none is raised twice
+(a redelivered alert is byte-identical: same id, same body), at-least-once at worst."""
+
+from __future__ import annotations
+
+import signal
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from alerts_factories import (
+    TEST_RULES,
+    AlertReader,
+    at,
+    high_severity,
+    negative,
+    produce,
+    start_worker,
+    wait_ready,
+    worker_env,
+)
+
+from schemas.common import AreaRef
+from schemas.reference import local_authorities
+from services.common.config import CommonSettings
+
+pytestmark = pytest.mark.integration
+
+AREAS = [
+    AreaRef(local_authority_code=la.code, local_authority_name=la.name)
+    for la in list(local_authorities().values())[:16]
+]
+MONDAY = at("2025-06-02", hour=0)
+SPIKE_SIZE = 6
+
+
+def interleaved_stream() -> list:
+    """Per area: a spike of negatives and one high-severity item, interleaved round-robin across areas."""
+    per_area = [
+        [negative(MONDAY + timedelta(hours=n), area=area) for n in range(SPIKE_SIZE)]
+        + [high_severity(MONDAY + timedelta(days=2), area=area, location_id=f"1-{index:04d}")]
+        for index, area in enumerate(AREAS)
+    ]
+    return [items[step] for step in range(SPIKE_SIZE + 1) for items in per_area]
+
+
+def test_alerts_failover_no_duplicate_no_missed_alert(settings: CommonSettings, tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(TEST_RULES)
+    env = worker_env(settings, rules, tmp_path)
+    logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
+    workers = [start_worker(env, logs[0]), start_worker(env, logs[1])]
+    reader = AlertReader(settings)
+    try:
+        for log in logs:
+            wait_ready(log)
+        stream = interleaved_stream()
+        half = len(stream) * 4 // 7  # after 4 of 6 negatives per area: no spike has fired yet
+        produce(settings, stream[:half])
+        reader.poll_until(lambda got: False, deadline_s=1.5)  # let both workers get busy
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait()
+        produce(settings, stream[half:])
+
+        expected = 2 * len(AREAS)  # one spike and one severity alert per area
+        records = reader.poll_until(lambda got: len({r.key for r in got}) >= expected, deadline_s=40)
+        records = reader.drain(quiet_s=2.0)
+        bodies: dict[bytes, set[bytes]] = defaultdict(set)
+        for record in records:
+            bodies[record.key].add(record.value)
+        assert len(bodies) == expected, f"{len(bodies)} distinct alerts, expected {expected}"
+        assert all(len(values) == 1 for values in bodies.values()), "two alerts with one id differ"
+        redelivered = len(records) - len(bodies)
+        print(f"{len(records)} alert messages, {len(bodies)} distinct, {redelivered} redelivered")
+        assert workers[1].poll() is None, "the surviving worker must still run"
+    finally:
+        reader.close()
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait()

@@ -1,0 +1,333 @@
+"""Helpers for the classify worker integration tests: worker subprocesses, producing and draining topics."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from kafka import KafkaConsumer
+
+from schemas.common import AreaRef, Event, ProviderRef
+from schemas.dead_letter import DeadLetter
+from schemas.evidence import EvidenceReceived, SourceType, evidence_id_for
+from schemas.locations import LocationReference
+from services.classify.worker_config import WorkerSettings
+from services.common.config import CommonSettings
+from services.common.kafka import create_consumer, create_producer, event_message
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+ROYAL_OLDHAM_ID = "1-RW602-ROH"
+
+
+def received(
+    reference: str, text: str = "The staff were kind but rushed.", **fields: Any
+) -> EvidenceReceived:
+    evidence_id = evidence_id_for(SourceType.HEALTHWATCH_FEEDBACK, reference)
+    return EvidenceReceived(
+        event_id=evidence_id,
+        occurred_at=NOW,
+        source="caresignal/ingest/healthwatch",
+        evidence_id=evidence_id,
+        source_type=SourceType.HEALTHWATCH_FEEDBACK,
+        source_reference=reference,
+        received_at=NOW,
+        text=text,
+        **fields,
+    )
+
+
+def royal_oldham() -> LocationReference:
+    return LocationReference(
+        event_id="7a0f3c1e-1111-4b6a-9c1e-000000000001",
+        occurred_at=NOW,
+        source="caresignal/ingest/cqc",
+        location_id=ROYAL_OLDHAM_ID,
+        provider_id="RW6",
+        provider_name="Northern Care Alliance NHS Foundation Trust",
+        name="The Royal Oldham Hospital",
+        area=AreaRef(local_authority_code="E08000004", local_authority_name="Oldham"),
+        version=1,
+    )
+
+
+def require_model() -> dict[str, Any]:
+    """The meta.json of the trained pipeline the worker loads; integration tests never run a fake analyser."""
+    meta = WorkerSettings().model_dir / "meta.json"
+    if not meta.is_file():
+        pytest.fail(f"no trained model at {meta.parent}: run `make model` first")
+    return json.loads(meta.read_text())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    def metric(self, name: str) -> float:
+        """A sample of the worker's /metrics page (0 when absent or unreachable)."""
+        try:
+            text = httpx.get(f"http://127.0.0.1:{self.port}/metrics", timeout=2).text
+        except httpx.HTTPError:
+            return 0.0
+        values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(f"{name} ")]
+        return values[0] if values else 0.0
+
+
+@contextmanager
+def classify_worker(settings: CommonSettings, log_path: Path, **env: str) -> Iterator[Worker]:
+    """`python -m services.classify` on this test's topics; SIGTERM (then SIGKILL) afterwards."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "CARESIGNAL_TOPIC_PREFIX": settings.topic_prefix,
+        "CARESIGNAL_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "CARESIGNAL_WORKER_WEB_PORT": str(port),
+        "CARESIGNAL_WORKER_DATA_DIR": str(log_path.parent / f"data-{port}"),
+        "CARESIGNAL_WORKER_BATCH_SECONDS": "0.2",
+        **env,
+    }
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "services.classify"], cwd=REPO, env=environment, stdout=log, stderr=log
+        )
+    try:
+        wait_until(lambda: _answers(port) or worker.poll() is not None, 60, "worker web server")
+        if worker.poll() is not None:
+            pytest.fail(f"classify worker exited with {worker.returncode}:\n{log_path.read_text()[-3000:]}")
+        yield Worker(worker, port, log_path)
+    finally:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+
+
+def _answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {seconds}s waiting for {what}")
+
+
+def produce(
+    settings: CommonSettings, topic: str, events: list[tuple[Event, str]], raw: list[bytes] = ()
+) -> None:
+    producer = create_producer(settings)
+    try:
+        for event, key in events:
+            producer.send(settings.topic(topic), **event_message(event, key))
+        for value in raw:
+            producer.send(settings.topic(topic), value=value, key=b"raw")
+        producer.flush(30)
+    finally:
+        producer.close()
+
+
+class Drain:
+    """Reads every message of some topics from the beginning, accumulating them."""
+
+    def __init__(self, settings: CommonSettings, *topics: str) -> None:
+        self.consumer: KafkaConsumer = create_consumer(
+            settings, f"{settings.topic_prefix}test-reader", [settings.topic(topic) for topic in topics]
+        )
+        self.messages: list[Any] = []
+
+    def until(self, condition: Callable[[list[Any]], bool], seconds: float, what: str) -> list[Any]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for batch in self.consumer.poll(500).values():
+                self.messages.extend(batch)
+            if condition(self.messages):
+                return self.messages
+        pytest.fail(f"timed out after {seconds}s waiting for {what}; got {len(self.messages)} messages")
+
+    def on(self, topic: str) -> list[Any]:
+        return [message for message in self.messages if message.topic.endswith(topic)]
+
+    def close(self) -> None:
+        self.consumer.close()
+
+
+def body(message: Any) -> dict[str, Any]:
+    return json.loads(message.value)
+
+
+# --- tests -----------------------------------------------------------------------------------------------
+
+pytestmark = pytest.mark.integration
+
+CLASSIFIED = "evidence.classified.v1"
+DLQ = "evidence.received.v1.dlq"
+
+
+def test_classify_worker_classifies_resolves_and_dead_letters(
+    settings: CommonSettings, tmp_path: Path
+) -> None:
+    meta = require_model()
+    location = royal_oldham()
+    produce(settings, "locations.reference.v1", [(location, location.location_id)])
+    by_id = received(
+        "int-by-id", text="Mrs Smith was left in pain.", provider=ProviderRef(location_id=ROYAL_OLDHAM_ID)
+    )
+    by_name = received("int-by-name", provider=ProviderRef(name="Royal Oldham Hospital"))
+    by_place = received("int-by-place", area=AreaRef(place="Leeds"))
+    after_poison = received("int-after-poison", area=AreaRef(place="Somewhere nobody knows"))
+    drain = Drain(settings, CLASSIFIED, DLQ)
+    try:
+        with classify_worker(settings, tmp_path / "worker.log") as worker:
+            wait_until(
+                lambda: worker.metric("caresignal_classify_locations_recorded_total") == 1,
+                30,
+                "the location table",
+            )
+            produce(settings, "evidence.received.v1", [(by_id, str(by_id.evidence_id))])
+            produce(settings, "evidence.received.v1", [], raw=[b"{not json at all"])
+            produce(
+                settings,
+                "evidence.received.v1",
+                [(item, str(item.evidence_id)) for item in (by_name, by_place, after_poison)],
+            )
+            drain.until(
+                lambda got: len(drain.on(CLASSIFIED)) >= 4 and drain.on(DLQ), 30, "4 classified + 1 DLQ"
+            )
+    finally:
+        drain.close()
+    classified = {body(message)["source_reference"]: body(message) for message in drain.on(CLASSIFIED)}
+    assert classified["int-by-id"]["area_resolution"] == "location_reference"
+    assert classified["int-by-id"]["area"]["region_name"] == "North West"
+    assert classified["int-by-id"]["provider"]["provider_id"] == "RW6"
+    assert "Smith" not in classified["int-by-id"]["text"]
+    assert (classified["int-by-name"]["area_resolution"], classified["int-by-name"]["area"]["icb_code"]) == (
+        "gazetteer",
+        "E54000057",
+    )
+    assert classified["int-by-place"]["area"]["local_authority_name"] == "Leeds"
+    assert classified["int-after-poison"]["area_resolution"] == "unknown"
+    for event in classified.values():
+        assert (event["model_name"], event["model_version"]) == (meta["name"], meta["version"])
+    first = next(m for m in drain.on(CLASSIFIED) if body(m)["source_reference"] == "int-by-id")
+    assert first.key == str(by_id.evidence_id).encode()
+    assert dict(first.headers)["ce_type"] == b"uk.caresignal.evidence.classified.v1"
+    (letter,) = drain.on(DLQ)
+    headers = dict(letter.headers)
+    assert headers["x-stage"] == b"classify" and headers["x-error-type"] == b"ValidationError"
+    assert headers["x-source-topic"] == settings.topic("evidence.received.v1").encode()
+    assert DeadLetter.model_validate_json(letter.value).payload == b"{not json at all"
+
+
+def test_classify_workers_share_a_topic_without_losing_or_doubling_items(
+    settings: CommonSettings, tmp_path: Path
+) -> None:
+    require_model()
+    items = [
+        received(f"int-pair-{n}", text=f"Visit {n}: the staff were rushed and kind.") for n in range(300)
+    ]
+    expected = {str(item.evidence_id) for item in items}
+    drain = Drain(settings, CLASSIFIED, DLQ)
+    try:
+        with (
+            classify_worker(settings, tmp_path / "worker-a.log") as first,
+            classify_worker(settings, tmp_path / "worker-b.log") as second,
+        ):
+            workers = (first, second)
+            wait_until(
+                lambda: [w.metric("caresignal_classify_assigned_partitions") for w in workers].count(3) == 2,
+                45,
+                "the group to settle with 3 of the 6 partitions on each worker",
+            )
+            started = time.monotonic()
+            produce(settings, "evidence.received.v1", [(item, str(item.evidence_id)) for item in items])
+            drain.until(
+                lambda got: {body(m)["evidence_id"] for m in drain.on(CLASSIFIED)} >= expected,
+                60,
+                "all items",
+            )
+            elapsed = time.monotonic() - started
+            shares = [w.metric("caresignal_classify_classified_total") for w in workers]
+    finally:
+        drain.close()
+    ids = [body(message)["evidence_id"] for message in drain.on(CLASSIFIED)]
+    rate = len(items) / elapsed
+    print(f"\n2 workers: {len(items)} items in {elapsed:.1f}s ({rate:.0f} items/s); split {shares}")
+    assert set(ids) == expected
+    assert len(ids) == len(items), "no rebalance happened while items flowed, so nothing may be redelivered"
+    assert all(share > 0 for share in shares) and sum(shares) == len(items)
+    assert drain.on(DLQ) == []
+
+
+def test_classify_worker_killed_mid_stream_loses_nothing(settings: CommonSettings, tmp_path: Path) -> None:
+    require_model()
+    items = [
+        received(f"int-kill-{n}", text=f"Note {n}: my father was not given his medicine.") for n in range(300)
+    ]
+    expected = {str(item.evidence_id) for item in items}
+    drain = Drain(settings, CLASSIFIED, DLQ)
+    fast_failover = {"CARESIGNAL_WORKER_SESSION_TIMEOUT_SECONDS": "6", "CARESIGNAL_WORKER_BATCH_SIZE": "16"}
+    try:
+        with (
+            classify_worker(settings, tmp_path / "survivor.log", **fast_failover) as survivor,
+            classify_worker(settings, tmp_path / "victim.log", **fast_failover) as victim,
+        ):
+            workers = (survivor, victim)
+            wait_until(
+                lambda: [w.metric("caresignal_classify_assigned_partitions") for w in workers].count(3) == 2,
+                45,
+                "the group to settle",
+            )
+            produce(settings, "evidence.received.v1", [(item, str(item.evidence_id)) for item in items])
+            wait_until(
+                lambda: victim.metric("caresignal_classify_classified_total") > 0, 30, "the victim to work"
+            )
+            victim.process.kill()  # SIGKILL mid-stream: no shutdown, no final commit
+            drain.until(
+                lambda got: {body(m)["evidence_id"] for m in drain.on(CLASSIFIED)} >= expected,
+                60,
+                "all items",
+            )
+    finally:
+        drain.close()
+    ids = [body(message)["evidence_id"] for message in drain.on(CLASSIFIED)]
+    redelivered = len(ids) - len(set(ids))
+    print(f"\nkilled worker: {len(ids)} messages for {len(expected)} items ({redelivered} redelivered)")
+    assert set(ids) == expected  # at-least-once: every item, duplicates allowed (same event_id, same key)
+    by_id: dict[str, set[str]] = {}
+    for message in drain.on(CLASSIFIED):
+        by_id.setdefault(body(message)["evidence_id"], set()).add(body(message)["event_id"])
+    assert all(len(event_ids) == 1 for event_ids in by_id.values()), (
+        "a redelivery must repeat the same event_id"
+    )

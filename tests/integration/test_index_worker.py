@@ -1,0 +1,142 @@
+"""The index worker against the real broker and node: idempotent replay, versions, dead letters."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from elasticsearch import Elasticsearch
+from index_factories import evidence, location, produce
+from kafka import KafkaConsumer
+
+from schemas import DeadLetter, Rating, Topic
+from services.common.config import CommonSettings
+from services.common.kafka import create_producer
+from services.index.config import IndexSettings
+from services.index.templates import Names, delete_templates
+from services.index.worker import Indexer
+
+pytestmark = pytest.mark.integration
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 45.0, message: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {message}")
+
+
+@pytest.fixture
+def index_settings(settings: CommonSettings, es: Elasticsearch) -> Iterator[IndexSettings]:
+    yield IndexSettings(
+        topic_prefix=settings.topic_prefix,
+        es_index_prefix=settings.es_index_prefix,
+        environment="test",
+        index_group_id=f"{settings.topic_prefix}index",
+        index_linger_ms=100,
+        index_retry_initial_ms=100,
+        index_retry_max_ms=1000,
+    )
+    delete_templates(es, settings)
+
+
+class RunningIndexer:
+    def __init__(self, settings: IndexSettings) -> None:
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=Indexer(settings).run, args=(self.stop,), daemon=True)
+
+    def __enter__(self) -> RunningIndexer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+        assert not self.thread.is_alive(), "indexer did not stop"
+
+
+def count(es: Elasticsearch, index: str, query: dict | None = None) -> int:
+    es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
+    body = {"query": query} if query else {}
+    return es.count(index=index, ignore_unavailable=True, allow_no_indices=True, **body)["count"]
+
+
+def test_index_worker_replay_leaves_document_count_unchanged(
+    index_settings: IndexSettings, es: Elasticsearch
+) -> None:
+    names = Names(index_settings)
+    items = [evidence(f"ref-{i}") for i in range(50)]
+    producer = create_producer(index_settings)
+    produce(producer, index_settings.topic(Topic.EVIDENCE_CLASSIFIED), items)
+    with RunningIndexer(index_settings):
+        wait_until(lambda: count(es, names.evidence_alias) == 50, message="50 documents")
+        produce(producer, index_settings.topic(Topic.EVIDENCE_CLASSIFIED), items)  # replay
+        marker = evidence("marker")
+        produce(producer, index_settings.topic(Topic.EVIDENCE_CLASSIFIED), [marker])
+        wait_until(lambda: count(es, names.evidence_alias) == 51, message="marker after replay")
+    producer.close()
+    assert count(es, names.evidence_alias) == 51
+    ids = {hit["_id"] for hit in es.search(index=names.evidence_alias, size=100)["hits"]["hits"]}
+    assert ids == {str(item.evidence_id) for item in [*items, marker]}
+
+
+def test_index_worker_older_location_version_does_not_overwrite_newer(
+    index_settings: IndexSettings, es: Elasticsearch
+) -> None:
+    names = Names(index_settings)
+    newer = location("1-555", version=2_000, overall=Rating.INADEQUATE)
+    older = location("1-555", version=1_000, overall=Rating.OUTSTANDING)
+    marker = location("1-556", version=1)
+    producer = create_producer(index_settings)
+    produce(producer, index_settings.topic(Topic.LOCATIONS_REFERENCE), [newer, older, marker])
+    producer.close()
+    with RunningIndexer(index_settings):
+        wait_until(lambda: count(es, names.locations_alias) == 2, message="both locations")
+    document = es.get(index=names.locations_index, id="1-555")
+    assert document["_source"]["overall_rating"]["rating"] == "Inadequate"
+    assert document["_version"] == 2_000
+
+
+def read_dead_letters(settings: CommonSettings, topic: Topic, expected: int) -> list[tuple[DeadLetter, dict]]:
+    consumer = KafkaConsumer(
+        settings.topic(f"{topic.value}.dlq"),
+        **settings.kafka_options(),
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=15_000,
+    )
+    letters = []
+    for record in consumer:
+        letters.append((DeadLetter.model_validate_json(record.value), dict(record.headers)))
+        if len(letters) >= expected:
+            break
+    consumer.close()
+    return letters
+
+
+def test_index_worker_dead_letters_malformed_documents_with_es_reason(
+    index_settings: IndexSettings, es: Elasticsearch
+) -> None:
+    names = Names(index_settings)
+    immense = evidence("x" * 40_000)  # a keyword term over Lucene's 32766-byte limit
+    good = evidence("fine")
+    producer = create_producer(index_settings)
+    topic = index_settings.topic(Topic.EVIDENCE_CLASSIFIED)
+    produce(producer, topic, [immense, good])
+    producer.send(topic, key=b"garbage", value=b"{not json").get(timeout=30)
+    producer.close()
+    with RunningIndexer(index_settings):
+        wait_until(lambda: count(es, names.evidence_alias) == 1, message="the good document")
+        letters = read_dead_letters(index_settings, Topic.EVIDENCE_CLASSIFIED, 2)
+    by_type = {letter.error_type: (letter, headers) for letter, headers in letters}
+    assert set(by_type) == {"mapper_rejection", "ValidationError"}
+    rejected, headers = by_type["mapper_rejection"]
+    assert "immense term" in rejected.error
+    assert headers["x-source-topic"].decode() == topic
+    assert json.loads(rejected.payload)["evidence_id"] == str(immense.evidence_id)
+    assert rejected.stage == "index"
+    assert by_type["ValidationError"][0].payload == b"{not json"

@@ -1,0 +1,120 @@
+"""POST /v1/evidence on the real broker: 401 without a key, 422 field errors + dead letters, 202 with ids."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from kafka import KafkaConsumer, TopicPartition
+
+from schemas.dead_letter import DeadLetter
+from schemas.evidence import EvidenceReceived, SourceType, evidence_id_for
+from schemas.topics import Topic
+from services.api import create_app
+from services.common.config import CommonSettings
+from services.ingest.api import close_intake
+
+pytestmark = pytest.mark.integration
+KEY = {"X-API-Key": "dev-key"}
+ITEM = {
+    "source_type": "healthwatch_feedback",
+    "source_reference": "HW-OLD-00001",
+    "occurred_at": "2026-10-02T14:05:00Z",
+    "text": "Staff were rushed off their feet and my dad was left in a wet bed overnight.",
+    "author_role": "relative_or_carer",
+    "provider": {"location_id": "1-117977107", "name": "Avonleigh Gardens"},
+    "area": {"local_authority_name": "Oldham"},
+    "metadata": {"star_rating": 1},
+}
+
+
+def read_topic(settings: CommonSettings, topic: str, expected: int, timeout_s: float = 15.0) -> list:
+    consumer = KafkaConsumer(**settings.kafka_options(), enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        messages: list = []
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and len(messages) < expected:
+            for batch in consumer.poll(timeout_ms=500).values():
+                messages.extend(batch)
+        return messages
+    finally:
+        consumer.close()
+
+
+@pytest.fixture
+def client(settings: CommonSettings, tmp_path, monkeypatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("CARESIGNAL_INGEST_STATE_DIR", str(tmp_path / "state"))
+    app = create_app(settings)
+    with TestClient(app) as test_client:
+        yield test_client
+    close_intake(app)
+
+
+def test_http_intake_requires_an_api_key(client):
+    assert client.post("/v1/evidence", json=ITEM).status_code == 401
+    assert client.post("/v1/evidence", json=ITEM, headers={"X-API-Key": "wrong"}).status_code == 401
+    assert (
+        client.post(
+            "/v1/evidence", content=b"{broken", headers={"Content-Type": "application/json"}
+        ).status_code
+        == 401
+    )
+
+
+def test_http_intake_accepts_one_item_and_a_batch_with_deterministic_ids(client, settings):
+    response = client.post("/v1/evidence", json=ITEM, headers=KEY)
+    assert response.status_code == 202, response.text
+    expected_id = str(evidence_id_for(SourceType.HEALTHWATCH_FEEDBACK, "HW-OLD-00001"))
+    assert response.json()["evidence_ids"] == [expected_id]
+    assert response.json()["accepted"] == 1
+
+    batch = {"items": [ITEM, {**ITEM, "source_reference": "HW-OLD-00002", "source_type": "call_centre_note"}]}
+    again = client.post("/v1/evidence", json=batch, headers=KEY)
+    assert again.status_code == 202, again.text
+    body = again.json()
+    assert (body["accepted"], body["already_seen"]) == (1, 1)
+    assert [item["status"] for item in body["items"]] == ["already_seen", "accepted"]
+
+    messages = read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED), 2)
+    events = {
+        str(e.evidence_id): e for e in (EvidenceReceived.model_validate_json(m.value) for m in messages)
+    }
+    assert set(events) == set(body["evidence_ids"])
+    assert events[expected_id].area.local_authority_code == "E08000004"
+    assert events[expected_id].text == ITEM["text"]
+
+
+def test_http_intake_answers_422_with_field_errors_and_dead_letters_the_items(client, settings):
+    batch = {"items": [ITEM, {**ITEM, "text": "   "}, {**ITEM, "occurred_at": "2099-01-01T00:00:00Z"}]}
+    response = client.post("/v1/evidence", json=batch, headers=KEY)
+    assert response.status_code == 422
+    locations = {tuple(error["loc"]) for error in response.json()["detail"]}
+    assert locations == {("body", "items", 1, "text"), ("body", "items", 2, "occurred_at")}
+
+    unknown = client.post("/v1/evidence", json={**ITEM, "source_type": "carrier_pigeon"}, headers=KEY)
+    assert unknown.status_code == 422
+    assert [tuple(error["loc"]) for error in unknown.json()["detail"]] == [("body", "source_type")]
+
+    letters = [
+        DeadLetter.model_validate_json(m.value)
+        for m in read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED_DLQ), 3)
+    ]
+    assert sorted(letter.source_reference for letter in letters) == [
+        "http:body",
+        "http:item 1",
+        "http:item 2",
+    ]
+    assert all(letter.stage == "ingest" for letter in letters)
+    assert read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED), 1, timeout_s=2) == []
+
+
+def test_http_intake_is_documented_in_openapi(client):
+    schema = client.get("/openapi.json").json()
+    operation = schema["paths"]["/v1/evidence"]["post"]
+    assert {"202", "401", "422"} <= set(operation["responses"])
+    assert operation["tags"] == ["intake"]

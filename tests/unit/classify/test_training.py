@@ -1,0 +1,75 @@
+"""Training: reproducible build on a tiny corpus, model card and version; the real model's CV numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from services.classify.analyser import EvidenceAnalyser
+from services.classify.training.data import load_corpus
+from services.classify.training.evaluate import evaluate_model
+from services.classify.training.registered import build_records, fold_of, statement_cats
+from services.classify.training.train import MODEL_VERSION, TrainOptions, train_model
+
+
+def test_training_data_maps_labels_and_sentiment(tiny_corpus: Path) -> None:
+    v6, phase1 = load_corpus(tiny_corpus)
+    assert len(v6) == 72 and len(phase1) == 24
+    kind = next(r for r in v6 if r.text.startswith("The staff were so kind"))
+    assert kind.statements == {"caring.kindness_compassion_dignity"} and kind.sentiment == "positive"
+    mixed = next(r for r in v6 if r.text.startswith("It was ok"))
+    assert mixed.sentiment == "neutral" and len(mixed.statements) == 2
+    assert next(r for r in v6 if r.text.startswith("Did not answer")).sentiment is None
+    medicine = next(r for r in phase1 if r.statements)
+    assert not medicine.complete
+    assert statement_cats(medicine, ["safe.medicines_optimisation", "safe.safeguarding"]) == {
+        "safe.medicines_optimisation": 1.0
+    }
+    assert [r.uid for r in v6] == sorted(r.uid for r in v6)
+
+
+def test_training_folds_are_deterministic_and_grouped(tiny_corpus: Path) -> None:
+    assert fold_of("v6:NEAS 1", 4) == fold_of("v6:NEAS 1", 4)
+    train = build_records(tiny_corpus, "statements", "train", 2, 0, "none")
+    held = build_records(tiny_corpus, "statements", "heldout", 2, 0, "none")
+    assert {r.uid for r in train}.isdisjoint({r.uid for r in held})
+    assert len(train) + len(held) == 72
+    sentiment = build_records(tiny_corpus, "sentiment", "all", 2, -1, "none")
+    assert all(r.sentiment for r in sentiment) and all(r.corpus == "v6" for r in sentiment)
+
+
+@pytest.mark.slow
+def test_training_tiny_corpus_is_reproducible(tiny_corpus: Path, tmp_path: Path) -> None:
+    outputs = []
+    for name in ("a", "b"):
+        options = TrainOptions(data_dir=tiny_corpus, output=tmp_path / name, n_folds=2, workers=1, seed=7)
+        outputs.append(train_model(options))
+    first, second = outputs
+    meta = json.loads((first / "meta.json").read_text())
+    assert meta["name"] == "caresignal_evidence" and meta["version"] == MODEL_VERSION
+    assert meta["caresignal"]["seed"] == 7
+    assert (first / "MODEL_CARD.md").read_text().startswith("# Model card: caresignal_evidence")
+    for relative in (
+        "statements/params.npz",
+        "sentiment/params.npz",
+        "decisions/decisions.json",
+        "training/oof.json",
+    ):
+        assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
+    card, result = evaluate_model(first, tiny_corpus, n_folds=2, workers=1)  # reuses the saved OOF scores
+    assert card == first / "MODEL_CARD.md" and result.n_folds == 2
+    analyser = EvidenceAnalyser.load(first)
+    (analysis,) = analyser.analyse(["The staff were so kind and caring"])
+    assert analysis.sentiment.label == "positive"
+    assert "caring.kindness_compassion_dignity" in {s.id for s in analysis.quality_statements}
+
+
+@pytest.mark.slow
+def test_training_real_model_beats_baseline_in_cross_validation(trained_model_dir: Path) -> None:
+    metrics = json.loads((trained_model_dir / "training" / "cv_metrics.json").read_text())
+    model, baseline = metrics["model"], metrics["baseline"]
+    assert model["macro_f1"] >= baseline["macro_f1"] + 0.05
+    assert model["micro_f1"] >= 0.70
+    assert metrics["sentiment_macro_f1"] >= 0.65

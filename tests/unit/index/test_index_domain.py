@@ -1,0 +1,164 @@
+"""Pure parts of the index service: actions, outcomes, batching, cursors, areas, query bodies, transitions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from index_factories import alert, evidence, location
+
+from schemas import AlertStatus, AlertStatusChanged, Topic
+from services.common.config import CommonSettings
+from services.common.errors import PoisonMessageError
+from services.index.alerts import check_transition
+from services.index.areas import resolve_area
+from services.index.batch import FillRules, Message, offsets_to_commit
+from services.index.documents import alert_action, alert_status_actions, evidence_action, location_action
+from services.index.errors import InvalidRequestError, InvalidTransitionError, NotFoundError
+from services.index.models import SearchFilters, SortOrder
+from services.index.outcomes import Outcome, classify_item, worst
+from services.index.routing import TopicRouter
+from services.index.search import decode_cursor, encode_cursor, filter_clauses, search_body
+from services.index.templates import Names, index_template
+
+SETTINGS = CommonSettings(topic_prefix="t-", es_index_prefix="p-")
+NAMES = Names(SETTINGS)
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_evidence_action_targets_month_index_with_external_version() -> None:
+    item = evidence("r1", statements=["safe.safeguarding", "caring.kindness_compassion_dignity"])
+    action = evidence_action(item, NAMES, NOW)
+    assert action["_index"] == "p-evidence-v1-2025.03"
+    assert action["_id"] == str(item.evidence_id)
+    assert action["version_type"] == "external_gte"
+    assert action["version"] == int(item.classified_at.timestamp() * 1000)
+    assert action["_source"]["quality_statement_ids"] == [
+        "safe.safeguarding",
+        "caring.kindness_compassion_dignity",
+    ]
+
+
+def test_reclassification_has_a_higher_version() -> None:
+    first = evidence("r1")
+    again = evidence("r1", classified_at=first.classified_at + timedelta(minutes=1))
+    assert evidence_action(again, NAMES, NOW)["version"] > evidence_action(first, NAMES, NOW)["version"]
+
+
+def test_location_action_uses_record_version() -> None:
+    action = location_action(location("1-9", version=42), NAMES, NOW)
+    assert (action["_index"], action["_id"], action["version"]) == ("p-locations-v1", "1-9", 42)
+
+
+def test_alert_action_upserts_open_without_touching_status_on_update() -> None:
+    action = alert_action(alert(), NAMES, NOW)
+    assert action["_op_type"] == "update"
+    assert "status" not in action["doc"]
+    assert action["upsert"]["status"] == "open"
+
+
+def test_alert_status_actions_update_status_and_keep_history() -> None:
+    change = AlertStatusChanged(
+        event_id="00000000-0000-0000-0000-000000000001", occurred_at=NOW, source="x",
+        alert_id="00000000-0000-0000-0000-000000000002", status=AlertStatus.CLOSED, by="Ann", at=NOW,
+    )  # fmt: skip
+    update, history = alert_status_actions(change, NAMES, NOW)
+    assert update["doc"]["status"] == "closed" and update["doc_as_upsert"] is True
+    assert history["_index"] == "p-alert-status-v1" and history["_id"] == str(change.event_id)
+
+
+def test_router_rejects_undecodable_and_invalid_messages_as_poison() -> None:
+    router = TopicRouter(SETTINGS)
+    topic = SETTINGS.topic(Topic.EVIDENCE_CLASSIFIED)
+    with pytest.raises(PoisonMessageError):
+        router.actions_for(topic, b"{not json", NOW)
+    with pytest.raises(PoisonMessageError):
+        router.actions_for(topic, None, NOW)
+    assert router.dead_letter_topic(topic) == "t-evidence.classified.v1.dlq"
+    assert router.dead_letter_topic(SETTINGS.topic(Topic.ALERTS_STATUS)) == "t-alerts.status.v1.dlq"
+
+
+@pytest.mark.parametrize(
+    ("ok", "status", "expected"),
+    [(True, 201, Outcome.DONE), (False, 409, Outcome.SUPERSEDED), (False, 400, Outcome.REJECTED),
+     (False, 429, Outcome.TRANSIENT), (False, 503, Outcome.TRANSIENT)],
+)  # fmt: skip
+def test_bulk_items_are_classified_by_status(ok: bool, status: int, expected: Outcome) -> None:
+    item = {"index": {"status": status, "error": {"type": "mapper_parsing_exception", "reason": "bad"}}}
+    outcome, reason = classify_item(ok, item)
+    assert outcome is expected
+    if not ok:
+        assert reason and reason.startswith("mapper_parsing_exception: bad")
+
+
+def test_worst_outcome_prefers_transient_then_rejected() -> None:
+    assert worst([Outcome.DONE, Outcome.REJECTED, Outcome.TRANSIENT]) is Outcome.TRANSIENT
+    assert worst([Outcome.DONE, Outcome.REJECTED]) is Outcome.REJECTED
+    assert worst([Outcome.SUPERSEDED]) is Outcome.DONE
+
+
+def test_fill_rules_and_offsets() -> None:
+    rules = FillRules(max_messages=3, max_bytes=100, linger_s=1.0)
+    assert rules.is_full(3, 0) and rules.is_full(1, 100) and not rules.is_full(2, 99)
+    assert rules.remaining_s(10.0, now=10.4) == pytest.approx(0.6)
+    messages = [Message("a", 0, 5, None, b""), Message("a", 0, 7, None, b""), Message("a", 1, 2, None, b"")]
+    assert offsets_to_commit(messages) == {("a", 0): 8, ("a", 1): 3}
+
+
+def test_cursor_round_trip_and_rejections() -> None:
+    cursor = encode_cursor(SortOrder.DATE, [1700000000000, "abc"])
+    assert decode_cursor(cursor, SortOrder.DATE) == [1700000000000, "abc"]
+    with pytest.raises(InvalidRequestError):
+        decode_cursor(cursor, SortOrder.RELEVANCE)
+    with pytest.raises(InvalidRequestError):
+        decode_cursor("%%%", SortOrder.DATE)
+
+
+def test_search_body_filters_sorts_and_lemmatises() -> None:
+    filters = SearchFilters(icb="E54000057", sentiment="negative", date_from=NOW)
+    body = search_body(
+        "Missed visits", filters, sort=SortOrder.DATE, size=5, cursor=None, lemmatise=str.upper
+    )
+    clauses = body["query"]["bool"]["filter"]
+    assert {"term": {"area.icb_code": "E54000057"}} in clauses
+    assert {"term": {"sentiment.label": "negative"}} in clauses
+    assert body["sort"][-1] == {"evidence_id": "asc"}
+    should = body["query"]["bool"]["must"][0]["bool"]["should"]
+    assert should[1] == {"match": {"lemmas": {"query": "MISSED VISITS"}}}
+
+
+def test_areas_resolve_by_level_and_districts_to_upper_tier() -> None:
+    assert resolve_area("E12000002").level == "region"
+    assert resolve_area("E54000057").level == "icb"
+    assert resolve_area("e08000004").name == "Oldham"
+    district = resolve_area("E07000008")  # Cambridge → Cambridgeshire
+    assert (district.level, district.code, district.resolved_from) == (
+        "local_authority",
+        "E10000003",
+        "E07000008",
+    )
+    with pytest.raises(NotFoundError):
+        resolve_area("E99999999")
+    with pytest.raises(NotFoundError):
+        filter_clauses(SearchFilters(local_authority="nowhere"))
+
+
+def test_alert_transitions() -> None:
+    check_transition(AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+    check_transition(AlertStatus.OPEN, AlertStatus.CLOSED)
+    check_transition(AlertStatus.ACKNOWLEDGED, AlertStatus.CLOSED)
+    for current, target in [
+        (AlertStatus.ACKNOWLEDGED, AlertStatus.ACKNOWLEDGED),
+        (AlertStatus.CLOSED, AlertStatus.CLOSED),
+        (AlertStatus.CLOSED, AlertStatus.ACKNOWLEDGED),
+    ]:
+        with pytest.raises(InvalidTransitionError):
+            check_transition(current, target)
+
+
+def test_index_templates_are_prefixed_and_versioned() -> None:
+    body = index_template(SETTINGS, "evidence")
+    assert body["index_patterns"] == ["p-evidence-v1-*"]
+    assert body["composed_of"] == ["p-caresignal-settings", "p-caresignal-envelope", "p-caresignal-area"]
+    assert body["template"]["aliases"] == {"p-evidence": {}}
+    assert body["version"] >= 1 and body["_meta"]["owner"] == "caresignal-index"
