@@ -62,12 +62,20 @@ class SeverityState(State):
 
 class SeenRating(BaseModel):
     rating: Rating
-    at: UtcDatetime
+    at: UtcDatetime = Field(description="Report date.")
+    previous: Rating | None = Field(default=None, description="Previous rating the event itself carried.")
+    evidence_id: UUID
+    occurred_at: UtcDatetime
 
 
 class RatingState(State):
-    ratings: dict[str, SeenRating] = Field(default_factory=dict, description="Per 'overall' or key question.")
-    alerted: dict[str, UtcDatetime] = Field(default_factory=dict, description="Last downgrade alerted.")
+    """Published ratings per 'overall' or key question, in report-date order, whatever order they arrive in."""
+
+    history: dict[str, list[SeenRating]] = Field(default_factory=dict)
+    alerted_at: dict[str, list[UtcDatetime]] = Field(default_factory=dict, description="Downgrades alerted.")
+
+
+MAX_RATINGS_KEPT = 12
 
 
 def _items_phrase(rule: SpikeRule) -> str:
@@ -150,46 +158,74 @@ def detect_severity(rule: SeverityRule, raw: dict[str, Any] | None, observation:
 def detect_rating_downgrade(
     rule: RatingDowngradeRule, raw: dict[str, Any] | None, observation: Observation
 ) -> Detected:
+    """Judge the new rating against its predecessor, and its successor against it when it arrives late.
+
+    A downgrade is alerted with the later report's details whichever of the two arrives first, so the
+    alerts do not depend on how partitions interleave.
+    """
     state = RatingState.load(raw, observation)
     finding = observation.finding
     if finding is None:
         return state.model_dump(mode="json"), []
     aspect = finding.key_question.value if finding.key_question else "overall"
-    at = finding.report_date or observation.occurred_at
-    seen = state.ratings.get(aspect)
-    previous = finding.previous_rating or (seen.rating if seen and seen.at < at else None)
-    if seen is None or seen.at <= at:
-        state.ratings[aspect] = SeenRating(rating=finding.rating, at=at)
-    new_rank, old_rank = finding.rating.rank, previous.rank if previous else None
+    seen = SeenRating(
+        rating=finding.rating,
+        at=finding.report_date or observation.occurred_at,
+        previous=finding.previous_rating,
+        evidence_id=observation.evidence_id,
+        occurred_at=observation.occurred_at,
+    )
+    history = [kept for kept in state.history.get(aspect, []) if kept.at != seen.at]
+    history = sorted([*history, seen], key=lambda kept: kept.at)[-MAX_RATINGS_KEPT:]
+    state.history[aspect] = history
+    if seen not in history:
+        return state.model_dump(mode="json"), []
+    index = history.index(seen)
+    pairs = [(seen.previous or (history[index - 1].rating if index else None), seen)]
+    if index + 1 < len(history) and history[index + 1].previous is None:
+        pairs.append((seen.rating, history[index + 1]))
+    alerts = [
+        alert
+        for previous, later in pairs
+        if (alert := _downgrade_alert(rule, state, aspect, previous, later)) is not None
+    ]
+    return state.model_dump(mode="json"), alerts
+
+
+def _downgrade_alert(
+    rule: RatingDowngradeRule, state: RatingState, aspect: str, previous: Rating | None, later: SeenRating
+) -> AlertRaised | None:
+    """An alert when `later` is worse than `previous` and no downgrade was alerted near it; records it."""
+    new_rank, old_rank = later.rating.rank, previous.rank if previous else None
     if previous is None or new_rank is None or old_rank is None or new_rank <= old_rank:
-        return state.model_dump(mode="json"), []
-    last = state.alerted.get(aspect)
-    if last is not None and (last == at or abs(at - last) < rule.silence):
-        return state.model_dump(mode="json"), []
-    state.alerted[aspect] = at
+        return None
+    alerted = state.alerted_at.setdefault(aspect, [])
+    if any(last == later.at or abs(later.at - last) < rule.silence for last in alerted):
+        return None
+    alerted.append(later.at)
+    del alerted[:-MAX_RATINGS_KEPT]
     what = "Overall" if aspect == "overall" else aspect.replace("_", "-").capitalize()
-    alert = build_alert(
+    return build_alert(
         rule_id=rule.id,
         kind=AlertRuleKind.RATING_DOWNGRADE,
         key=state.key,
-        window_start=at,
-        window_end=at,
-        occurred_at=observation.occurred_at,
-        severity=rule.inadequate_severity if finding.rating == Rating.INADEQUATE else rule.severity,
-        reason=f"{what} rating of {state.label} fell from {previous.value} to {finding.rating.value} "
-        f"(published {at:%Y-%m-%d})",
+        window_start=later.at,
+        window_end=later.at,
+        occurred_at=later.occurred_at,
+        severity=rule.inadequate_severity if later.rating == Rating.INADEQUATE else rule.severity,
+        reason=f"{what} rating of {state.label} fell from {previous.value} to {later.rating.value} "
+        f"(published {later.at:%Y-%m-%d})",
         counts={"previous_rank": old_rank, "rank": new_rank},
         query=query_for(
             state.key,
-            observation.occurred_at,
-            observation.occurred_at,
+            later.occurred_at,
+            later.occurred_at,
             source_type=SourceType.INSPECTION_RESULT.value,
             key_question=None if aspect == "overall" else aspect,
         ),
-        evidence_ids=[observation.evidence_id],
+        evidence_ids=[later.evidence_id],
         id_suffix=f"|{aspect}",
     )
-    return state.model_dump(mode="json"), [alert]
 
 
 def observe_flatline(rule: FlatlineRule, raw: dict[str, Any] | None, observation: Observation) -> Detected:

@@ -56,5 +56,32 @@ def test_downgrade_same_report_alerts_once(make_engine) -> None:
 def test_downgrade_older_report_does_not_overwrite_newer_rating(make_engine) -> None:
     engine = make_engine(RULE)
     engine.run(inspection(at("2025-06-02"), Rating.GOOD))
-    engine.run(inspection(at("2023-01-01"), Rating.OUTSTANDING))  # late, older report
+    engine.run(inspection(at("2023-01-01"), Rating.GOOD))  # late, older report
     assert engine.run(inspection(at("2025-09-01"), Rating.GOOD)) == []
+
+
+def test_downgrade_is_the_same_alert_whichever_report_arrives_first(make_engine) -> None:
+    older = inspection(at("2025-01-06"), Rating.GOOD, location_id="1-88")
+    newer = inspection(at("2025-06-02"), Rating.INADEQUATE, location_id="1-88")
+    in_order = make_engine(RULE)
+    assert in_order.run(older) == []
+    [expected] = in_order.run(newer)
+    reversed_order = make_engine(RULE)
+    assert reversed_order.run(newer) == []
+    assert reversed_order.run(older) == [expected]
+    assert reversed_order.run(older) == [] and reversed_order.run(newer) == []
+
+
+def test_downgrade_late_report_between_two_is_judged_on_both_sides(make_engine) -> None:
+    engine = make_engine(RULE)
+    assert engine.run(inspection(at("2023-01-01"), Rating.OUTSTANDING)) == []
+    [first] = engine.run(inspection(at("2025-01-01"), Rating.INADEQUATE))
+    assert "fell from Outstanding to Inadequate" in first.reason
+    [late] = engine.run(inspection(at("2024-01-01"), Rating.REQUIRES_IMPROVEMENT))
+    assert "fell from Outstanding to Requires improvement (published 2024-01-01)" in late.reason
+
+
+def test_downgrade_successor_that_carried_its_previous_rating_is_not_judged_again(make_engine) -> None:
+    engine = make_engine(RULE)
+    assert engine.run(inspection(at("2025-06-02"), Rating.GOOD, previous=Rating.REQUIRES_IMPROVEMENT)) == []
+    assert engine.run(inspection(at("2025-01-01"), Rating.OUTSTANDING)) == []
