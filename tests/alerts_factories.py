@@ -46,6 +46,8 @@ LEEDS = AreaRef(
     region_name="Yorkshire and The Humber",
 )
 
+MANCHESTER = AreaRef(local_authority_code="E08000003", local_authority_name="Manchester")
+
 
 def at(day: str, hour: int = 12) -> datetime:
     """A UTC datetime on an ISO day, e.g. at('2025-06-02')."""
@@ -65,6 +67,7 @@ def classified(
     location_name: str | None = None,
     inspection: InspectionFinding | None = None,
     text: str = "The staff were kind but the home was short staffed.",
+    lemmas: str = "the staff be kind but the home be short staff",
 ) -> EvidenceClassified:
     """One classified item; every field a rule reads can be set."""
     evidence_id = uuid4()
@@ -79,6 +82,7 @@ def classified(
         received_at=occurred_at,
         classified_at=occurred_at,
         text=text,
+        lemmas=lemmas,
         provider=ProviderRef(location_id=location_id, name=location_name),
         area=area,
         area_resolution="given",
@@ -135,6 +139,7 @@ rules:
   - {id: severe, kind: severity, levels: [location, local_authority]}
   - {id: downgrade, kind: rating_downgrade}
   - {id: flat, kind: flatline, source_types: [call_centre_note], baseline_windows: 2, min_per_window: 2}
+  - {id: newterm, kind: new_term, baseline_windows: 2, min_items: 3, min_baseline_items: 4}
 """
 
 

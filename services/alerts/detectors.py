@@ -12,7 +12,14 @@ from schemas.alerts import AlertKey, AlertRaised, AlertRuleKind
 from schemas.common import Rating, UtcDatetime
 from schemas.evidence import SourceType
 from services.alerts.domain import Observation, build_alert, query_for
-from services.alerts.rules import FlatlineRule, RatingDowngradeRule, Rule, SeverityRule, SpikeRule
+from services.alerts.rules import (
+    FlatlineRule,
+    NewTermRule,
+    RatingDowngradeRule,
+    Rule,
+    SeverityRule,
+    SpikeRule,
+)
 from services.alerts.windows import describe_size, describe_window, previous_starts, window_start
 
 Detected = tuple[dict[str, Any] | None, list[AlertRaised]]
@@ -69,7 +76,7 @@ class SeenRating(BaseModel):
 
 
 class RatingState(State):
-    """Published ratings per 'overall' or key question, in report-date order, whatever order they arrive in."""
+    """Published ratings per 'overall' or key question in report-date order, whatever their arrival order."""
 
     history: dict[str, list[SeenRating]] = Field(default_factory=dict)
     alerted_at: dict[str, list[UtcDatetime]] = Field(default_factory=dict, description="Downgrades alerted.")
@@ -78,7 +85,35 @@ class RatingState(State):
 MAX_RATINGS_KEPT = 12
 
 
-def _items_phrase(rule: SpikeRule) -> str:
+class NewTermState(State):
+    """Per window: the matching items, and for each term the first `min_items` items that used it."""
+
+    items: dict[UtcDatetime, list[UUID]] = Field(default_factory=dict)
+    terms: dict[UtcDatetime, dict[str, list[UUID]]] = Field(default_factory=dict)
+    alerted: dict[str, UtcDatetime] = Field(
+        default_factory=dict, description="Window of each term's last alert."
+    )
+
+    def add(self, observation: Observation, start: datetime, rule: NewTermRule) -> bool:
+        """Record the item in its window; False when already recorded or older than the kept windows."""
+        newest = max([start, *self.items])
+        oldest_kept = newest - rule.window * rule.baseline_windows
+        if start < oldest_kept or observation.evidence_id in self.items.get(start, []):
+            return False
+        self.items.setdefault(start, []).append(observation.evidence_id)
+        window_terms = self.terms.setdefault(start, {})
+        for term in observation.terms:
+            users = window_terms.setdefault(term, [])
+            if len(users) < rule.min_items:
+                users.append(observation.evidence_id)
+        self.items = {at: ids for at, ids in self.items.items() if at >= oldest_kept}
+        self.terms = {at: terms for at, terms in self.terms.items() if at >= oldest_kept}
+        forget_before = oldest_kept - rule.silence
+        self.alerted = {term: at for term, at in self.alerted.items() if at >= forget_before}
+        return True
+
+
+def _items_phrase(rule: SpikeRule | NewTermRule) -> str:
     words = [rule.match.sentiment.value] if rule.match.sentiment else []
     if rule.match.severity:
         words.append(f"{rule.match.severity.value}-severity")
@@ -266,6 +301,58 @@ def detect_flatline(rule: FlatlineRule, raw: dict[str, Any], watermark: datetime
     return state.model_dump(mode="json"), [alert]
 
 
+def detect_new_term(rule: NewTermRule, raw: dict[str, Any] | None, observation: Observation) -> Detected:
+    """Alert for each of the item's terms that reached `min_items` this window and no baseline item used."""
+    state = NewTermState.load(raw, observation)
+    start = window_start(observation.occurred_at, rule.window)
+    if not state.add(observation, start, rule):
+        return state.model_dump(mode="json"), []
+    baseline_starts = previous_starts(start, rule.window, rule.baseline_windows)
+    baseline_items = sum(len(state.items.get(at, [])) for at in baseline_starts)
+    if baseline_items < rule.min_baseline_items:
+        return state.model_dump(mode="json"), []
+    used_before = {term for at in baseline_starts for term in state.terms.get(at, {})}
+    window_terms = state.terms[start]
+    alerts = []
+    for term in observation.terms:
+        users = window_terms[term]
+        last = state.alerted.get(term)
+        if len(users) < rule.min_items or term in used_before:
+            continue
+        if last is not None and (last == start or abs(start - last) < rule.silence):
+            continue
+        state.alerted[term] = start
+        end = start + rule.window
+        per = describe_size(rule.window)
+        alerts.append(
+            build_alert(
+                rule_id=rule.id,
+                kind=AlertRuleKind.NEW_TERM,
+                key=state.key,
+                window_start=start,
+                window_end=end,
+                occurred_at=observation.occurred_at,
+                severity=rule.severity,
+                reason=f"'{term}' is used by {len(users)} {_items_phrase(rule)} about {state.label} in "
+                f"{describe_window(start, rule.window)}, and by none of its {baseline_items} in the "
+                f"{rule.baseline_windows} {per}s before",
+                counts={"count": len(users), "baseline_items": baseline_items},
+                query=query_for(
+                    state.key,
+                    start,
+                    end,
+                    q=term,
+                    sentiment=rule.match.sentiment and rule.match.sentiment.value,
+                    severity=rule.match.severity and rule.match.severity.value,
+                    source_type=rule.match.source_type and rule.match.source_type.value,
+                ),
+                evidence_ids=list(users),
+                id_suffix=f"|{term}",
+            )
+        )
+    return state.model_dump(mode="json"), alerts
+
+
 def observe(rule: Rule, raw: dict[str, Any] | None, observation: Observation) -> Detected:
     """Apply one observation to its key's state (a JSON-ready dict) and return any alert it raises."""
     if isinstance(rule, SpikeRule):
@@ -274,6 +361,8 @@ def observe(rule: Rule, raw: dict[str, Any] | None, observation: Observation) ->
         return detect_severity(rule, raw, observation)
     if isinstance(rule, RatingDowngradeRule):
         return detect_rating_downgrade(rule, raw, observation)
+    if isinstance(rule, NewTermRule):
+        return detect_new_term(rule, raw, observation)
     return observe_flatline(rule, raw, observation)
 
 

@@ -40,6 +40,7 @@ class Observation(Message):
     source_type: SourceType
     severity_reasons: list[str] = Field(default_factory=list)
     finding: InspectionFinding | None = None
+    terms: list[str] = Field(default_factory=list, description="Lemmas a new-term rule watches.")
 
     @property
     def state_key(self) -> str:

@@ -12,11 +12,13 @@ from services.alerts.rules import (
     AreaLevel,
     EvidenceMatch,
     FlatlineRule,
+    NewTermRule,
     RatingDowngradeRule,
     Rule,
     SeverityRule,
     SpikeRule,
 )
+from services.alerts.terms import item_terms
 
 
 @cache
@@ -124,6 +126,17 @@ def _flatline(rule: FlatlineRule, evidence: EvidenceClassified) -> list[Observat
     return [_observation(rule, evidence, key, area_label(evidence, rule.level))]
 
 
+def _new_term(rule: NewTermRule, evidence: EvidenceClassified) -> list[Observation]:
+    code = area_code(evidence, rule.level)
+    if code is None or not matches(evidence, rule.match):
+        return []
+    observation = _observation(
+        rule, evidence, AlertKey(level=rule.level, code=code), area_label(evidence, rule.level)
+    )
+    terms = item_terms(evidence.lemmas, min_length=rule.min_term_length, ignore=rule.ignore_terms)
+    return [observation.model_copy(update={"terms": terms})]
+
+
 def observations_for(evidence: EvidenceClassified, rules: list[Rule]) -> list[Observation]:
     """Every observation the enabled rules make of one item."""
     found: list[Observation] = []
@@ -136,4 +149,6 @@ def observations_for(evidence: EvidenceClassified, rules: list[Rule]) -> list[Ob
             found += _rating_downgrade(rule, evidence)
         elif isinstance(rule, FlatlineRule):
             found += _flatline(rule, evidence)
+        elif isinstance(rule, NewTermRule):
+            found += _new_term(rule, evidence)
     return found

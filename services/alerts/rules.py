@@ -126,7 +126,27 @@ class FlatlineRule(WindowedRule):
     silence: Duration = timedelta(days=28)
 
 
-Rule = Annotated[SpikeRule | SeverityRule | RatingDowngradeRule | FlatlineRule, Field(discriminator="kind")]
+class NewTermRule(WindowedRule):
+    """A term several items about a key use this window that none of its items used in the windows before."""
+
+    kind: Literal["new_term"]
+    level: AreaLevel = "local_authority"
+    match: EvidenceMatch = EvidenceMatch(sentiment=SentimentLabel.NEGATIVE)
+    min_items: int = Field(default=3, ge=2, description="Distinct items using the term in the window.")
+    min_baseline_items: int = Field(
+        default=10,
+        ge=1,
+        description="Matching items the baseline windows need before 'absent' means anything.",
+    )
+    min_term_length: int = Field(default=4, ge=2)
+    ignore_terms: list[str] = Field(default_factory=list, description="Lemmas never reported as new.")
+    severity: AlertSeverity = AlertSeverity.MEDIUM
+    silence: Duration = timedelta(days=28)
+
+
+Rule = Annotated[
+    SpikeRule | SeverityRule | RatingDowngradeRule | FlatlineRule | NewTermRule, Field(discriminator="kind")
+]
 
 
 class RuleSet(StrictModel):

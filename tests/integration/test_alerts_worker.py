@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from alerts_factories import (
     LEEDS,
+    MANCHESTER,
     TEST_RULES,
     AlertReader,
     at,
@@ -37,7 +38,11 @@ W0 = at("2025-05-05", hour=0)  # Monday
 
 
 def scenario() -> tuple[list, list]:
-    """Evidence in event-time order, and 'clock' items that move every partition past the flatline week."""
+    """Evidence in event-time order, and 'clock' items that move every partition past the flatline week.
+
+    Each rule has a case that must alert once (spike, severe, downgrade, flat, newterm), a case that must not,
+    and a repeat inside its silence that must not alert again.
+    """
     feeding = [
         classified(
             occurred_at=W0 + WEEK * week + timedelta(hours=n),
@@ -47,15 +52,44 @@ def scenario() -> tuple[list, list]:
         for week in range(2)
         for n in range(3)
     ]
+    # seven negatives: the fifth alerts, the sixth and seventh are inside the same alert's window
     spike = [negative(W0 + 2 * WEEK + timedelta(hours=n)) for n in range(7)]
-    quiet = [negative(W0 + 2 * WEEK + timedelta(hours=n), area=LEEDS) for n in range(2)]
-    severe = [high_severity(W0 + 2 * WEEK + timedelta(days=1), reasons=("abuse",), location_id="1-77")]
+    quiet = [negative(W0 + 2 * WEEK + timedelta(hours=n), area=LEEDS) for n in range(2)]  # below min_count
+    severe = [
+        high_severity(W0 + 2 * WEEK + timedelta(days=1), reasons=("abuse",), location_id="1-77"),
+        high_severity(W0 + 2 * WEEK + timedelta(days=1, hours=3), location_id="1-77"),  # silenced
+    ]
     ratings = [
         inspection(W0 + WEEK, Rating.GOOD, location_id="1-88"),
+        inspection(W0 + WEEK, Rating.REQUIRES_IMPROVEMENT, location_id="1-99"),
         inspection(W0 + 2 * WEEK, Rating.INADEQUATE, location_id="1-88"),
+        inspection(W0 + 2 * WEEK, Rating.GOOD, location_id="1-99"),  # an upgrade
+    ]
+    republished = inspection(W0 + 2 * WEEK, Rating.INADEQUATE, location_id="1-88")  # the same report again
+    usual = "the staff be kind but the home be short staff"
+    new_term_baseline = [
+        negative(W0 + WEEK * week + timedelta(hours=n), area=MANCHESTER, lemmas=usual)
+        for week in range(2)
+        for n in range(3)
+    ]
+    # 'scabies' in four items (the fourth is silenced), 'legionella' in only two
+    new_terms = [
+        negative(W0 + 2 * WEEK + timedelta(hours=n), area=MANCHESTER, lemmas=f"{usual} scabies {extra}")
+        for n, extra in enumerate(["legionella", "legionella", "", ""])
     ]
     clock = [classified(occurred_at=W0 + 3 * WEEK + timedelta(hours=1)) for _ in range(6)]
-    return feeding + ratings[:1] + spike + quiet + severe + ratings[1:], clock
+    return (
+        feeding
+        + new_term_baseline
+        + ratings[:2]
+        + spike
+        + quiet
+        + severe
+        + ratings[2:]
+        + [republished]
+        + new_terms,
+        clock,
+    )
 
 
 def test_alerts_worker_raises_each_expected_alert_once(settings: CommonSettings, tmp_path: Path) -> None:
@@ -75,7 +109,7 @@ def test_alerts_worker_raises_each_expected_alert_once(settings: CommonSettings,
         for partition, item in enumerate(clock):
             produce(settings, [item], partition=partition)
 
-        expected = {"spike", "severe", "downgrade", "flat"}
+        expected = {"spike", "severe", "downgrade", "flat", "newterm"}
         records = reader.poll_until(lambda got: {json.loads(r.value)["rule_id"] for r in got} >= expected)
         records = reader.drain(quiet_s=2.0)
         alerts = [AlertRaised.model_validate_json(record.value) for record in records]
@@ -85,6 +119,7 @@ def test_alerts_worker_raises_each_expected_alert_once(settings: CommonSettings,
         assert by_rule["spike"].counts["count"] == 5
         assert by_rule["spike"].reason.startswith("5 negative items about Oldham in the week of 2025-05-19")
         assert by_rule["severe"].key.code == "1-77"
+        assert by_rule["newterm"].reason.startswith("'scabies' is used by 3 negative items about Manchester")
         assert by_rule["downgrade"].reason.startswith(
             "Overall rating of Sunnyside Care Home (1-88) fell from Good"
         )

@@ -1,0 +1,95 @@
+"""New term: a term several negative items about an area use this week that none of its items used before."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from alerts_factories import LEEDS, at, negative
+
+from schemas.alerts import AlertRuleKind
+from services.alerts.terms import item_terms
+
+RULE = """
+rules:
+  - id: new-term
+    kind: new_term
+    window: 7d
+    baseline_windows: 4
+    min_items: 3
+    min_baseline_items: 4
+    ignore_terms: [sunnyside]
+    silence: 28d
+"""
+WEEK = timedelta(days=7)
+MONDAY = at("2025-06-02", hour=0)
+USUAL = "resident catch cold and the staff be rude"
+OUTBREAK = "resident catch scabies and the staff be rude"
+
+
+def feed(engine, items):
+    return [alert for item in items for alert in engine.run(item)]
+
+
+def baseline(weeks: int = 4, per_week: int = 2, lemmas: str = USUAL, **overrides: object):
+    return [
+        negative(MONDAY - WEEK * week + timedelta(hours=n), lemmas=lemmas, **overrides)
+        for week in range(1, weeks + 1)
+        for n in range(per_week)
+    ]
+
+
+def this_week(count: int, lemmas: str = OUTBREAK, **overrides: object):
+    return [negative(MONDAY + timedelta(hours=n), lemmas=lemmas, **overrides) for n in range(count)]
+
+
+def test_new_term_alerts_once_when_enough_items_use_a_term_absent_before(make_engine) -> None:
+    engine = make_engine(RULE)
+    assert feed(engine, baseline()) == []
+    assert feed(engine, this_week(2)) == []
+    alerts = feed(engine, this_week(4))
+    assert [alert.key.code for alert in alerts] == ["E08000004"]
+    [alert] = alerts
+    assert alert.rule_kind == AlertRuleKind.NEW_TERM
+    assert alert.reason == (
+        "'scabies' is used by 3 negative items about Oldham in the week of 2025-06-02, "
+        "and by none of its 8 in the 4 weeks before"
+    )
+    assert alert.counts == {"count": 3, "baseline_items": 8}
+    assert alert.query["q"] == "scabies" and alert.query["sentiment"] == "negative"
+    assert len(alert.evidence_ids) == 3
+
+
+def test_new_term_no_alert_for_a_term_used_in_the_baseline(make_engine) -> None:
+    engine = make_engine(RULE)
+    feed(engine, baseline(weeks=3) + baseline(weeks=1, per_week=1, lemmas="a case of scabies"))
+    assert feed(engine, this_week(5, lemmas="scabies again")) == []
+
+
+def test_new_term_no_alert_when_the_baseline_is_too_thin_to_tell(make_engine) -> None:
+    engine = make_engine(RULE)
+    feed(engine, baseline(weeks=1, per_week=3))
+    assert feed(engine, this_week(6)) == []
+
+
+def test_new_term_counts_redelivered_items_once_and_other_areas_apart(make_engine) -> None:
+    engine = make_engine(RULE)
+    feed(engine, baseline())
+    [item] = this_week(1)
+    assert feed(engine, [item, item, item]) == []
+    assert feed(engine, this_week(2, area=LEEDS)) == []
+
+
+def test_new_term_silenced_for_the_same_term_then_alerts_again_after_the_silence(make_engine) -> None:
+    engine = make_engine(RULE)
+    feed(engine, baseline())
+    assert len(feed(engine, this_week(3))) == 1
+    later = [
+        negative(MONDAY + 2 * WEEK + timedelta(hours=n), lemmas="a fresh outbreak of norovirus")
+        for n in range(3)
+    ]
+    assert [alert.reason.split("'")[1] for alert in feed(engine, later)] == ["fresh", "outbreak", "norovirus"]
+
+
+def test_item_terms_keep_content_lemmas_once() -> None:
+    lemmas = "the [PERSON] say the staff be rude rude and call 999 about sunnyside"
+    assert item_terms(lemmas, min_length=4, ignore={"sunnyside"}) == ["staff", "rude"]
