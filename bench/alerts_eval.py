@@ -3,8 +3,10 @@
 Background: `--areas` real local authorities, each with a steady weekly volume (10-60 items), 20
 locations, texts and sentiment from /work/shared/data/pxtextmining_phase1.csv (criticality < 0 →
 negative), quality statements from label_map_phase1.csv, high severity when the text mentions abuse,
-neglect, safeguarding or death (a stand-in for classify's severity rules). Injected: from the onset,
-`--spike-per-day` extra negative Safeguarding items a day for `--spike-days` days in one authority.
+neglect, safeguarding or death (a stand-in for classify's severity rules), lemmas from classify's
+lookup table (the trained model's, when built). Injected: from the onset, `--spike-per-day` extra
+negative Safeguarding items a day for `--spike-days` days in one authority, each also reporting an
+outbreak of `--new-term` (a word the corpus never uses), which the new-term rule should find.
 
 Runs the pure detectors (services.alerts.engine) over the default rules file, moving the event-time
 watermark every 200 items, and prints the detection delay (items and event time after onset) and the
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
+import json
 import random
 import re
 from collections import Counter
@@ -41,13 +45,24 @@ from schemas.reference import local_authorities
 from services.alerts.config import DEFAULT_RULES_FILE
 from services.alerts.engine import AlertEngine
 from services.alerts.rules import load_rules
+from services.classify.lemmas import lemma_string
+from services.classify.pipeline.redactor import TABLE_FILE
 
 DATA = Path("/work/shared/data")
+LEMMA_TABLE = Path("models/caresignal_evidence/redactor") / f"{TABLE_FILE}.gz"
 START = datetime(2025, 1, 6, tzinfo=UTC)  # a Monday
 SEVERE = re.compile(r"\b(abus\w*|neglect\w*|safeguard\w*|died|death|assault\w*)\b", re.IGNORECASE)
 SOURCES = [SourceType.HEALTHWATCH_FEEDBACK, SourceType.CALL_CENTRE_NOTE, SourceType.SOCIAL_MEDIA_COMMENT]
-STATISTICAL = {AlertRuleKind.SPIKE, AlertRuleKind.FLATLINE}
+STATISTICAL = {AlertRuleKind.SPIKE, AlertRuleKind.FLATLINE, AlertRuleKind.NEW_TERM}
 WARM_UP_WEEKS = 4  # = baseline_windows: before that every key is new and only the floor applies
+
+
+def lemma_table() -> dict[str, str]:
+    """classify's lemma lookup table when the model is built (else its rule lemmatiser is used)."""
+    return json.loads(gzip.decompress(LEMMA_TABLE.read_bytes())) if LEMMA_TABLE.exists() else {}
+
+
+LEMMAS = lemma_table()
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,7 @@ def item(
         received_at=at,
         classified_at=at,
         text=row.text,
+        lemmas=lemma_string(row.text, LEMMAS or None),
         provider=ProviderRef(location_id=location, name=f"Location {location}"),
         area=area,
         quality_statements=[QualityStatementScore(id=statement, score=0.8)] if statement else [],
@@ -113,6 +129,10 @@ def poisson(rng: random.Random, mean: float) -> int:
         count += 1
         total += rng.expovariate(1.0)
     return count
+
+
+def outbreak(row: Row, term: str) -> Row:
+    return Row(f"{row.text} And now {term}.", row.sentiment, row.statement)
 
 
 def stream(
@@ -139,9 +159,8 @@ def stream(
         for day in range(args.spike_days):
             for _ in range(poisson(rng, args.spike_per_day)):
                 at = onset + timedelta(days=day, seconds=rng.uniform(0, 86_400))
-                events.append(
-                    item(rng.choice(negatives), at, target, rng.choice(locations), "safe.safeguarding")
-                )
+                row = outbreak(rng.choice(negatives), args.new_term)
+                events.append(item(row, at, target, rng.choice(locations), "safe.safeguarding"))
     events.sort(key=lambda event: event.occurred_at)
     return events, target, onset
 
@@ -156,22 +175,27 @@ def replay(events: list[EvidenceClassified], rules_file: Path) -> list[tuple[int
     return raised
 
 
-def is_true(alert: AlertRaised, target: AreaRef, onset: datetime, end: datetime) -> bool:
+def is_true(alert: AlertRaised, target: AreaRef, onset: datetime, end: datetime, term: str) -> bool:
     code = target.local_authority_code or ""
     about_target = alert.key.code == code or alert.key.code.startswith(f"1-{code}-")
+    if alert.rule_kind == AlertRuleKind.NEW_TERM and alert.query.get("q") != term:
+        return False
     return about_target and alert.window_end > onset and alert.window_start <= end
 
 
-def report(name: str, events: list, raised: list, target: AreaRef, onset: datetime, end: datetime) -> None:
+def report(
+    name: str, events: list, raised: list, target: AreaRef, onset: datetime, end: datetime, term: str
+) -> None:
     statistical = [(i, a) for i, a in raised if a.rule_kind in STATISTICAL]
-    true = [(i, a) for i, a in statistical if is_true(a, target, onset, end)]
-    false = [a for _, a in statistical if not is_true(a, target, onset, end)]
+    true = [(i, a) for i, a in statistical if is_true(a, target, onset, end, term)]
+    false = [a for _, a in statistical if not is_true(a, target, onset, end, term)]
     per_10k = 10_000 / len(events)
     print(f"\n== {name}: {len(events)} items, {len(raised)} alerts ==")
     by_kind = Counter(alert.rule_id for _, alert in raised)
     print("alerts by rule:", dict(sorted(by_kind.items())))
     print(
-        f"false statistical alerts (spike/flatline): {len(false)} = {len(false) * per_10k:.2f} per 10k items"
+        f"false statistical alerts (spike/flatline/new term): {len(false)} = "
+        f"{len(false) * per_10k:.2f} per 10k items"
     )
     warm = START + timedelta(weeks=WARM_UP_WEEKS)
     warm_items = sum(1 for event in events if event.occurred_at >= warm)
@@ -191,7 +215,10 @@ def report(name: str, events: list, raised: list, target: AreaRef, onset: dateti
         if not true:
             print("spike NOT detected")
             return
-        for index, alert in sorted(true, key=lambda pair: pair[0])[:3]:
+        first_by_kind = {}
+        for index, alert in sorted(true, key=lambda pair: pair[0]):
+            first_by_kind.setdefault(alert.rule_kind, (index, alert))
+        for index, alert in sorted(first_by_kind.values(), key=lambda pair: pair[0]):
             injected = sum(
                 1
                 for event in events[onset_index : index + 1]
@@ -216,6 +243,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--spike-per-day", type=float, default=3.0)
     parser.add_argument("--spike-days", type=int, default=10)
+    parser.add_argument("--new-term", default="scabies", help="The outbreak word the injected items use.")
     parser.add_argument("--rules", type=Path, default=DEFAULT_RULES_FILE)
     args = parser.parse_args()
     rows = load_rows()
@@ -230,6 +258,7 @@ def main() -> None:
             target,
             onset,
             end,
+            args.new_term,
         )
 
 
