@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from elasticsearch import ConflictError, Elasticsearch
+from elasticsearch import ApiError, ConflictError, Elasticsearch, TransportError
 
 from schemas import AlertStatus, AlertStatusChanged
 from services.index.documents import status_fields
-from services.index.errors import InvalidTransitionError, NotFoundError
+from services.index.errors import InvalidTransitionError, NotFoundError, SearchUnavailableError
 from services.index.gateway import elasticsearch_errors
 from services.index.models import AlertFilters, AlertList, AlertStatusEntry, AlertView, StatusChange
 from services.index.templates import Names
 
 Publish = Callable[[AlertStatusChanged], None]
+log = logging.getLogger(__name__)
 SOURCE = "caresignal/index-api"
 TRANSITIONS: dict[AlertStatus, set[AlertStatus]] = {
     AlertStatus.OPEN: {AlertStatus.ACKNOWLEDGED, AlertStatus.CLOSED},
@@ -88,7 +90,11 @@ def change_status(
     target: AlertStatus,
     change: StatusChange,
 ) -> AlertView:
-    """Check the transition, update the alert only if nobody changed it meanwhile, then publish the event."""
+    """Check the transition, update the alert only if nobody changed it meanwhile, then publish the event.
+
+    When the event cannot be published the update is undone, so the index never holds a change the
+    alerts.status topic does not (a retry starts from the same state).
+    """
     found = _get(es, names, alert_id)
     check_transition(AlertStatus(found["_source"]["status"]), target)
     now = datetime.now(UTC)
@@ -104,7 +110,7 @@ def change_status(
     )
     with elasticsearch_errors():
         try:
-            es.update(
+            updated = es.update(
                 index=names.alerts_index,
                 id=str(alert_id),
                 doc=status_fields(event),
@@ -120,5 +126,30 @@ def change_status(
             document=event.model_dump(mode="json"),
             refresh="wait_for",
         )
-    publish(event)
+    try:
+        publish(event)
+    except SearchUnavailableError:
+        _undo(es, names, event, previous=found["_source"], updated=updated)
+        raise
     return get_alert(es, names, alert_id)
+
+
+def _undo(
+    es: Elasticsearch, names: Names, event: AlertStatusChanged, previous: dict[str, Any], updated: Any
+) -> None:
+    """Put back the lifecycle fields the unpublished change replaced, unless someone changed them since."""
+    restored = {field: previous.get(field) for field in ("status", "status_by", "status_note", "status_at")}
+    try:
+        es.update(
+            index=names.alerts_index,
+            id=str(event.alert_id),
+            doc=restored,
+            if_seq_no=updated["_seq_no"],
+            if_primary_term=updated["_primary_term"],
+            refresh="wait_for",
+        )
+        es.options(ignore_status=404).delete(
+            index=names.alert_status_index, id=str(event.event_id), refresh="wait_for"
+        )
+    except (ApiError, TransportError) as error:
+        log.error("alert %s: unpublished change to %s not undone: %s", event.alert_id, event.status, error)

@@ -29,9 +29,9 @@ class StatusPublisher:
             topic = self.settings.topic(Topic.ALERTS_STATUS)
             self._producer.send(topic, **event_message(event, str(event.alert_id))).get(timeout=15)
         except KafkaError as error:
-            log.error("alert %s changed in the index but not published: %s", event.alert_id, error)
+            log.error("alert %s: status change not published: %s", event.alert_id, error)
             raise SearchUnavailableError(
-                "the change was saved but could not be published; retry later"
+                "the change could not be published and was not made; retry later"
             ) from error
 
     def close(self) -> None:

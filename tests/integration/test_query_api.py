@@ -16,6 +16,8 @@ from kafka import KafkaConsumer
 from schemas import AlertStatusChanged, Rating, SentimentLabel, SeverityLevel, SourceType, Topic
 from services.api import create_app
 from services.common.config import CommonSettings
+from services.index.api import status_publisher
+from services.index.errors import SearchUnavailableError
 from services.index.templates import delete_templates
 
 pytestmark = pytest.mark.integration
@@ -271,3 +273,24 @@ def test_query_alert_lifecycle_transitions_publish_events_and_survive_replay(
     assert mine == [("acknowledged", "Asha"), ("closed", "Ben")]
     index_directly(es, settings, events)  # the indexer applying them again changes nothing
     assert client.get(path, headers=KEY).json()["status"] == "closed"
+
+
+def test_query_alert_change_that_cannot_be_published_is_undone(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    raised = alert(code=OLDHAM)
+    index_directly(es, settings, [raised])
+    path = f"/v1/alerts/{raised.alert_id}"
+
+    def broker_down(event: AlertStatusChanged) -> None:
+        raise SearchUnavailableError("the change could not be published and was not made; retry later")
+
+    client.app.dependency_overrides[status_publisher] = lambda: broker_down
+    refused = client.post(f"{path}/acknowledge", json={"by": "Asha"}, headers=KEY)
+    assert refused.status_code == 503 and "not made" in refused.json()["detail"]
+    unchanged = client.get(path, headers=KEY).json()
+    assert (unchanged["status"], unchanged["status_by"], unchanged["history"]) == ("open", None, [])
+    client.app.dependency_overrides.clear()
+    retried = client.post(f"{path}/acknowledge", json={"by": "Asha"}, headers=KEY)
+    assert retried.status_code == 200 and retried.json()["status"] == "acknowledged"
+    assert [h["status"] for h in retried.json()["history"]] == ["acknowledged"]
