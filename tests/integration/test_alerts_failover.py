@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import json
 import signal
+import threading
+import time
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
@@ -80,3 +83,53 @@ def test_alerts_failover_no_duplicate_no_missed_alert(settings: CommonSettings, 
             if worker.poll() is None:
                 worker.kill()
             worker.wait()
+
+
+def test_alerts_failover_under_steady_load_loses_no_item(settings: CommonSettings, tmp_path: Path) -> None:
+    """Items keep arriving through the kill and the rebalance, so the survivor has records in flight
+    when its partitions are revoked and reassigned; each item is the only one of its location, so a
+    lost item is a missing alert."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(TEST_RULES)
+    env = worker_env(settings, rules, tmp_path)
+    logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
+    workers = [start_worker(env, logs[0]), start_worker(env, logs[1])]
+    reader = AlertReader(settings)
+    items = [
+        high_severity(MONDAY + timedelta(minutes=n), area=AREAS[n % len(AREAS)], location_id=f"1-L{n:04d}")
+        for n in range(600)
+    ]
+    try:
+        for log in logs:
+            wait_ready(log)
+        steady = threading.Thread(target=produce_steadily, args=(settings, items, 45.0))
+        steady.start()
+        time.sleep(3.0)
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait()
+        steady.join()
+
+        reader.poll_until(lambda got: len(severity_alerts(got)) >= len(items), deadline_s=60)
+        alerts = severity_alerts(reader.drain(quiet_s=2.0))
+        wanted = {f"1-L{n:04d}" for n in range(len(items))}
+        lost = wanted - {alert["key"]["code"] for alert in alerts}
+        assert not lost, f"{len(lost)} items lost, e.g. {sorted(lost)[:5]}"
+        assert len({alert["alert_id"] for alert in alerts}) == len(items)
+        assert workers[1].poll() is None, "the surviving worker must still run"
+    finally:
+        reader.close()
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait()
+
+
+def severity_alerts(records: list) -> list[dict]:
+    return [alert for record in records if (alert := json.loads(record.value))["rule_id"] == "severe"]
+
+
+def produce_steadily(settings: CommonSettings, items: list, per_second: float) -> None:
+    """Send the items in small acknowledged batches at about `per_second`."""
+    for start in range(0, len(items), 9):
+        produce(settings, items[start : start + 9])
+        time.sleep(9 / per_second)
