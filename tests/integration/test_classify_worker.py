@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -158,6 +159,14 @@ def produce(
         producer.close()
 
 
+def produce_steadily(settings: CommonSettings, items: list[EvidenceReceived], per_second: float) -> None:
+    """Send the items in small acknowledged batches at about `per_second`."""
+    for start in range(0, len(items), 8):
+        batch = items[start : start + 8]
+        produce(settings, "evidence.received.v1", [(item, str(item.evidence_id)) for item in batch])
+        time.sleep(len(batch) / per_second)
+
+
 class Drain:
     """Reads every message of some topics from the beginning, accumulating them."""
 
@@ -291,9 +300,11 @@ def test_classify_workers_share_a_topic_without_losing_or_doubling_items(
 
 
 def test_classify_worker_killed_mid_stream_loses_nothing(settings: CommonSettings, tmp_path: Path) -> None:
+    """Items keep arriving through the kill and the rebalance, so the survivor has records in flight
+    when its partitions are revoked and reassigned."""
     require_model()
     items = [
-        received(f"int-kill-{n}", text=f"Note {n}: my father was not given his medicine.") for n in range(300)
+        received(f"int-kill-{n}", text=f"Note {n}: my father was not given his medicine.") for n in range(480)
     ]
     expected = {str(item.evidence_id) for item in items}
     drain = Drain(settings, CLASSIFIED, DLQ)
@@ -309,11 +320,13 @@ def test_classify_worker_killed_mid_stream_loses_nothing(settings: CommonSetting
                 45,
                 "the group to settle",
             )
-            produce(settings, "evidence.received.v1", [(item, str(item.evidence_id)) for item in items])
+            steady = threading.Thread(target=produce_steadily, args=(settings, items, 40.0))
+            steady.start()
             wait_until(
-                lambda: victim.metric("caresignal_classify_classified_total") > 0, 30, "the victim to work"
+                lambda: victim.metric("caresignal_classify_classified_total") > 40, 30, "the victim to work"
             )
             victim.process.kill()  # SIGKILL mid-stream: no shutdown, no final commit
+            steady.join()
             drain.until(
                 lambda got: {body(m)["evidence_id"] for m in drain.on(CLASSIFIED)} >= expected,
                 60,
