@@ -147,6 +147,7 @@ class RewindingConsumer(faust_aiokafka.Consumer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._seeks_in_progress = 0
         self._not_seeking = asyncio.Event()
         self._not_seeking.set()
 
@@ -154,11 +155,15 @@ class RewindingConsumer(faust_aiokafka.Consumer):
         return RewindingConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
     async def perform_seek(self) -> None:
+        """faust's seek to the committed offsets; records wait in `getmany` until no seek is running."""
+        self._seeks_in_progress += 1
         self._not_seeking.clear()
         try:
             await super().perform_seek()
         finally:
-            self._not_seeking.set()
+            self._seeks_in_progress -= 1
+            if not self._seeks_in_progress:
+                self._not_seeking.set()
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Message]]:
         records = fresh_records(
