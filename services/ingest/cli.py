@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -63,22 +63,41 @@ def ingest_cqc(
         str, typer.Option("--base-url", help="CQC API root, e.g. https://api.service.cqc.org.uk/public/v1")
     ],
     since: Annotated[
-        str, typer.Option("--since", help="Changes from this time (ISO 8601, UTC if no offset).")
-    ],
+        str | None,
+        typer.Option(
+            "--since",
+            help="Changes from this time (ISO 8601, UTC if no offset); "
+            "default where the last complete poll of this API ended.",
+        ),
+    ] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="Changes up to this time; default now.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
 ) -> None:
-    """Poll a CQC-API-compatible service for locations changed since a time and ingest them."""
+    """Poll a CQC-API-compatible service for locations changed since a time and ingest them.
+
+    A poll that completes (rejects included: they are on the DLQ) records its end time, so running the
+    command again without --since (e.g. from cron) picks up exactly where it stopped.
+    """
     from services.ingest.cqc_poller import poll_changes
+    from services.ingest.poll_marks import PollMarks
 
     settings = IngestSettings()
+    marks = PollMarks(settings.poll_marks_file())
+    start = _timestamp(since) if since else marks.get(base_url)
+    if start is None:
+        raise typer.BadParameter(
+            f"no earlier complete poll of {base_url} is recorded in {marks.path}; give --since",
+            param_hint="--since",
+        )
+    end = _timestamp(until) if until else datetime.now(UTC)
     try:
-        summary = poll_changes(settings, base_url, _timestamp(since), _timestamp(until) if until else None)
+        summary = poll_changes(settings, base_url, start, end)
     except TransientError as error:
         stderr.print(f"[red]stopped: {error}[/red]")
         raise typer.Exit(EXIT_UNAVAILABLE) from error
+    marks.set(base_url, end)
     _report(summary, as_json)
     raise typer.Exit(EXIT_REJECTED if summary.rejected else 0)
 
@@ -90,10 +109,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _timestamp(value: str) -> datetime:
+    """An ISO 8601 timestamp, UTC when it has no offset."""
     try:
-        return datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(value.strip())
     except ValueError as error:
         raise typer.BadParameter(f"{value!r} is not an ISO 8601 timestamp") from error
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _progress() -> Progress:

@@ -28,13 +28,14 @@ class FakeCqcApi(BaseHTTPRequestHandler):
 
     locations: dict[str, dict] = {}
     requests: list[str] = []
+    starts: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         url = urlparse(self.path)
         self.requests.append(self.path)
         if url.path == "/changes/location":
             query = parse_qs(url.query)
-            assert query["startTimestamp"] == ["2026-01-01T00:00:00Z"]
+            self.starts.append(query["startTimestamp"][0])
             ids = [*sorted(self.locations), "1-0000000000"]  # the last one no longer exists
             page = int(query.get("page", ["1"])[0])
             half = (len(ids) + 1) // 2
@@ -63,6 +64,7 @@ def cqc_api() -> Iterator[str]:
     records = json.loads((SAMPLES / "cqc_locations.json").read_text(encoding="utf-8"))
     FakeCqcApi.locations = {record["locationId"]: record for record in records}
     FakeCqcApi.requests = []
+    FakeCqcApi.starts = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeCqcApi)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -99,3 +101,24 @@ def test_ingest_cqc_polls_changes_and_ingests_locations(
 
     again = CliRunner().invoke(app, command)
     assert json.loads(again.stdout.strip().splitlines()[-1])["already_seen"] == 10
+    assert set(FakeCqcApi.starts) == {"2026-01-01T00:00:00Z"}
+
+
+def test_ingest_cqc_without_since_starts_where_the_last_complete_poll_ended(
+    settings: CommonSettings, cqc_api, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CARESIGNAL_TOPIC_PREFIX", settings.topic_prefix)
+    monkeypatch.setenv("CARESIGNAL_INGEST_STATE_DIR", str(tmp_path / "state"))
+    never_polled = CliRunner().invoke(app, ["ingest-cqc", "--base-url", cqc_api])
+    assert never_polled.exit_code == 2 and "give --since" in never_polled.output
+    assert FakeCqcApi.requests == []
+
+    first = ["ingest-cqc", "--base-url", cqc_api, "--since", "2026-01-01", "--until", "2026-03-01T12:00:00Z"]
+    assert CliRunner().invoke(app, first).exit_code == 1  # the vanished location is a reject (on the DLQ)
+    follow_up = CliRunner().invoke(
+        app, ["ingest-cqc", "--base-url", cqc_api, "--until", "2026-03-02", "--json"]
+    )
+    assert json.loads(follow_up.stdout.strip().splitlines()[-1])["already_seen"] == 10
+    third = CliRunner().invoke(app, ["ingest-cqc", "--base-url", cqc_api, "--json"])
+    assert third.exit_code == 1, third.output
+    assert FakeCqcApi.starts[::2] == ["2026-01-01T00:00:00Z", "2026-03-01T12:00:00Z", "2026-03-02T00:00:00Z"]
