@@ -81,7 +81,10 @@ class SearchHit(Shape):
 class SearchPage(Shape):
     total: int
     hits: list[SearchHit]
-    facets: dict[str, list[FacetBucket]]
+    facets: dict[str, list[FacetBucket]] = Field(
+        description="Counts per facet value over the results filtered by everything but that facet's own "
+        "filter (multi-select facets)."
+    )
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
 

@@ -54,18 +54,18 @@ SORTS = {
 }
 
 
-def filter_clauses(filters: SearchFilters) -> list[dict[str, Any]]:
-    """Term filters for every given value, and the occurred_at range."""
+def filter_clauses(filters: SearchFilters) -> dict[str, dict[str, Any]]:
+    """One term clause per given filter, by filter name, and `date` for the occurred_at range."""
     values = filters.model_dump(mode="json", exclude_none=True)
     for level in ("local_authority", "icb", "region"):
         if level in values:
             values[level] = resolve_area(values[level]).code
-    clauses: list[dict[str, Any]] = [
-        {"term": {field: values[name]}} for name, field in FILTER_FIELDS.items() if name in values
-    ]
+    clauses = {
+        name: {"term": {field: values[name]}} for name, field in FILTER_FIELDS.items() if name in values
+    }
     window = {op: values[key] for op, key in (("gte", "date_from"), ("lt", "date_to")) if key in values}
     if window:
-        clauses.append({"range": {"occurred_at": window}})
+        clauses["date"] = {"range": {"occurred_at": window}}
     return clauses
 
 
@@ -106,8 +106,12 @@ def search_body(
     cursor: str | None,
     lemmatise: Lemmatiser = lookup_lemmas,
 ) -> dict[str, Any]:
-    """The _search body; facets count the whole filtered result set."""
-    query: dict[str, Any] = {"bool": {"filter": filter_clauses(filters)}}
+    """The _search body, with multi-select facets: each facet counts the result set as filtered by
+    everything except its own filter (so the other values of a chosen facet keep their counts); the
+    faceted filters narrow the hits through `post_filter`."""
+    clauses = filter_clauses(filters)
+    faceted = {name: clause for name, clause in clauses.items() if name in FACETS}
+    query: dict[str, Any] = {"bool": {"filter": [c for name, c in clauses.items() if name not in faceted]}}
     if text and text.strip():
         query["bool"]["must"] = [text_query(text, lemmatise)]
     body: dict[str, Any] = {
@@ -117,10 +121,15 @@ def search_body(
         "track_total_hits": True,
         "highlight": {"fields": {"text": {"number_of_fragments": 3, "fragment_size": 160}}},
         "aggs": {
-            name: {"terms": {"field": field, "size": FACET_SIZES.get(name, 10)}}
+            name: {
+                "filter": {"bool": {"filter": [c for other, c in faceted.items() if other != name]}},
+                "aggs": {"values": {"terms": {"field": field, "size": FACET_SIZES.get(name, 10)}}},
+            }
             for name, field in FACETS.items()
         },
     }
+    if faceted:
+        body["post_filter"] = {"bool": {"filter": list(faceted.values())}}
     if cursor:
         body["search_after"] = decode_cursor(cursor, sort)
     return body
@@ -175,6 +184,6 @@ def search_evidence(
     return SearchPage(
         total=response["hits"]["total"]["value"],
         hits=[_hit(raw) for raw in raw_hits],
-        facets={name: buckets(aggregations.get(name, {})) for name in FACETS},
+        facets={name: buckets(aggregations.get(name, {}).get("values", {})) for name in FACETS},
         next_cursor=next_cursor,
     )

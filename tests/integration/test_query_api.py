@@ -74,13 +74,12 @@ def test_query_search_filters_and_search_after_pages_return_exactly_the_expected
             break
     assert seen == [str(e.evidence_id) for e in expected]
     assert pages == -(-len(expected) // 7) + (1 if len(expected) % 7 == 0 else 0)
-    facets = page["facets"]
-    assert {b["value"]: b["count"] for b in facets["local_authority"]} == dict(
-        Counter(e.area.local_authority_code for e in expected)
-    )
-    assert {b["value"]: b["count"] for b in facets["source_type"]} == dict(
-        Counter(e.source_type.value for e in expected)
-    )
+    facets = {name: {b["value"]: b["count"] for b in buckets} for name, buckets in page["facets"].items()}
+    assert facets["local_authority"] == Counter(e.area.local_authority_code for e in expected)
+    assert facets["source_type"] == Counter(e.source_type.value for e in expected)
+    in_icb = [e for e in items if e.area.icb_code == GREATER_MANCHESTER_ICB]
+    assert facets["sentiment"] == Counter(e.sentiment.label.value for e in in_icb)  # its own filter left out
+    assert facets["icb"] == Counter(e.area.icb_code for e in items if e.sentiment.label == "negative")
     dated = client.get(
         "/v1/search",
         params={

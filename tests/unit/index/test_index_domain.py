@@ -115,13 +115,19 @@ def test_cursor_round_trip_and_rejections() -> None:
 
 
 def test_search_body_filters_sorts_and_lemmatises() -> None:
-    filters = SearchFilters(icb="E54000057", sentiment="negative", date_from=NOW)
+    filters = SearchFilters(icb="E54000057", sentiment="negative", location_id="1-9", date_from=NOW)
     body = search_body(
         "Missed visits", filters, sort=SortOrder.DATE, size=5, cursor=None, lemmatise=str.upper
     )
-    clauses = body["query"]["bool"]["filter"]
-    assert {"term": {"area.icb_code": "E54000057"}} in clauses
-    assert {"term": {"sentiment.label": "negative"}} in clauses
+    icb, negative = {"term": {"area.icb_code": "E54000057"}}, {"term": {"sentiment.label": "negative"}}
+    assert body["query"]["bool"]["filter"] == [
+        {"term": {"provider.location_id": "1-9"}},
+        {"range": {"occurred_at": {"gte": "2025-01-01T00:00:00Z"}}},
+    ]
+    assert body["post_filter"] == {"bool": {"filter": [icb, negative]}}
+    assert body["aggs"]["sentiment"]["filter"] == {"bool": {"filter": [icb]}}  # its own filter left out
+    assert body["aggs"]["icb"]["filter"] == {"bool": {"filter": [negative]}}
+    assert body["aggs"]["source_type"]["filter"] == {"bool": {"filter": [icb, negative]}}
     assert body["sort"][-1] == {"evidence_id": "asc"}
     should = body["query"]["bool"]["must"][0]["bool"]["should"]
     assert should[1] == {"match": {"lemmas": {"query": "MISSED VISITS"}}}
