@@ -121,6 +121,16 @@ def _items_phrase(rule: SpikeRule | NewTermRule) -> str:
     return " ".join([*words, noun])
 
 
+def _match_filters(rule: SpikeRule | NewTermRule) -> dict[str, str | None]:
+    """The search filters of the items a rule counts."""
+    match = rule.match
+    return {
+        "sentiment": match.sentiment and match.sentiment.value,
+        "severity": match.severity and match.severity.value,
+        "source_type": match.source_type and match.source_type.value,
+    }
+
+
 def detect_spike(rule: SpikeRule, raw: dict[str, Any] | None, observation: Observation) -> Detected:
     state = WindowedState.load(raw, observation)
     start = window_start(observation.occurred_at, rule.window)
@@ -155,9 +165,7 @@ def detect_spike(rule: SpikeRule, raw: dict[str, Any] | None, observation: Obser
             state.key,
             start,
             end,
-            sentiment=rule.match.sentiment and rule.match.sentiment.value,
-            severity=rule.match.severity and rule.match.severity.value,
-            source_type=rule.match.source_type and rule.match.source_type.value,
+            **_match_filters(rule),
         ),
         evidence_ids=state.windows[start],
     )
@@ -342,9 +350,7 @@ def detect_new_term(rule: NewTermRule, raw: dict[str, Any] | None, observation: 
                     start,
                     end,
                     q=term,
-                    sentiment=rule.match.sentiment and rule.match.sentiment.value,
-                    severity=rule.match.severity and rule.match.severity.value,
-                    source_type=rule.match.source_type and rule.match.source_type.value,
+                    **_match_filters(rule),
                 ),
                 evidence_ids=list(users),
                 id_suffix=f"|{term}",

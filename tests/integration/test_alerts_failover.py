@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,34 +51,21 @@ def interleaved_stream() -> list:
     return [items[step] for step in range(SPIKE_SIZE + 1) for items in per_area]
 
 
-def test_alerts_failover_no_duplicate_no_missed_alert(settings: CommonSettings, tmp_path: Path) -> None:
+@contextmanager
+def two_workers(
+    settings: CommonSettings, tmp_path: Path
+) -> Iterator[tuple[list[subprocess.Popen[bytes]], AlertReader]]:
+    """Two alerts workers in one group, both ready, and a reader of alerts.raised; all stopped afterwards."""
     rules = tmp_path / "rules.yaml"
     rules.write_text(TEST_RULES)
     env = worker_env(settings, rules, tmp_path)
     logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
-    workers = [start_worker(env, logs[0]), start_worker(env, logs[1])]
+    workers = [start_worker(env, log) for log in logs]
     reader = AlertReader(settings)
     try:
         for log in logs:
             wait_ready(log)
-        stream = interleaved_stream()
-        half = len(stream) * 4 // 7  # after 4 of 6 negatives per area: no spike has fired yet
-        produce(settings, stream[:half])
-        reader.poll_until(lambda got: False, deadline_s=1.5)  # let both workers get busy
-        workers[0].send_signal(signal.SIGKILL)
-        workers[0].wait()
-        produce(settings, stream[half:])
-
-        expected = 2 * len(AREAS)  # one spike and one severity alert per area
-        records = reader.poll_until(lambda got: len({r.key for r in got}) >= expected, deadline_s=40)
-        records = reader.drain(quiet_s=2.0)
-        bodies: dict[bytes, set[bytes]] = defaultdict(set)
-        for record in records:
-            bodies[record.key].add(record.value)
-        assert len(bodies) == expected, f"{len(bodies)} distinct alerts, expected {expected}"
-        assert all(len(values) == 1 for values in bodies.values()), "two alerts with one id differ"
-        redelivered = len(records) - len(bodies)
-        print(f"{len(records)} alert messages, {len(bodies)} distinct, {redelivered} redelivered")
+        yield workers, reader
         assert workers[1].poll() is None, "the surviving worker must still run"
     finally:
         reader.close()
@@ -83,45 +73,54 @@ def test_alerts_failover_no_duplicate_no_missed_alert(settings: CommonSettings, 
             if worker.poll() is None:
                 worker.kill()
             worker.wait()
+
+
+def kill(worker: subprocess.Popen[bytes]) -> None:
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+
+
+def test_alerts_failover_no_duplicate_no_missed_alert(settings: CommonSettings, tmp_path: Path) -> None:
+    with two_workers(settings, tmp_path) as (workers, reader):
+        stream = interleaved_stream()
+        half = len(stream) * 4 // 7  # after 4 of 6 negatives per area: no spike has fired yet
+        produce(settings, stream[:half])
+        reader.poll_until(lambda got: False, deadline_s=1.5)  # let both workers get busy
+        kill(workers[0])
+        produce(settings, stream[half:])
+
+        expected = 2 * len(AREAS)  # one spike and one severity alert per area
+        records = reader.poll_until(lambda got: len({r.key for r in got}) >= expected, deadline_s=40)
+        records = reader.drain(quiet_s=2.0)
+    bodies: dict[bytes, set[bytes]] = defaultdict(set)
+    for record in records:
+        bodies[record.key].add(record.value)
+    assert len(bodies) == expected, f"{len(bodies)} distinct alerts, expected {expected}"
+    assert all(len(values) == 1 for values in bodies.values()), "two alerts with one id differ"
+    redelivered = len(records) - len(bodies)
+    print(f"{len(records)} alert messages, {len(bodies)} distinct, {redelivered} redelivered")
 
 
 def test_alerts_failover_under_steady_load_loses_no_item(settings: CommonSettings, tmp_path: Path) -> None:
     """Items keep arriving through the kill and the rebalance, so the survivor has records in flight
     when its partitions are revoked and reassigned; each item is the only one of its location, so a
     lost item is a missing alert."""
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(TEST_RULES)
-    env = worker_env(settings, rules, tmp_path)
-    logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
-    workers = [start_worker(env, logs[0]), start_worker(env, logs[1])]
-    reader = AlertReader(settings)
     items = [
         high_severity(MONDAY + timedelta(minutes=n), area=AREAS[n % len(AREAS)], location_id=f"1-L{n:04d}")
         for n in range(600)
     ]
-    try:
-        for log in logs:
-            wait_ready(log)
+    with two_workers(settings, tmp_path) as (workers, reader):
         steady = threading.Thread(target=produce_steadily, args=(settings, items, 45.0))
         steady.start()
         time.sleep(3.0)
-        workers[0].send_signal(signal.SIGKILL)
-        workers[0].wait()
+        kill(workers[0])
         steady.join()
-
         reader.poll_until(lambda got: len(severity_alerts(got)) >= len(items), deadline_s=60)
         alerts = severity_alerts(reader.drain(quiet_s=2.0))
-        wanted = {f"1-L{n:04d}" for n in range(len(items))}
-        lost = wanted - {alert["key"]["code"] for alert in alerts}
-        assert not lost, f"{len(lost)} items lost, e.g. {sorted(lost)[:5]}"
-        assert len({alert["alert_id"] for alert in alerts}) == len(items)
-        assert workers[1].poll() is None, "the surviving worker must still run"
-    finally:
-        reader.close()
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-            worker.wait()
+    wanted = {f"1-L{n:04d}" for n in range(len(items))}
+    lost = wanted - {alert["key"]["code"] for alert in alerts}
+    assert not lost, f"{len(lost)} items lost, e.g. {sorted(lost)[:5]}"
+    assert len({alert["alert_id"] for alert in alerts}) == len(items)
 
 
 def severity_alerts(records: list) -> list[dict]:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch
 from index_factories import evidence, location, produce
 from kafka import KafkaConsumer
 
@@ -61,9 +61,17 @@ class RunningIndexer:
 
 
 def count(es: Elasticsearch, index: str, query: dict | None = None) -> int:
-    es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
+    """Documents matching `query`; waits out the 503 of an index whose shards are still starting."""
     body = {"query": query} if query else {}
-    return es.count(index=index, ignore_unavailable=True, allow_no_indices=True, **body)["count"]
+    for _ in range(40):
+        try:
+            es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
+            return es.count(index=index, ignore_unavailable=True, allow_no_indices=True, **body)["count"]
+        except ApiError as error:
+            if error.meta.status != 503:
+                raise
+            time.sleep(0.25)
+    raise AssertionError(f"{index} never became searchable")
 
 
 def test_index_worker_replay_leaves_document_count_unchanged(
