@@ -6,14 +6,15 @@ gaps in that scheme lose records, and both are closed here:
 
 - aiokafka's `seek_to_committed` only seeks when the committed offset is above 0: a partition
   committed at 0 (nothing processed yet) or never committed stays where the dropped fetch left it.
-  Those partitions are sought too: to 0, or to the reset position when nothing was committed.
+  Those partitions are sought too: to 0, or to their first offset when nothing was committed.
 - faust seeks while the flow is running. Records fetched before the seek can still be delivered
   during or after it: the ones delivered during it are cleared from the agents' queues when the
   flow resumes, and the ones delivered after it move faust's read offset past the re-fetched
-  copies, which faust then drops as already read. Here a fetch and a seek never overlap (a lock in
-  the consumer thread), every batch carries the number of seeks done before it was fetched, and
-  the stream records of a batch fetched before the latest seek are not delivered: the seek to the
-  committed offset reads them again.
+  copies, which faust then drops as already read. Here the consumer thread counts its seeks, and
+  the stream records of a batch whose fetch began before the latest seek are held back while a
+  seek runs and then not delivered. A batch whose fetch spanned the seek may hold records read
+  after it; so the partition is moved back to the first record not delivered whenever its position
+  is past it (never forward), and the seek or that rewind reads every such record again.
 """
 
 from __future__ import annotations
@@ -21,15 +22,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import aclosing
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import faust
 from aiokafka import TopicPartition
+from aiokafka.errors import IllegalStateError
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP, Message
 from faust.types.transports import TransportT
-
-T = TypeVar("T")
 
 
 class OffsetConsumer(Protocol):
@@ -39,46 +39,35 @@ class OffsetConsumer(Protocol):
 
     def seek(self, partition: TopicPartition, offset: int) -> None: ...
 
-    async def seek_to_beginning(self, *partitions: TopicPartition) -> None: ...
+    def assignment(self) -> set[TopicPartition]: ...
 
-    async def seek_to_end(self, *partitions: TopicPartition) -> None: ...
+    async def beginning_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]: ...
+
+    async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]: ...
 
 
 async def seek_to_committed(
     consumer: OffsetConsumer, *, skip: Callable[[TopicPartition], bool], earliest: bool
 ) -> dict[TopicPartition, int | None]:
-    """Seek every assigned partition not skipped to its committed offset, 0 and none included."""
+    """Seek every assigned partition not skipped to its committed offset, 0 and none included.
+
+    Never-committed partitions go to their first (or, unless `earliest`, next) offset, looked up and
+    sought directly: aiokafka's `seek_to_beginning` waits for the fetcher's reset, which a rebalance
+    in progress can hold up for the whole request timeout.
+    """
     committed = await consumer.seek_to_committed()
     for tp, offset in committed.items():
         if offset == 0 and not skip(tp):
             consumer.seek(tp, 0)
     uncommitted = [tp for tp, offset in committed.items() if offset is None and not skip(tp)]
     if uncommitted:
-        reset = consumer.seek_to_beginning if earliest else consumer.seek_to_end
-        await reset(*uncommitted)
+        lookup = consumer.beginning_offsets if earliest else consumer.end_offsets
+        starts = await lookup(uncommitted)
+        assigned = consumer.assignment()
+        for tp, offset in starts.items():
+            if tp in assigned:
+                consumer.seek(tp, offset)
     return committed
-
-
-class SeekGate:
-    """Lets fetches and seeks run one at a time and counts seeks, so a stale batch can be recognised.
-
-    Create it in the event loop that fetches and seeks (the consumer thread's).
-    """
-
-    def __init__(self) -> None:
-        self.seeks = 0
-        self._lock = asyncio.Lock()
-
-    async def fetch(self, fetch: Callable[[], Awaitable[T]]) -> tuple[T, int]:
-        """The batch, and the number of seeks done before it was fetched."""
-        async with self._lock:
-            return await fetch(), self.seeks
-
-    async def seek(self, seek: Callable[[], Awaitable[T]]) -> T:
-        async with self._lock:
-            result = await seek()
-            self.seeks += 1
-            return result
 
 
 async def fresh_records(
@@ -87,57 +76,69 @@ async def fresh_records(
     stale: Callable[[], bool],
     sought: Callable[[TP], bool],
     not_seeking: asyncio.Event,
+    rewind: Callable[[TP, int], Awaitable[None]],
 ) -> AsyncIterator[tuple[TP, Message]]:
-    """The batch without the records of sought partitions once `stale()`; waits out a seek in progress."""
-    async with aclosing(batch):
-        async for tp, message in batch:
-            await not_seeking.wait()
-            if sought(tp) and stale():
-                continue  # read again from the committed offset the seek went back to
-            yield tp, message
+    """The batch without the records of sought partitions once `stale()`; waits out a seek in progress.
+
+    For each partition with records left out, `rewind` gets the first such offset afterwards.
+    """
+    held_back: dict[TP, int] = {}
+    try:
+        async with aclosing(batch):
+            async for tp, message in batch:
+                await not_seeking.wait()
+                if sought(tp) and stale():
+                    held_back.setdefault(tp, message.offset)
+                    continue
+                yield tp, message
+    finally:
+        for tp, offset in held_back.items():
+            await rewind(tp, offset)
 
 
 class RewindingConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
-    """Seeks to committed offsets (0 and none included) through a `SeekGate` shared with fetches."""
+    """Seeks to committed offsets (0 and none included), counting seeks; rewinds partitions on demand."""
 
-    gate: SeekGate | None = None
+    seeks: int = 0
     seeks_before_last_batch: int = 0
 
-    def _gate(self) -> SeekGate:
-        if self.gate is None:
-            self.gate = SeekGate()
-        return self.gate
-
     async def getmany(self, active_partitions: set[TP] | None, timeout: float) -> Mapping[TP, list[Any]]:
-        consumer = self._ensure_consumer()
-        records, self.seeks_before_last_batch = await self.call_thread(
-            self._fetch_counted, consumer, active_partitions, timeout, consumer._max_poll_records
-        )
+        seeks = self.seeks
+        records = await super().getmany(active_partitions, timeout)
+        self.seeks_before_last_batch = seeks
         return records
 
-    async def _fetch_counted(
-        self, consumer: Any, active_partitions: set[TP] | None, timeout: float, max_records: int | None
-    ) -> tuple[Mapping[TP, list[Any]], int]:
-        return await self._gate().fetch(
-            lambda: self._fetch_records(consumer, active_partitions, timeout=timeout, max_records=max_records)
-        )
-
     def stale_batch(self) -> bool:
-        """True when a seek happened after the last batch was fetched."""
-        return self.gate is not None and self.seeks_before_last_batch != self.gate.seeks
+        """True when a seek ended after the last batch's fetch began."""
+        return self.seeks_before_last_batch != self.seeks
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         return await self.call_thread(self._seek_to_committed)
 
     async def _seek_to_committed(self) -> Mapping[TP, int | None]:
         changelogs = self.app.tables.changelog_topics  # faust positions changelogs itself
-        return await self._gate().seek(
-            lambda: seek_to_committed(
-                self._ensure_consumer(),
-                skip=lambda tp: tp.topic in changelogs,
-                earliest=self.app.conf.consumer_auto_offset_reset == "earliest",
-            )
+        committed = await seek_to_committed(
+            self._ensure_consumer(),
+            skip=lambda tp: tp.topic in changelogs,
+            earliest=self.app.conf.consumer_auto_offset_reset == "earliest",
         )
+        self.seeks += 1
+        return committed
+
+    async def rewind(self, tp: TP, offset: int) -> bool:
+        """Move an assigned partition back to `offset` if its position is past it; True if moved."""
+        return await self.call_thread(self._rewind, TopicPartition(tp.topic, tp.partition), offset)
+
+    async def _rewind(self, tp: TopicPartition, offset: int) -> bool:
+        consumer = self._ensure_consumer()
+        try:
+            position = await consumer.position(tp)
+        except IllegalStateError:  # no longer assigned: its next owner starts from the committed offset
+            return False
+        if tp not in consumer.assignment() or position <= offset:
+            return False
+        consumer.seek(tp, offset)  # synchronous: nothing ran between reading the position and this
+        return True
 
 
 class RewindingConsumer(faust_aiokafka.Consumer):
@@ -165,12 +166,17 @@ class RewindingConsumer(faust_aiokafka.Consumer):
             if not self._seeks_in_progress:
                 self._not_seeking.set()
 
+    async def _rewind(self, tp: TP, offset: int) -> None:
+        if await self._thread.rewind(tp, offset):
+            self._read_offset[tp] = offset
+
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Message]]:
         records = fresh_records(
             super().getmany(timeout),
             stale=self._thread.stale_batch,
             sought=lambda tp: not self._is_changelog_tp(tp),
             not_seeking=self._not_seeking,
+            rewind=self._rewind,
         )
         async for tp, message in records:
             yield tp, message

@@ -9,7 +9,7 @@ from aiokafka import TopicPartition
 
 from services.alerts.app import create_app
 from services.alerts.config import AlertsSettings
-from services.common.faust_rewind import RewindingConsumer, SeekGate, fresh_records, seek_to_committed
+from services.common.faust_rewind import RewindingConsumer, fresh_records, seek_to_committed
 
 CLASSIFIED = "evidence.classified.v1"
 CHANGELOG = "caresignal-alerts-key_to_state-changelog"
@@ -18,9 +18,10 @@ CHANGELOG = "caresignal-alerts-key_to_state-changelog"
 class FakeConsumer:
     """Records seeks; `seek_to_committed` behaves like aiokafka's (only offsets above 0 move)."""
 
-    def __init__(self, committed: dict[TopicPartition, int | None]) -> None:
+    def __init__(self, committed: dict[TopicPartition, int | None], revoked: frozenset = frozenset()) -> None:
         self.committed = committed
-        self.seeks: dict[TopicPartition, int | str] = {}
+        self.revoked = revoked  # revoked while the offsets were looked up
+        self.seeks: dict[TopicPartition, int] = {}
 
     async def seek_to_committed(self, *partitions: TopicPartition) -> dict[TopicPartition, int | None]:
         self.seeks.update({tp: offset for tp, offset in self.committed.items() if offset and offset > 0})
@@ -29,15 +30,20 @@ class FakeConsumer:
     def seek(self, partition: TopicPartition, offset: int) -> None:
         self.seeks[partition] = offset
 
-    async def seek_to_beginning(self, *partitions: TopicPartition) -> None:
-        self.seeks.update(dict.fromkeys(partitions, "beginning"))
+    def assignment(self) -> set[TopicPartition]:
+        return set(self.committed) - self.revoked
 
-    async def seek_to_end(self, *partitions: TopicPartition) -> None:
-        self.seeks.update(dict.fromkeys(partitions, "end"))
+    async def beginning_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        return dict.fromkeys(partitions, 5)
+
+    async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        return dict.fromkeys(partitions, 90)
 
 
-def seeks_for(committed: dict[TopicPartition, int | None], earliest: bool = True) -> dict:
-    consumer = FakeConsumer(committed)
+def seeks_for(
+    committed: dict[TopicPartition, int | None], earliest: bool = True, revoked: frozenset = frozenset()
+) -> dict:
+    consumer = FakeConsumer(committed, revoked)
     asyncio.run(seek_to_committed(consumer, skip=lambda tp: tp.topic == CHANGELOG, earliest=earliest))
     return consumer.seeks
 
@@ -48,9 +54,10 @@ def test_seek_to_committed_rewinds_partitions_committed_at_zero() -> None:
 
 
 def test_seek_to_committed_resets_never_committed_partitions_like_auto_offset_reset() -> None:
-    fresh = TopicPartition(CLASSIFIED, 2)
-    assert seeks_for({fresh: None}) == {fresh: "beginning"}
-    assert seeks_for({fresh: None}, earliest=False) == {fresh: "end"}
+    fresh, gone = TopicPartition(CLASSIFIED, 2), TopicPartition(CLASSIFIED, 3)
+    assert seeks_for({fresh: None}) == {fresh: 5}
+    assert seeks_for({fresh: None}, earliest=False) == {fresh: 90}
+    assert seeks_for({fresh: None, gone: None}, revoked=frozenset({gone})) == {fresh: 5}
 
 
 def test_seek_to_committed_leaves_changelogs_to_faust_recovery() -> None:
@@ -62,59 +69,51 @@ def test_alerts_app_consumes_with_the_rewinding_consumer(tmp_path: Path) -> None
     assert app.transport.Consumer is RewindingConsumer
 
 
-def test_seek_gate_waits_for_a_fetch_in_flight_and_counts_seeks() -> None:
-    async def scenario() -> list[str]:
-        gate, events = SeekGate(), []
-        release = asyncio.Event()
-
-        async def fetch() -> str:
-            events.append("fetch started")
-            await release.wait()
-            events.append("fetch done")
-            return "batch"
-
-        async def seek() -> str:
-            events.append("seek")
-            return "committed"
-
-        fetching = asyncio.create_task(gate.fetch(fetch))
-        await asyncio.sleep(0)
-        seeking = asyncio.create_task(gate.seek(seek))
-        await asyncio.sleep(0)
-        release.set()
-        assert await fetching == ("batch", 0)
-        assert await seeking == "committed"
-        assert gate.seeks == 1
-        assert await gate.fetch(fetch) == ("batch", 1)
-        return events
-
-    assert asyncio.run(scenario())[:3] == ["fetch started", "fetch done", "seek"]
+class Message:
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
 
 
-def test_fresh_records_drops_sought_records_of_a_batch_that_a_seek_made_stale() -> None:
-    async def scenario() -> list[tuple[str, int]]:
-        seeks = {"done": 0}
-        not_seeking = asyncio.Event()
-        not_seeking.set()
+def collect(batch, stale):
+    """Run fresh_records over `batch`; the delivered (tp, offset) pairs and the rewinds asked for."""
+    rewinds: list[tuple[str, int]] = []
 
-        async def batch():
-            for offset in range(4):
-                if offset == 2:
-                    seeks["done"] += 1  # a seek lands mid-batch
-                yield CLASSIFIED, offset
-                yield CHANGELOG, offset
+    async def rewind(tp: str, offset: int) -> None:
+        rewinds.append((tp, offset))
 
+    async def run() -> list[tuple[str, int]]:
+        event = asyncio.Event()
+        event.set()
         records = fresh_records(
-            batch(),
-            stale=lambda: seeks["done"] > 0,
-            sought=lambda tp: tp != CHANGELOG,
-            not_seeking=not_seeking,
+            batch(), stale=stale, sought=lambda tp: tp != CHANGELOG, not_seeking=event, rewind=rewind
         )
-        return [record async for record in records]
+        return [(tp, message.offset) async for tp, message in records]
 
-    delivered = asyncio.run(scenario())
+    return asyncio.run(run()), rewinds
+
+
+def test_fresh_records_holds_back_sought_records_once_stale_and_rewinds_to_the_first() -> None:
+    seeks = {"done": 0}
+
+    async def batch():
+        for offset in range(4):
+            if offset == 2:
+                seeks["done"] += 1  # a seek ends mid-batch
+            yield CLASSIFIED, Message(offset)
+            yield CHANGELOG, Message(offset)
+
+    delivered, rewinds = collect(batch, stale=lambda: seeks["done"] > 0)
     assert [offset for tp, offset in delivered if tp == CLASSIFIED] == [0, 1]
     assert [offset for tp, offset in delivered if tp == CHANGELOG] == [0, 1, 2, 3]
+    assert rewinds == [(CLASSIFIED, 2)]
+
+
+def test_fresh_records_of_a_fresh_batch_pass_and_ask_no_rewind() -> None:
+    async def batch():
+        for offset in range(3):
+            yield CLASSIFIED, Message(offset)
+
+    assert collect(batch, stale=lambda: False) == ([(CLASSIFIED, 0), (CLASSIFIED, 1), (CLASSIFIED, 2)], [])
 
 
 def test_fresh_records_holds_records_until_the_seek_in_progress_ends() -> None:
@@ -122,15 +121,18 @@ def test_fresh_records_holds_records_until_the_seek_in_progress_ends() -> None:
         not_seeking = asyncio.Event()
 
         async def batch():
-            yield CLASSIFIED, 0
+            yield CLASSIFIED, Message(0)
+
+        async def rewind(tp: str, offset: int) -> None:
+            raise AssertionError("nothing was held back")
 
         seen: list[int] = []
 
         async def consume() -> None:
             records = fresh_records(
-                batch(), stale=lambda: False, sought=lambda tp: True, not_seeking=not_seeking
+                batch(), stale=lambda: False, sought=lambda tp: True, not_seeking=not_seeking, rewind=rewind
             )
-            seen.extend([offset async for _, offset in records])
+            seen.extend([message.offset async for _, message in records])
 
         task = asyncio.create_task(consume())
         await asyncio.sleep(0.01)
