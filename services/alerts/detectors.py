@@ -95,9 +95,12 @@ class NewTermState(State):
     )
 
     def add(self, observation: Observation, start: datetime, rule: NewTermRule) -> bool:
-        """Record the item in its window; False when already recorded or older than the kept windows."""
+        """Record the item in its window; False when already recorded or older than the kept windows.
+
+        The newest window, the one before it and a full baseline for each are kept.
+        """
         newest = max([start, *self.items])
-        oldest_kept = newest - rule.window * rule.baseline_windows
+        oldest_kept = newest - rule.window * (rule.baseline_windows + 1)
         if start < oldest_kept or observation.evidence_id in self.items.get(start, []):
             return False
         self.items.setdefault(start, []).append(observation.evidence_id)
@@ -316,6 +319,8 @@ def detect_new_term(rule: NewTermRule, raw: dict[str, Any] | None, observation: 
     if not state.add(observation, start, rule):
         return state.model_dump(mode="json"), []
     baseline_starts = previous_starts(start, rule.window, rule.baseline_windows)
+    if start < max(state.items) - rule.window:  # older than the previous window: baseline no longer kept
+        return state.model_dump(mode="json"), []
     baseline_items = sum(len(state.items.get(at, [])) for at in baseline_starts)
     if baseline_items < rule.min_baseline_items:
         return state.model_dump(mode="json"), []

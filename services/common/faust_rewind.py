@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import faust
 from aiokafka import TopicPartition
-from aiokafka.errors import IllegalStateError
+from aiokafka.errors import IllegalStateError, KafkaError
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP, Message
 from faust.types.transports import TransportT
@@ -45,6 +45,10 @@ class OffsetConsumer(Protocol):
 
     async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]: ...
 
+    async def seek_to_beginning(self, *partitions: TopicPartition) -> bool: ...
+
+    async def seek_to_end(self, *partitions: TopicPartition) -> bool: ...
+
 
 async def seek_to_committed(
     consumer: OffsetConsumer, *, skip: Callable[[TopicPartition], bool], earliest: bool
@@ -62,7 +66,12 @@ async def seek_to_committed(
     uncommitted = [tp for tp, offset in committed.items() if offset is None and not skip(tp)]
     if uncommitted:
         lookup = consumer.beginning_offsets if earliest else consumer.end_offsets
-        starts = await lookup(uncommitted)
+        try:
+            starts = await lookup(uncommitted)
+        except KafkaError:  # no answer in time: let the fetcher reset them, and wait for that
+            reset = consumer.seek_to_beginning if earliest else consumer.seek_to_end
+            await reset(*[tp for tp in uncommitted if tp in consumer.assignment()])
+            return committed
         assigned = consumer.assignment()
         for tp, offset in starts.items():
             if tp in assigned:
@@ -117,13 +126,14 @@ class RewindingConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
 
     async def _seek_to_committed(self) -> Mapping[TP, int | None]:
         changelogs = self.app.tables.changelog_topics  # faust positions changelogs itself
-        committed = await seek_to_committed(
-            self._ensure_consumer(),
-            skip=lambda tp: tp.topic in changelogs,
-            earliest=self.app.conf.consumer_auto_offset_reset == "earliest",
-        )
-        self.seeks += 1
-        return committed
+        try:
+            return await seek_to_committed(
+                self._ensure_consumer(),
+                skip=lambda tp: tp.topic in changelogs,
+                earliest=self.app.conf.consumer_auto_offset_reset == "earliest",
+            )
+        finally:
+            self.seeks += 1  # also after a failure part-way: some partitions may have moved
 
     async def rewind(self, tp: TP, offset: int) -> bool:
         """Move an assigned partition back to `offset` if its position is past it; True if moved."""

@@ -12,7 +12,7 @@ from elasticsearch import ApiError, ConflictError, Elasticsearch, TransportError
 
 from schemas import AlertStatus, AlertStatusChanged
 from services.index.documents import status_fields
-from services.index.errors import InvalidTransitionError, NotFoundError, SearchUnavailableError
+from services.index.errors import InvalidTransitionError, NotFoundError, StatusNotPublishedError
 from services.index.gateway import elasticsearch_errors
 from services.index.models import AlertFilters, AlertList, AlertStatusEntry, AlertView, StatusChange
 from services.index.templates import Names
@@ -92,8 +92,9 @@ def change_status(
 ) -> AlertView:
     """Check the transition, update the alert only if nobody changed it meanwhile, then publish the event.
 
-    When the event cannot be published the update is undone, so the index never holds a change the
-    alerts.status topic does not (a retry starts from the same state).
+    When the event was certainly not published the update is undone, so the index does not hold a
+    change the alerts.status topic lacks (a retry starts from the same state). When the broker only
+    failed to confirm it in time the change stays: the producer keeps delivering it.
     """
     found = _get(es, names, alert_id)
     check_transition(AlertStatus(found["_source"]["status"]), target)
@@ -128,7 +129,7 @@ def change_status(
         )
     try:
         publish(event)
-    except SearchUnavailableError:
+    except StatusNotPublishedError:
         _undo(es, names, event, previous=found["_source"], updated=updated)
         raise
     return get_alert(es, names, alert_id)

@@ -29,3 +29,11 @@ class SearchUnavailableError(QueryError):
     """Elasticsearch (or Kafka, for alert changes) is unreachable or failing."""
 
     status_code = 503
+
+
+class StatusNotPublishedError(SearchUnavailableError):
+    """The status change event was certainly not written to the topic."""
+
+
+class StatusUnconfirmedError(SearchUnavailableError):
+    """The broker did not confirm the status change event in time; it may still be written."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from schemas import AlertStatusChanged, Topic
 from services.common.config import CommonSettings
 from services.common.kafka import create_producer, event_message
-from services.index.errors import SearchUnavailableError
+from services.index.errors import StatusNotPublishedError, StatusUnconfirmedError
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,22 @@ class StatusPublisher:
             if self._producer is None:
                 self._producer = create_producer(self.settings, max_block_ms=10_000)
             topic = self.settings.topic(Topic.ALERTS_STATUS)
-            self._producer.send(topic, **event_message(event, str(event.alert_id))).get(timeout=15)
+            sent = self._producer.send(topic, **event_message(event, str(event.alert_id)))
         except KafkaError as error:
             log.error("alert %s: status change not published: %s", event.alert_id, error)
-            raise SearchUnavailableError(
+            raise StatusNotPublishedError(
+                "the change could not be published and was not made; retry later"
+            ) from error
+        try:
+            sent.get(timeout=15)
+        except KafkaTimeoutError as error:  # still buffered: the producer keeps trying to deliver it
+            log.error("alert %s: status change not confirmed by the broker yet: %s", event.alert_id, error)
+            raise StatusUnconfirmedError(
+                "the change was made but the broker has not confirmed its event yet; reload later"
+            ) from error
+        except KafkaError as error:
+            log.error("alert %s: status change not published: %s", event.alert_id, error)
+            raise StatusNotPublishedError(
                 "the change could not be published and was not made; retry later"
             ) from error
 

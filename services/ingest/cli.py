@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -77,15 +77,18 @@ def ingest_cqc(
 ) -> None:
     """Poll a CQC-API-compatible service for locations changed since a time and ingest them.
 
-    A poll that completes (rejects included: they are on the DLQ) records its end time, so running the
-    command again without --since (e.g. from cron) picks up exactly where it stopped.
+    A poll that completes (rejects included: they are on the DLQ) and continues from the recorded mark
+    moves the mark to its end time, so running the command again without --since (e.g. from cron)
+    picks up where it stopped, re-reading a short overlap for changes the API records late (items
+    already ingested are skipped). A backfill or a poll that would leave a gap does not move it.
     """
     from services.ingest.cqc_poller import poll_changes
     from services.ingest.poll_marks import PollMarks
 
     settings = IngestSettings()
     marks = PollMarks(settings.poll_marks_file())
-    start = _timestamp(since) if since else marks.get(base_url)
+    previous = marks.get(base_url)
+    start = _timestamp(since) if since else previous and previous - POLL_OVERLAP
     if start is None:
         raise typer.BadParameter(
             f"no earlier complete poll of {base_url} is recorded in {marks.path}; give --since",
@@ -97,9 +100,13 @@ def ingest_cqc(
     except TransientError as error:
         stderr.print(f"[red]stopped: {error}[/red]")
         raise typer.Exit(EXIT_UNAVAILABLE) from error
-    marks.set(base_url, end)
+    if previous is None or start <= previous < end:  # a backfill or a poll after a gap leaves the mark
+        marks.set(base_url, end)
     _report(summary, as_json)
     raise typer.Exit(EXIT_REJECTED if summary.rejected else 0)
+
+
+POLL_OVERLAP = timedelta(minutes=10)
 
 
 def register(app: typer.Typer) -> None:

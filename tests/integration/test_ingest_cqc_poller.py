@@ -121,4 +121,11 @@ def test_ingest_cqc_without_since_starts_where_the_last_complete_poll_ended(
     assert json.loads(follow_up.stdout.strip().splitlines()[-1])["already_seen"] == 10
     third = CliRunner().invoke(app, ["ingest-cqc", "--base-url", cqc_api, "--json"])
     assert third.exit_code == 1, third.output
-    assert FakeCqcApi.starts[::2] == ["2026-01-01T00:00:00Z", "2026-03-01T12:00:00Z", "2026-03-02T00:00:00Z"]
+    backfill = ["ingest-cqc", "--base-url", cqc_api, "--since", "2025-01-01", "--until", "2025-02-01"]
+    assert CliRunner().invoke(app, backfill).exit_code == 1
+    assert CliRunner().invoke(app, ["ingest-cqc", "--base-url", cqc_api]).exit_code == 1
+    starts = FakeCqcApi.starts[::2]  # two pages per poll; each poll starts 10 minutes before the mark
+    assert starts[:4] == [
+        "2026-01-01T00:00:00Z", "2026-03-01T11:50:00Z", "2026-03-01T23:50:00Z", "2025-01-01T00:00:00Z"
+    ]  # fmt: skip
+    assert starts[4] > "2026-11"  # the backfill left the mark where the third poll put it

@@ -17,7 +17,7 @@ from schemas import AlertStatusChanged, Rating, SentimentLabel, SeverityLevel, S
 from services.api import create_app
 from services.common.config import CommonSettings
 from services.index.api import status_publisher
-from services.index.errors import SearchUnavailableError
+from services.index.errors import StatusNotPublishedError, StatusUnconfirmedError
 from services.index.templates import delete_templates
 
 pytestmark = pytest.mark.integration
@@ -274,7 +274,7 @@ def test_query_alert_lifecycle_transitions_publish_events_and_survive_replay(
     assert client.get(path, headers=KEY).json()["status"] == "closed"
 
 
-def test_query_alert_change_that_cannot_be_published_is_undone(
+def test_query_alert_change_not_published_is_undone_and_unconfirmed_is_kept(
     client: TestClient, es: Elasticsearch, settings: CommonSettings
 ) -> None:
     raised = alert(code=OLDHAM)
@@ -282,7 +282,10 @@ def test_query_alert_change_that_cannot_be_published_is_undone(
     path = f"/v1/alerts/{raised.alert_id}"
 
     def broker_down(event: AlertStatusChanged) -> None:
-        raise SearchUnavailableError("the change could not be published and was not made; retry later")
+        raise StatusNotPublishedError("the change could not be published and was not made; retry later")
+
+    def broker_slow(event: AlertStatusChanged) -> None:
+        raise StatusUnconfirmedError("the change was made but the broker has not confirmed its event yet")
 
     client.app.dependency_overrides[status_publisher] = lambda: broker_down
     refused = client.post(f"{path}/acknowledge", json={"by": "Asha"}, headers=KEY)
@@ -293,3 +296,8 @@ def test_query_alert_change_that_cannot_be_published_is_undone(
     retried = client.post(f"{path}/acknowledge", json={"by": "Asha"}, headers=KEY)
     assert retried.status_code == 200 and retried.json()["status"] == "acknowledged"
     assert [h["status"] for h in retried.json()["history"]] == ["acknowledged"]
+    client.app.dependency_overrides[status_publisher] = lambda: broker_slow
+    unconfirmed = client.post(f"{path}/close", json={"by": "Ben"}, headers=KEY)
+    assert unconfirmed.status_code == 503 and "not confirmed" in unconfirmed.json()["detail"]
+    assert client.get(path, headers=KEY).json()["status"] == "closed"  # kept: the event may still land
+    client.app.dependency_overrides.clear()

@@ -93,3 +93,15 @@ def test_new_term_silenced_for_the_same_term_then_alerts_again_after_the_silence
 def test_item_terms_keep_content_lemmas_once() -> None:
     lemmas = "the [PERSON] say the staff be rude rude and call 999 about sunnyside"
     assert item_terms(lemmas, min_length=4, ignore={"sunnyside"}) == ["staff", "rude"]
+
+
+def test_new_term_judges_a_late_item_only_while_its_whole_baseline_is_kept(make_engine) -> None:
+    engine = make_engine(RULE)
+    feed(engine, baseline(weeks=8, per_week=4))
+    feed(engine, [negative(MONDAY + 3 * WEEK, lemmas=USUAL)])  # event time moves three weeks on
+    late = [negative(MONDAY - WEEK + timedelta(hours=n), lemmas=f"{USUAL} norovirus") for n in range(3)]
+    assert feed(engine, late) == []  # its baseline weeks were dropped: not judged
+    previous_week = [
+        negative(MONDAY + 2 * WEEK + timedelta(hours=n), lemmas=f"{USUAL} scabies") for n in range(3)
+    ]
+    assert [alert.reason.split("'")[1] for alert in feed(engine, previous_week)] == ["scabies"]

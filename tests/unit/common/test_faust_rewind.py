@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from aiokafka import TopicPartition
+from aiokafka.errors import KafkaTimeoutError
 
 from services.alerts.app import create_app
 from services.alerts.config import AlertsSettings
@@ -39,6 +40,15 @@ class FakeConsumer:
     async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
         return dict.fromkeys(partitions, 90)
 
+    async def seek_to_beginning(self, *partitions: TopicPartition) -> bool:
+        self.seeks.update(dict.fromkeys(partitions, "beginning"))
+        return True
+
+
+class NoAnswerConsumer(FakeConsumer):
+    async def beginning_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        raise KafkaTimeoutError("no answer")
+
 
 def seeks_for(
     committed: dict[TopicPartition, int | None], earliest: bool = True, revoked: frozenset = frozenset()
@@ -58,6 +68,13 @@ def test_seek_to_committed_resets_never_committed_partitions_like_auto_offset_re
     assert seeks_for({fresh: None}) == {fresh: 5}
     assert seeks_for({fresh: None}, earliest=False) == {fresh: 90}
     assert seeks_for({fresh: None, gone: None}, revoked=frozenset({gone})) == {fresh: 5}
+
+
+def test_seek_to_committed_falls_back_to_the_fetchers_reset_when_offsets_cannot_be_looked_up() -> None:
+    fresh = TopicPartition(CLASSIFIED, 2)
+    consumer = NoAnswerConsumer({fresh: None})
+    asyncio.run(seek_to_committed(consumer, skip=lambda tp: False, earliest=True))
+    assert consumer.seeks == {fresh: "beginning"}
 
 
 def test_seek_to_committed_leaves_changelogs_to_faust_recovery() -> None:
