@@ -86,30 +86,48 @@ MAX_RATINGS_KEPT = 12
 
 
 class NewTermState(State):
-    """Per window: the matching items, and for each term the first `min_items` items that used it."""
+    """Per window: the matching items and the terms they used.
 
-    items: dict[UtcDatetime, list[UUID]] = Field(default_factory=dict)
+    Only the two windows that can still be judged (the newest and the one before) keep item ids, for
+    each term the first `min_items` users, so redelivered items count once; older windows, kept as
+    baselines, keep just their item count and their terms.
+    """
+
+    items: dict[UtcDatetime, list[UUID]] = Field(default_factory=dict, description="Judged windows' items.")
+    counts: dict[UtcDatetime, int] = Field(default_factory=dict, description="Baseline-only windows' items.")
     terms: dict[UtcDatetime, dict[str, list[UUID]]] = Field(default_factory=dict)
     alerted: dict[str, UtcDatetime] = Field(
         default_factory=dict, description="Window of each term's last alert."
     )
+
+    def item_count(self, start: datetime) -> int:
+        return len(self.items.get(start, [])) + self.counts.get(start, 0)
 
     def add(self, observation: Observation, start: datetime, rule: NewTermRule) -> bool:
         """Record the item in its window; False when already recorded or older than the kept windows.
 
         The newest window, the one before it and a full baseline for each are kept.
         """
-        newest = max([start, *self.items])
+        newest = max([start, *self.items, *self.counts])
         oldest_kept = newest - rule.window * (rule.baseline_windows + 1)
+        judged_from = newest - rule.window
         if start < oldest_kept or observation.evidence_id in self.items.get(start, []):
             return False
-        self.items.setdefault(start, []).append(observation.evidence_id)
         window_terms = self.terms.setdefault(start, {})
-        for term in observation.terms:
-            users = window_terms.setdefault(term, [])
-            if len(users) < rule.min_items:
-                users.append(observation.evidence_id)
-        self.items = {at: ids for at, ids in self.items.items() if at >= oldest_kept}
+        if start < judged_from:  # a late item for a baseline-only window
+            self.counts[start] = self.counts.get(start, 0) + 1
+            for term in observation.terms:
+                window_terms.setdefault(term, [])
+        else:
+            self.items.setdefault(start, []).append(observation.evidence_id)
+            for term in observation.terms:
+                users = window_terms.setdefault(term, [])
+                if len(users) < rule.min_items:
+                    users.append(observation.evidence_id)
+        for at in [at for at in self.items if at < judged_from]:  # compact windows no longer judged
+            self.counts[at] = self.counts.get(at, 0) + len(self.items.pop(at))
+            self.terms[at] = {term: [] for term in self.terms.get(at, {})}
+        self.counts = {at: count for at, count in self.counts.items() if at >= oldest_kept}
         self.terms = {at: terms for at, terms in self.terms.items() if at >= oldest_kept}
         forget_before = oldest_kept - rule.silence
         self.alerted = {term: at for term, at in self.alerted.items() if at >= forget_before}
@@ -319,9 +337,9 @@ def detect_new_term(rule: NewTermRule, raw: dict[str, Any] | None, observation: 
     if not state.add(observation, start, rule):
         return state.model_dump(mode="json"), []
     baseline_starts = previous_starts(start, rule.window, rule.baseline_windows)
-    if start < max(state.items) - rule.window:  # older than the previous window: baseline no longer kept
+    if start not in state.items:  # older than the previous window: its baseline is no longer kept
         return state.model_dump(mode="json"), []
-    baseline_items = sum(len(state.items.get(at, [])) for at in baseline_starts)
+    baseline_items = sum(state.item_count(at) for at in baseline_starts)
     if baseline_items < rule.min_baseline_items:
         return state.model_dump(mode="json"), []
     used_before = {term for at in baseline_starts for term in state.terms.get(at, {})}

@@ -105,3 +105,14 @@ def test_new_term_judges_a_late_item_only_while_its_whole_baseline_is_kept(make_
         negative(MONDAY + 2 * WEEK + timedelta(hours=n), lemmas=f"{USUAL} scabies") for n in range(3)
     ]
     assert [alert.reason.split("'")[1] for alert in feed(engine, previous_week)] == ["scabies"]
+
+
+def test_new_term_state_keeps_item_ids_only_for_the_two_judged_weeks(make_engine) -> None:
+    engine = make_engine(RULE)
+    feed(engine, baseline(weeks=4, per_week=3) + this_week(2))
+    [state] = [value for key, value in engine.states.items() if key.startswith("new-term|")]
+    judged = {MONDAY.isoformat().replace("+00:00", "Z"), (MONDAY - WEEK).isoformat().replace("+00:00", "Z")}
+    assert set(state["items"]) == judged
+    assert sum(state["counts"].values()) == 9  # the three older weeks: counts only
+    older_terms = [ids for at, terms in state["terms"].items() if at not in judged for ids in terms.values()]
+    assert older_terms and all(ids == [] for ids in older_terms)
