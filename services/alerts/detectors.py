@@ -25,6 +25,11 @@ from services.alerts.windows import describe_size, describe_window, previous_sta
 Detected = tuple[dict[str, Any] | None, list[AlertRaised]]
 
 
+def within_silence(last: datetime | None, at: datetime, silence: timedelta) -> bool:
+    """True when an alert at `last` silences one at `at`: the same time, or closer than `silence`."""
+    return last is not None and (at == last or abs(at - last) < silence)
+
+
 class State(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -58,8 +63,7 @@ class WindowedState(State):
         return True
 
     def silenced(self, start: datetime, silence: timedelta) -> bool:
-        last = self.last_alert_window
-        return last is not None and (start == last or abs(start - last) < silence)
+        return within_silence(self.last_alert_window, start, silence)
 
 
 class SeverityState(State):
@@ -264,7 +268,7 @@ def _downgrade_alert(
     if previous is None or new_rank is None or old_rank is None or new_rank <= old_rank:
         return None
     alerted = state.alerted_at.setdefault(aspect, [])
-    if any(last == later.at or abs(later.at - last) < rule.silence for last in alerted):
+    if any(within_silence(last, later.at, rule.silence) for last in alerted):
         return None
     alerted.append(later.at)
     del alerted[:-MAX_RATINGS_KEPT]
@@ -336,25 +340,23 @@ def detect_new_term(rule: NewTermRule, raw: dict[str, Any] | None, observation: 
     start = window_start(observation.occurred_at, rule.window)
     if not state.add(observation, start, rule):
         return state.model_dump(mode="json"), []
-    baseline_starts = previous_starts(start, rule.window, rule.baseline_windows)
     if start not in state.items:  # older than the previous window: its baseline is no longer kept
         return state.model_dump(mode="json"), []
+    baseline_starts = previous_starts(start, rule.window, rule.baseline_windows)
     baseline_items = sum(state.item_count(at) for at in baseline_starts)
     if baseline_items < rule.min_baseline_items:
         return state.model_dump(mode="json"), []
     used_before = {term for at in baseline_starts for term in state.terms.get(at, {})}
     window_terms = state.terms[start]
+    end, per = start + rule.window, describe_size(rule.window)
     alerts = []
     for term in observation.terms:
         users = window_terms[term]
-        last = state.alerted.get(term)
         if len(users) < rule.min_items or term in used_before:
             continue
-        if last is not None and (last == start or abs(start - last) < rule.silence):
+        if within_silence(state.alerted.get(term), start, rule.silence):
             continue
         state.alerted[term] = start
-        end = start + rule.window
-        per = describe_size(rule.window)
         alerts.append(
             build_alert(
                 rule_id=rule.id,
