@@ -23,24 +23,21 @@ class StatusPublisher:
         self._producer: KafkaProducer | None = None
 
     def __call__(self, event: AlertStatusChanged) -> None:
+        sent = None
         try:
             if self._producer is None:
                 self._producer = create_producer(self.settings, max_block_ms=10_000)
             topic = self.settings.topic(Topic.ALERTS_STATUS)
             sent = self._producer.send(topic, **event_message(event, str(event.alert_id)))
-        except KafkaError as error:
-            log.error("alert %s: status change not published: %s", event.alert_id, error)
-            raise StatusNotPublishedError(
-                "the change could not be published and was not made; retry later"
-            ) from error
-        try:
             sent.get(timeout=15)
-        except KafkaTimeoutError as error:  # still buffered: the producer keeps trying to deliver it
-            log.error("alert %s: status change not confirmed by the broker yet: %s", event.alert_id, error)
-            raise StatusUnconfirmedError(
-                "the change was made but the broker has not confirmed its event yet; reload later"
-            ) from error
         except KafkaError as error:
+            if sent is not None and isinstance(error, KafkaTimeoutError):  # buffered: delivery goes on
+                log.error(
+                    "alert %s: status change not confirmed by the broker yet: %s", event.alert_id, error
+                )
+                raise StatusUnconfirmedError(
+                    "the change was made but the broker has not confirmed its event yet; reload later"
+                ) from error
             log.error("alert %s: status change not published: %s", event.alert_id, error)
             raise StatusNotPublishedError(
                 "the change could not be published and was not made; retry later"
