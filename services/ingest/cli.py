@@ -117,11 +117,12 @@ def register(app: typer.Typer) -> None:
 
 def _timestamp(value: str) -> datetime:
     """An ISO 8601 timestamp, UTC when it has no offset."""
+    from services.ingest.cqc_poller import utc_aware
+
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        return utc_aware(datetime.fromisoformat(value.strip()))
     except ValueError as error:
         raise typer.BadParameter(f"{value!r} is not an ISO 8601 timestamp") from error
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _progress() -> Progress:

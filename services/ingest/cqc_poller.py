@@ -122,13 +122,14 @@ def poll_changes(
     try:
         with open_intake(settings) as intake:
             fetched_at = utc_now()
-            records = location_records(client, _aware(since), _aware(end))
+            records = location_records(client, utc_aware(since), utc_aware(end))
             return intake.ingest(records, adapter_for(Source.CQC_API), fetched_at=fetched_at)
     finally:
         client.close()
 
 
-def _aware(value: datetime) -> datetime:
+def utc_aware(value: datetime) -> datetime:
+    """The datetime itself, or UTC when it has no offset."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
