@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from uuid import UUID, uuid4
 
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch
 from kafka import KafkaProducer
 
 from schemas import (
@@ -223,3 +225,18 @@ def index_directly(es: Elasticsearch, settings: CommonSettings, events: Iterable
     results = BulkSink(es, max_chunk_bytes=10 * 1024 * 1024, refresh=True).send(actions)
     failures = [reason for outcome, reason in results if outcome.value not in ("done", "superseded")]
     assert not failures, failures
+
+
+Answer = TypeVar("Answer")
+
+
+def once_searchable(query: Callable[[], Answer], attempts: int = 40) -> Answer:
+    """Run an Elasticsearch read, waiting out the 503 of an index whose shards are still starting."""
+    for _ in range(attempts):
+        try:
+            return query()
+        except ApiError as error:
+            if error.meta.status != 503:
+                raise
+            time.sleep(0.25)
+    raise AssertionError("the index never became searchable")

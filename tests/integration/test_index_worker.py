@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from elasticsearch import ApiError, Elasticsearch
-from index_factories import evidence, location, produce
+from elasticsearch import Elasticsearch
+from index_factories import evidence, location, once_searchable, produce
 from kafka import KafkaConsumer
 
 from schemas import DeadLetter, Rating, Topic
@@ -61,17 +61,14 @@ class RunningIndexer:
 
 
 def count(es: Elasticsearch, index: str, query: dict | None = None) -> int:
-    """Documents matching `query`; waits out the 503 of an index whose shards are still starting."""
+    """Documents matching `query` (once the index's shards have started)."""
     body = {"query": query} if query else {}
-    for _ in range(40):
-        try:
-            es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
-            return es.count(index=index, ignore_unavailable=True, allow_no_indices=True, **body)["count"]
-        except ApiError as error:
-            if error.meta.status != 503:
-                raise
-            time.sleep(0.25)
-    raise AssertionError(f"{index} never became searchable")
+
+    def refreshed_count() -> int:
+        es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
+        return es.count(index=index, ignore_unavailable=True, allow_no_indices=True, **body)["count"]
+
+    return once_searchable(refreshed_count)
 
 
 def test_index_worker_replay_leaves_document_count_unchanged(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
+from index_factories import once_searchable
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from schemas import Topic
@@ -71,15 +72,19 @@ def ingest_samples(settings: CommonSettings, state_dir: Path) -> dict[str, int]:
 
 
 def evidence_counts(es: Elasticsearch, alias: str) -> dict[str, int]:
-    """Documents per source type in the evidence alias."""
-    es.indices.refresh(index=alias, ignore_unavailable=True, allow_no_indices=True)
-    response = es.search(
-        index=alias,
-        size=0,
-        aggs={"by_source": {"terms": {"field": "source_type", "size": 10}}},
-        ignore_unavailable=True,
-        allow_no_indices=True,
-    )
+    """Documents per source type in the evidence alias (once its shards have started)."""
+
+    def refreshed_search() -> dict:
+        es.indices.refresh(index=alias, ignore_unavailable=True, allow_no_indices=True)
+        return es.search(
+            index=alias,
+            size=0,
+            aggs={"by_source": {"terms": {"field": "source_type", "size": 10}}},
+            ignore_unavailable=True,
+            allow_no_indices=True,
+        )
+
+    response = once_searchable(refreshed_search)
     buckets = response.get("aggregations", {}).get("by_source", {}).get("buckets", [])
     return {bucket["key"]: bucket["doc_count"] for bucket in buckets}
 
