@@ -296,7 +296,7 @@ def main() -> None:
         **os.environ,
         "CARESIGNAL_TOPIC_PREFIX": prefix,
         "CARESIGNAL_ES_INDEX_PREFIX": prefix,
-        "CARESIGNAL_INGEST_STATE_DIR": tempfile.mkdtemp(prefix="caresignal-bench-"),
+        "CARESIGNAL_STATE_DIR": tempfile.mkdtemp(prefix="caresignal-bench-"),
     }
     ensure_topics(settings)
     es = Elasticsearch(**settings.es_options())

@@ -40,11 +40,12 @@ from deploy.topics import ensure_topics  # noqa: E402
 from schemas.reference import local_authorities  # noqa: E402
 from schemas.topics import Topic  # noqa: E402
 from services.common.config import CommonSettings  # noqa: E402
+from services.common.indices import Names  # noqa: E402
 from services.common.kafka import create_producer  # noqa: E402
 from services.index.config import IndexSettings  # noqa: E402
 from services.index.documents import evidence_action  # noqa: E402
 from services.index.profiles import area_profile, lens_body  # noqa: E402
-from services.index.templates import Names, delete_templates, install_templates  # noqa: E402
+from services.index.templates import delete_templates, install_templates  # noqa: E402
 from services.index.worker import Indexer  # noqa: E402
 
 console = Console()
@@ -104,9 +105,7 @@ def plain_loop(es: Elasticsearch, settings: IndexSettings, topic: str, total: in
 
 
 def our_indexer(es: Elasticsearch, settings: IndexSettings, total: int) -> float:
-    indexer = Indexer(
-        settings.model_copy(update={"index_group_id": f"{settings.es_index_prefix}ours"}), es=es
-    )
+    indexer = Indexer(settings, es=es)
     stop = threading.Event()
     thread = threading.Thread(target=indexer.run, args=(stop,), daemon=True)
     started = time.perf_counter()

@@ -98,7 +98,7 @@ def main() -> None:
         size_mb = path.stat().st_size / 1e6
         ours = IngestSettings(
             topic_prefix=f"bench{run_id}-",
-            ingest_state_dir=Path(scratch) / "state",
+            state_dir=Path(scratch) / "state",
             ingest_batch_size=args.batch_size,
         )
         bare = ours.model_copy(update={"topic_prefix": f"benchbare{run_id}-"})

@@ -55,7 +55,7 @@ class ElasticsearchNode(Engine):
         self.java_home = java_home
         self.es_home = es_home
         self.run_as = settings.es_user if os.geteuid() == 0 else None
-        self.home = self._writable_home(settings.state_dir.resolve() / "elasticsearch")
+        self.home = self._writable_home(settings.service_state_dir("elasticsearch").resolve())
         self.config_dir = self.home / "config"
         self.pid_file = settings.state_dir.resolve() / "elasticsearch.pid"
         self.log_file = self.home / "logs" / "console.log"

@@ -29,7 +29,7 @@ class Engine(ABC):
     def wait_healthy(self) -> None:
         processes.wait_until(
             self.is_healthy,
-            timeout_s=self.settings.start_timeout_s,
+            timeout_s=self.settings.start_timeout_seconds,
             pid_file=self.pid_file,
             name=self.name,
             log_file=self.log_file,

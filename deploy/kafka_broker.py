@@ -23,7 +23,7 @@ class KafkaBroker(Engine):
         self.settings = settings
         self.java = java_home / "bin" / "java"
         self.classpath = f"{libs}/*"
-        self.home = settings.state_dir.resolve() / "kafka"
+        self.home = settings.service_state_dir("kafka").resolve()
         self.data_dir = self.home / "data"
         self.pid_file = self.home / "kafka.pid"
         self.log_file = self.home / "kafka.log"

@@ -20,7 +20,6 @@ def _default_cache_dir() -> Path:
 class StackSettings(CommonSettings):
     """CARESIGNAL_STACK_* style knobs for the local Kafka broker and Elasticsearch node."""
 
-    state_dir: Path = Field(default=Path(".local"), description="Data and logs of the local engines.")
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="Downloaded engines.")
     kafka_version: str = "4.1.1"
     kafka_port: int = 9092
@@ -34,4 +33,4 @@ class StackSettings(CommonSettings):
         default="caresignal", description="Unprivileged user that runs Elasticsearch as root."
     )
     java_home: Path | None = Field(default=None, description="JDK for both engines; found if unset.")
-    start_timeout_s: float = 180.0
+    start_timeout_seconds: float = 180.0

@@ -1,35 +1,60 @@
-"""The HTTP API: one FastAPI app that mounts each service's router (OpenAPI at /docs)."""
+"""The HTTP API: one FastAPI app that mounts each service's router (OpenAPI at /docs).
+
+The app's lifespan makes the clients every router shares once (settings, Elasticsearch, producer);
+each router's own lifespan adds what only it needs (index templates, the seen store, the alert rules).
+Routers receive them through the `Annotated` dependencies in `services/common/http.py`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from elasticsearch import Elasticsearch
 from fastapi import FastAPI
 
 from services.alerts.api import router as alerts_router
+from services.alerts.config import AlertsSettings
 from services.common.config import CommonSettings
+from services.common.kafka import SharedProducer
 from services.index.api import router as query_router
-from services.ingest.api import close_intake
+from services.index.config import IndexSettings
 from services.ingest.api import router as intake_router
+from services.ingest.config import IngestSettings
+
+PRODUCER_MAX_BLOCK_MS = 10_000  # a request waits at most this long for the broker's metadata
+
+
+class ApiSettings(IngestSettings, IndexSettings, AlertsSettings):
+    """Every setting the routers read: the API serves intake, search and profiles, and alerts."""
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Release the clients the routers opened lazily."""
-    yield
-    close_intake(app)
+    """Make the shared clients at start-up; close them at shutdown."""
+    settings: ApiSettings = app.state.settings
+    app.state.es = Elasticsearch(**settings.es_options())
+    app.state.producer = SharedProducer(settings, max_block_ms=PRODUCER_MAX_BLOCK_MS)
+    try:
+        yield
+    finally:
+        app.state.producer.close()
+        app.state.es.close()
 
 
 def create_app(settings: CommonSettings | None = None) -> FastAPI:
-    """Build the app; every query and intake endpoint requires an API key (X-API-Key)."""
+    """Build the app; every endpoint but /healthz requires an API key (X-API-Key)."""
     app = FastAPI(
         title="CareSignal API",
         version="1.0.0",
         description="Evidence intake, area-intelligence search and profiles, and emerging-risk alerts.",
         lifespan=lifespan,
     )
-    app.state.settings = settings or CommonSettings()
+    if settings is None:
+        settings = ApiSettings()
+    elif not isinstance(settings, ApiSettings):
+        settings = ApiSettings(**settings.model_dump())
+    app.state.settings = settings
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -7,7 +7,6 @@ import typer
 from deploy import cli as deploy_cli
 from services.alerts import cli as alerts_cli
 from services.classify import cli as classify_cli
-from services.classify import worker_cli as classify_worker_cli
 from services.index import cli as index_cli
 from services.ingest import cli as ingest_cli
 from services.run import run
@@ -19,7 +18,16 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
+
+@app.command("api")
+def api(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the HTTP API (services.api:create_app) with uvicorn."""
+    import uvicorn
+
+    uvicorn.run("services.api:create_app", factory=True, host=host, port=port)
+
+
 app.command("run")(run)
 
-for module in (deploy_cli, ingest_cli, classify_cli, classify_worker_cli, index_cli, alerts_cli):
+for module in (deploy_cli, ingest_cli, classify_cli, index_cli, alerts_cli):
     module.register(app)

@@ -161,9 +161,9 @@ def worker_env(settings: CommonSettings, rules_file: Path, datadir: Path) -> dic
         "CARESIGNAL_TOPIC_PREFIX": settings.topic_prefix,
         "CARESIGNAL_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
         "CARESIGNAL_ALERTS_RULES_FILE": str(rules_file),
-        "CARESIGNAL_ALERTS_DATADIR": str(datadir),
-        "CARESIGNAL_ALERTS_TICK_INTERVAL_S": "0.5",
-        "CARESIGNAL_ALERTS_SESSION_TIMEOUT_S": "6",
+        "CARESIGNAL_STATE_DIR": str(datadir),
+        "CARESIGNAL_ALERTS_TICK_INTERVAL_SECONDS": "0.5",
+        "CARESIGNAL_ALERTS_SESSION_TIMEOUT_SECONDS": "6",
         "CARESIGNAL_LOG_LEVEL": "INFO",
     }
 

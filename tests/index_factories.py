@@ -206,9 +206,10 @@ VOCABULARY = WORDS.split()
 
 def index_directly(es: Elasticsearch, settings: CommonSettings, events: Iterable[Event]) -> None:
     """Index events as the worker would (same actions), bypassing Kafka, and make them searchable."""
+    from services.common.indices import Names
     from services.index.documents import alert_action, alert_status_actions, evidence_action, location_action
     from services.index.sink import BulkSink
-    from services.index.templates import Names, install_templates
+    from services.index.templates import install_templates
 
     install_templates(es, settings)
     names, now = Names(settings), datetime.now(UTC)

@@ -1,46 +1,101 @@
-"""HTTP endpoints of the alerts service, mounted by services/api.py: the rules the detector runs."""
+"""HTTP endpoints of the alerts service, mounted by services/api.py: alerts, their lifecycle, the rules.
+
+The rules file is read once, when the app starts; a file that does not load is reported by
+`GET /v1/alert-rules` as a 500 with its problems (the worker refuses to start with it).
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
+from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, status
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, status
 
-from schemas.alerts import AlertSeverity
+from schemas import AlertStatus
+from services.alerts import lifecycle
 from services.alerts.config import AlertsSettings
-from services.alerts.rules import RulesFileError, load_rules
-from services.common.auth import ApiKey, get_settings
-from services.common.config import CommonSettings
+from services.alerts.models import AlertFilters, AlertList, AlertView, RuleList, RuleSummary, StatusChange
+from services.alerts.publisher import StatusPublisher
+from services.alerts.rules import RuleSet, RulesFileError, load_rules
+from services.common.auth import ApiKey
+from services.common.http import DomainErrorRoute, Es, Producer, get_settings
+from services.common.indices import Names
 
-router = APIRouter(prefix="/v1/alert-rules", tags=["alerts"])
-
-
-class RuleSummary(BaseModel):
-    id: str
-    kind: str
-    enabled: bool
-    severity: AlertSeverity
-    description: str
-    silence_seconds: float
-    settings: dict[str, object]
+log = logging.getLogger(__name__)
 
 
-class RuleList(BaseModel):
-    file: str
-    rules: list[RuleSummary]
-
-
-@router.get("", response_model=RuleList, summary="The alert rules the detector runs")
-def list_rules(_: ApiKey, settings: Annotated[CommonSettings, Depends(get_settings)]) -> RuleList:
-    rules_file = AlertsSettings.model_validate(settings.model_dump()).alerts_rules_file
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the rules file once."""
+    settings: AlertsSettings = app.state.settings
     try:
-        ruleset = load_rules(rules_file)
+        app.state.alert_rules = load_rules(settings.alerts_rules_file)
     except RulesFileError as error:
-        raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, detail=str(error)) from error
+        log.error("alert rules not loaded: %s", error)
+        app.state.alert_rules = error
+    yield
+
+
+router = APIRouter(route_class=DomainErrorRoute, tags=["alerts"], lifespan=lifespan)
+Settings = Annotated[AlertsSettings, Depends(get_settings)]
+
+
+def alert_rules(request: Request) -> RuleSet:
+    """The rules loaded at start-up; 500 with the file's problems when it did not load."""
+    rules: RuleSet | RulesFileError = request.app.state.alert_rules
+    if isinstance(rules, RulesFileError):
+        raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, detail=str(rules))
+    return rules
+
+
+def status_publisher(settings: Settings, producer: Producer) -> lifecycle.Publish:
+    """Publishes a status change with the app's producer (tests override this)."""
+    return StatusPublisher(settings, producer)
+
+
+Publisher = Annotated[lifecycle.Publish, Depends(status_publisher)]
+
+
+@router.get("/v1/alerts", response_model=AlertList, summary="List alerts, newest first")
+def alerts_endpoint(
+    _: ApiKey,
+    es: Es,
+    settings: Settings,
+    filters: Annotated[AlertFilters, Query()],
+    size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> AlertList:
+    return lifecycle.list_alerts(es, Names(settings), filters, size)
+
+
+@router.get("/v1/alerts/{alert_id}", response_model=AlertView, summary="One alert")
+def alert_endpoint(_: ApiKey, es: Es, settings: Settings, alert_id: UUID) -> AlertView:
+    return lifecycle.get_alert(es, Names(settings), alert_id)
+
+
+@router.post("/v1/alerts/{alert_id}/acknowledge", response_model=AlertView, summary="Acknowledge")
+def acknowledge_endpoint(
+    _: ApiKey, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
+) -> AlertView:
+    """open → acknowledged; 409 from any other status."""
+    return lifecycle.change_status(es, Names(settings), publish, alert_id, AlertStatus.ACKNOWLEDGED, change)
+
+
+@router.post("/v1/alerts/{alert_id}/close", response_model=AlertView, summary="Close")
+def close_endpoint(
+    _: ApiKey, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
+) -> AlertView:
+    """open or acknowledged → closed; 409 when already closed."""
+    return lifecycle.change_status(es, Names(settings), publish, alert_id, AlertStatus.CLOSED, change)
+
+
+@router.get("/v1/alert-rules", response_model=RuleList, summary="The alert rules the detector runs")
+def list_rules(_: ApiKey, settings: Settings, rules: Annotated[RuleSet, Depends(alert_rules)]) -> RuleList:
     common = {"id", "kind", "enabled", "severity", "description", "silence"}
     return RuleList(
-        file=str(rules_file),
+        file=str(settings.alerts_rules_file),
         rules=[
             RuleSummary(
                 id=rule.id,
@@ -51,6 +106,6 @@ def list_rules(_: ApiKey, settings: Annotated[CommonSettings, Depends(get_settin
                 silence_seconds=rule.silence.total_seconds(),
                 settings=rule.model_dump(mode="json", exclude=common),
             )
-            for rule in ruleset.rules
+            for rule in rules.rules
         ],
     )

@@ -26,8 +26,7 @@ from services.alerts.progress import Progress
 from services.alerts.rules import RuleSet, load_rules
 from services.alerts.topics import OBSERVATIONS_TOPIC
 from services.common.errors import PoisonMessageError
-from services.common.faust_broker import broker_credentials, broker_url
-from services.common.faust_rewind import RewindingApp
+from services.common.faust_broker import create_faust_app
 from services.common.kafka import dead_letter_for, dead_letter_headers, event_message
 
 log = logging.getLogger(__name__)
@@ -37,24 +36,16 @@ SERVICE = "alerts"
 def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.App:
     rules = rules if rules is not None else load_rules(settings.alerts_rules_file)
     partitions = settings.alerts_observation_partitions
-    datadir = settings.alerts_datadir / settings.app_id()
-    datadir.mkdir(parents=True, exist_ok=True)
-    app = RewindingApp(
-        settings.app_id(),
-        broker=broker_url(settings),
-        broker_credentials=broker_credentials(settings),
+    app = create_faust_app(
+        settings,
+        "alerts",
+        session_timeout_seconds=settings.alerts_session_timeout_seconds,
+        web_enabled=settings.alerts_web_enabled,
+        web_host=settings.alerts_web_host,
+        web_port=settings.alerts_web_port,
         store="memory://",
-        autodiscover=False,
         topic_partitions=partitions,
         table_standby_replicas=0,
-        consumer_auto_offset_reset="earliest",
-        broker_session_timeout=settings.alerts_session_timeout_s,
-        broker_heartbeat_interval=max(1.0, settings.alerts_session_timeout_s / 10),
-        web_enabled=settings.alerts_web_enabled,
-        web_port=settings.alerts_web_port,
-        datadir=str(datadir),
-        key_serializer="raw",
-        value_serializer="raw",
     )
     raw: dict[str, Any] = {"key_serializer": "raw", "value_serializer": "raw"}
     classified_topic = app.topic(settings.topic(Topic.EVIDENCE_CLASSIFIED), **raw)
@@ -131,7 +122,7 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
                     await publish(alert)
                 engine.commit(decision)
 
-    @app.timer(interval=settings.alerts_tick_interval_s)
+    @app.timer(interval=settings.alerts_tick_interval_seconds)
     async def broadcast_progress() -> None:
         tick = progress.take_tick()
         if tick is None:

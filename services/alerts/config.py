@@ -24,19 +24,15 @@ class AlertsSettings(CommonSettings):
         ge=1,
         description="Partitions of evidence.classified.v1; the event-time watermark waits for all of them.",
     )
-    alerts_tick_interval_s: float = Field(
+    alerts_tick_interval_seconds: float = Field(
         default=10.0, gt=0, description="How often the worker publishes its event-time progress (flatline)."
     )
     alerts_max_consecutive_dead_letters: int = Field(
         default=1000, ge=1, description="Circuit breaker: stop when this many messages in a row are rejected."
     )
-    alerts_session_timeout_s: float = Field(
+    alerts_session_timeout_seconds: float = Field(
         default=30.0, gt=0, description="Kafka session timeout: how soon a dead worker's partitions move."
     )
     alerts_web_enabled: bool = Field(default=True, description="Run faust's web server (health, stats).")
+    alerts_web_host: str = "127.0.0.1"
     alerts_web_port: int = Field(default=6067, ge=1, le=65535, description="Beside classify on 6066.")
-    alerts_datadir: Path = Field(default=Path(".local/alerts"), description="faust's data directory.")
-
-    def app_id(self) -> str:
-        """The faust app id and consumer group; prefixed like topics so tests never share state."""
-        return self.topic("caresignal-alerts")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import ssl
 from typing import Any
 
 import faust
@@ -14,68 +13,44 @@ from faust.web import Request, Response, View
 from schemas.topics import Topic
 from services.classify.agents import ClassifyAgents, LocationFollower, LocationIndex
 from services.classify.analyser import Classifier, EvidenceAnalyser
+from services.classify.config import ClassifySettings
 from services.classify.metrics import ClassifyMetrics
-from services.classify.worker_config import WorkerSettings
-from services.common.faust_broker import broker_credentials, broker_url
-from services.common.faust_rewind import RewindingApp
+from services.common.faust_broker import aiokafka_options, create_faust_app
 
 log = logging.getLogger(__name__)
 
 
-def _aiokafka_options(settings: WorkerSettings) -> dict[str, Any]:
-    """Connection options in aiokafka's spelling."""
-    options: dict[str, Any] = {
-        "bootstrap_servers": settings.kafka_bootstrap,
-        "security_protocol": settings.kafka_security_protocol,
-    }
-    if settings.kafka_sasl_mechanism:
-        options["sasl_mechanism"] = settings.kafka_sasl_mechanism
-        options["sasl_plain_username"] = settings.kafka_sasl_username
-        if settings.kafka_sasl_password:
-            options["sasl_plain_password"] = settings.kafka_sasl_password.get_secret_value()
-    if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
-        options["ssl_context"] = ssl.create_default_context(cafile=settings.kafka_ssl_cafile)
-    return options
-
-
-def load_analyser(settings: WorkerSettings) -> Classifier:
+def load_analyser(settings: ClassifySettings) -> Classifier:
     """The trained pipeline named by the settings (loaded once, at worker start)."""
     return EvidenceAnalyser.load(settings.model_dir)
 
 
-def create_app(settings: WorkerSettings, analyser: Classifier | None = None) -> faust.App:
+def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -> faust.App:
     """A faust app for these settings; tests pass a fake analyser and a `memory://` store."""
-    settings.worker_data_dir.mkdir(parents=True, exist_ok=True)
-    app = RewindingApp(
-        settings.app_id,
-        broker=broker_url(settings),
-        broker_credentials=broker_credentials(settings),
-        store=settings.worker_store,
-        datadir=str(settings.worker_data_dir / "{conf.name}"),
-        key_serializer="raw",
-        value_serializer="raw",
-        consumer_auto_offset_reset="earliest",
+    app = create_faust_app(
+        settings,
+        "classify",
+        session_timeout_seconds=settings.classify_session_timeout_seconds,
+        web_enabled=settings.classify_web_enabled,
+        web_host=settings.classify_web_host,
+        web_port=settings.classify_web_port,
+        store=settings.classify_store,
         producer_acks=-1,
-        broker_session_timeout=settings.worker_session_timeout_seconds,
         topic_disable_leader=True,
-        web_enabled=settings.worker_web_enabled,
-        web_bind=settings.worker_web_host,
-        web_port=settings.worker_web_port,
-        autodiscover=False,
     )
     evidence_topic = app.topic(settings.topic(Topic.EVIDENCE_RECEIVED))
     metrics = ClassifyMetrics()
-    locations = LocationIndex(settings.worker_gazetteer_refresh_seconds)
+    locations = LocationIndex(settings.classify_gazetteer_refresh_seconds)
     agents = ClassifyAgents(
         analyser=analyser or load_analyser(settings),
         locations=locations,
         classified_topic=app.topic(settings.topic(Topic.EVIDENCE_CLASSIFIED)),
         evidence_dlq_topic=app.topic(settings.topic(Topic.EVIDENCE_RECEIVED_DLQ)),
         metrics=metrics,
-        batch_size=settings.worker_batch_size,
-        batch_seconds=settings.worker_batch_seconds,
-        max_consecutive_dead_letters=settings.worker_max_consecutive_dead_letters,
-        analyse_in_thread=settings.worker_analyse_in_thread,
+        batch_size=settings.classify_batch_size,
+        batch_seconds=settings.classify_batch_seconds,
+        max_consecutive_dead_letters=settings.classify_max_consecutive_dead_letters,
+        analyse_in_thread=settings.classify_analyse_in_thread,
         stop=app.crash,
     )
 
@@ -86,7 +61,7 @@ def create_app(settings: WorkerSettings, analyser: Classifier | None = None) -> 
     @app.task
     async def follow_locations() -> None:
         follower = LocationFollower(
-            AIOKafkaConsumer(**_aiokafka_options(settings), enable_auto_commit=False),
+            AIOKafkaConsumer(**aiokafka_options(settings), enable_auto_commit=False),
             settings.topic(Topic.LOCATIONS_REFERENCE),
             locations,
             metrics,
@@ -104,7 +79,7 @@ def create_app(settings: WorkerSettings, analyser: Classifier | None = None) -> 
             _update_lag(app, metrics, evidence_topic.get_topic_name())
             return self.text(metrics.render(), content_type="text/plain; version=0.0.4")
 
-    @app.timer(interval=settings.worker_metrics_log_seconds)
+    @app.timer(interval=settings.classify_metrics_log_seconds)
     async def log_metrics() -> None:
         _update_lag(app, metrics, evidence_topic.get_topic_name())
         log.info("classify %s", metrics.summary())

@@ -1,4 +1,4 @@
-"""Commands of the classify service, mounted on the `caresignal` app: train, evaluate, classify."""
+"""Commands of the classify service, mounted on the `caresignal` app: train, evaluate, classify, worker."""
 
 from __future__ import annotations
 
@@ -79,8 +79,33 @@ def _one_by_one(analyser, texts: list[str]):
     return iter(results), failures
 
 
+def run_worker(settings: ClassifySettings) -> None:
+    """Run the classify stream worker until it is stopped (Ctrl-C, SIGTERM) or crashes (exit code 1)."""
+    from services.classify.app import create_app
+    from services.common.faust_broker import run_faust_worker
+
+    run_faust_worker(create_app(settings), settings)
+
+
+def classify_worker(
+    web_port: Annotated[
+        int | None, typer.Option(help="Port of the worker's web server (/metrics); give each worker its own.")
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Items per spaCy batch.")] = None,
+    no_web: Annotated[bool, typer.Option("--no-web", help="Run without the web server.")] = False,
+) -> None:
+    """Classify raw evidence from Kafka: spaCy analysis, redaction, area resolution, dead letters."""
+    overrides: dict[str, object] = {"classify_web_enabled": not no_web}
+    if web_port is not None:
+        overrides["classify_web_port"] = web_port
+    if batch_size is not None:
+        overrides["classify_batch_size"] = batch_size
+    run_worker(ClassifySettings(**overrides))  # type: ignore[arg-type]
+
+
 def register(app: typer.Typer) -> None:
     """Add this service's commands to the root app."""
+    app.command("classify-worker")(classify_worker)
 
     @app.command("train")
     def train(

@@ -5,19 +5,15 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi import Depends, HTTPException, Security, status
 from fastapi.security import APIKeyHeader
 
 from services.common.config import CommonSettings
+from services.common.http import get_settings
 
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="A key from CARESIGNAL_API_KEYS."
 )
-
-
-def get_settings(request: Request) -> CommonSettings:
-    """The settings the app was built with (`app.state.settings`)."""
-    return request.app.state.settings
 
 
 def require_api_key(

@@ -1,4 +1,9 @@
-"""Settings shared by every service: where Kafka and Elasticsearch are and how to reach them."""
+"""Settings shared by every service: where Kafka and Elasticsearch are and how to reach them.
+
+Naming rules for every service's `Settings(CommonSettings)`: a setting of one service starts with the
+service's name (`index_batch_size`, `alerts_web_port`); a duration ends in `_seconds`; consumer groups and
+faust app ids come from `group_id(service)`; local state lives in `service_state_dir(service)`.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +45,10 @@ class CommonSettings(BaseSettings):
         default_factory=lambda: [SecretStr("dev-key")], description="Keys accepted by the HTTP API."
     )
 
+    state_dir: Path = Field(
+        default=Path(".local"), description="Local state, one folder per service: <state_dir>/<service>."
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> CommonSettings:
         placeholder = any(key.get_secret_value() in PLACEHOLDER_SECRETS for key in self.api_keys)
@@ -53,10 +62,18 @@ class CommonSettings(BaseSettings):
     def index(self, name: str) -> str:
         return f"{self.es_index_prefix}{name}"
 
+    def group_id(self, service: str) -> str:
+        """Consumer group and faust app id of a service: `caresignal-<service>`, prefixed like topics."""
+        return self.topic(f"caresignal-{service}")
+
+    def service_state_dir(self, service: str) -> Path:
+        """Where a service keeps local state (seen ids, poll marks, faust's data directory)."""
+        return self.state_dir / service
+
     def kafka_options(self) -> dict[str, Any]:
         """Connection options in kafka-python's spelling."""
         options: dict[str, Any] = {
-            "bootstrap_servers": self.kafka_bootstrap.split(","),
+            "bootstrap_servers": [host.strip() for host in self.kafka_bootstrap.split(",")],
             "security_protocol": self.kafka_security_protocol,
         }
         if self.kafka_sasl_mechanism:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,34 @@ def create_producer(settings: CommonSettings, **overrides: Any) -> KafkaProducer
     }
     options.update(overrides)
     return KafkaProducer(**options)
+
+
+class SharedProducer:
+    """One producer for a process, made on first use and closed once.
+
+    kafka-python connects to the cluster in KafkaProducer's constructor; an API must start (and answer
+    503) while the broker is down, so the producer is made by the first request that sends.
+    """
+
+    def __init__(self, settings: CommonSettings, **overrides: Any) -> None:
+        self._settings = settings
+        self._overrides = overrides
+        self._producer: KafkaProducer | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> KafkaProducer:
+        """The producer; raises KafkaError while the broker cannot be reached."""
+        with self._lock:
+            if self._producer is None:
+                self._producer = create_producer(self._settings, **self._overrides)
+            return self._producer
+
+    def close(self, timeout: float = 10) -> None:
+        """Deliver what is buffered and close (when the producer was ever made)."""
+        with self._lock:
+            if self._producer is not None:
+                self._producer.close(timeout=timeout)
+                self._producer = None
 
 
 def create_consumer(

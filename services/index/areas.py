@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from schemas.reference import district_rows, local_authorities
-from services.index.errors import NotFoundError
+from services.common.errors import NotFoundError
 from services.index.models import AreaInfo
 
 AREA_FIELDS = {

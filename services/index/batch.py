@@ -43,16 +43,16 @@ class FillRules:
 
     max_messages: int
     max_bytes: int
-    linger_s: float
+    linger_seconds: float
 
     def is_full(self, count: int, size: int) -> bool:
         return count >= self.max_messages or size >= self.max_bytes
 
-    def remaining_s(self, started: float | None, now: float | None = None) -> float:
+    def remaining_seconds(self, started: float | None, now: float | None = None) -> float:
         """Seconds left before an open batch must be flushed (linger from its first message)."""
         if started is None:
-            return self.linger_s
-        return max(0.0, started + self.linger_s - (time.monotonic() if now is None else now))
+            return self.linger_seconds
+        return max(0.0, started + self.linger_seconds - (time.monotonic() if now is None else now))
 
 
 def offsets_to_commit(messages: list[Message]) -> dict[tuple[str, int], int]:

@@ -10,8 +10,7 @@ from services.common.config import CommonSettings
 class IndexSettings(CommonSettings):
     """Batching knobs follow Kafka Connect's Elasticsearch sink (batch.size, linger.ms, flush bytes)."""
 
-    index_group_id: str = "caresignal-index"
-    index_session_timeout_ms: int = Field(default=10_000, ge=6_000, description="Group session timeout.")
+    index_session_timeout_seconds: float = Field(default=10.0, ge=6.0, description="Group session timeout.")
     index_batch_size: int = Field(default=1000, ge=1, description="Most messages per bulk request.")
     index_max_buffered_records: int = Field(
         default=5000, ge=1, description="Most records fetched by one poll (max_poll_records)."
@@ -19,10 +18,10 @@ class IndexSettings(CommonSettings):
     index_flush_bytes: int = Field(
         default=5 * 1024 * 1024, ge=1024, description="Bulk body size that flushes."
     )
-    index_linger_ms: int = Field(default=500, ge=0, description="Longest wait for a batch to fill.")
-    index_retry_initial_ms: int = Field(default=250, ge=1)
-    index_retry_max_ms: int = Field(default=30_000, ge=1)
-    index_retry_give_up_s: float = Field(
+    index_linger_seconds: float = Field(default=0.5, ge=0, description="Longest wait for a batch to fill.")
+    index_retry_initial_seconds: float = Field(default=0.25, gt=0, description="First retry delay.")
+    index_retry_max_seconds: float = Field(default=30.0, gt=0, description="Longest retry delay.")
+    index_retry_give_up_seconds: float = Field(
         default=0, ge=0, description="Stop (without committing) after retrying this long; 0 retries forever."
     )
     index_max_consecutive_dead_letters: int = Field(

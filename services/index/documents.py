@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from schemas import AlertRaised, AlertStatus, AlertStatusChanged, EvidenceClassified, LocationReference
-from services.index.templates import Names
+from services.common.indices import Names, alert_status_fields
 
 Action = dict[str, Any]
 
@@ -68,16 +68,6 @@ def alert_action(event: AlertRaised, names: Names, indexed_at: datetime) -> Acti
     }
 
 
-def status_fields(event: AlertStatusChanged) -> dict[str, Any]:
-    """The lifecycle fields of an alert document after this change."""
-    return {
-        "status": event.status.value,
-        "status_by": event.by,
-        "status_note": event.note,
-        "status_at": event.at.isoformat(),
-    }
-
-
 def alert_status_actions(event: AlertStatusChanged, names: Names, indexed_at: datetime) -> list[Action]:
     """Set the alert's current status (creating a stub if the alert has not arrived yet) and keep history.
 
@@ -88,7 +78,7 @@ def alert_status_actions(event: AlertStatusChanged, names: Names, indexed_at: da
             "_op_type": "update",
             "_index": names.alerts_index,
             "_id": str(event.alert_id),
-            "doc": {**status_fields(event), "alert_id": str(event.alert_id)},
+            "doc": {**alert_status_fields(event), "alert_id": str(event.alert_id)},
             "doc_as_upsert": True,
         },
         {

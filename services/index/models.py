@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import (
-    AlertRuleKind,
-    AlertSeverity,
-    AlertStatus,
     AreaRef,
     EvidenceCategory,
     KeyQuestion,
@@ -171,47 +167,3 @@ class ProviderProfile(Shape):
     kind: str = Field(description="'provider' or 'location'.")
     evidence: Lens
     locations: list[LocationRatings]
-
-
-class AlertFilters(Shape):
-    status: AlertStatus | None = None
-    rule_kind: AlertRuleKind | None = None
-    code: str | None = Field(default=None, description="Area or location code the alert is about.")
-    severity: AlertSeverity | None = None
-
-
-class StatusChange(Shape):
-    by: str = Field(min_length=1, description="Who made the change.")
-    note: str | None = None
-
-
-class AlertStatusEntry(Shape):
-    status: AlertStatus
-    by: str
-    note: str | None
-    at: datetime
-
-
-class AlertView(Shape):
-    alert_id: str
-    rule_id: str
-    rule_kind: AlertRuleKind
-    key: dict[str, Any]
-    severity: AlertSeverity
-    reason: str
-    occurred_at: datetime
-    window_start: datetime
-    window_end: datetime
-    counts: dict[str, float]
-    query: dict[str, Any]
-    evidence_ids: list[str]
-    status: AlertStatus
-    status_by: str | None = None
-    status_note: str | None = None
-    status_at: datetime | None = None
-    history: list[AlertStatusEntry] = Field(default_factory=list)
-
-
-class AlertList(Shape):
-    total: int
-    alerts: list[AlertView]

@@ -6,9 +6,10 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from services.common.errors import NotFoundError
+from services.common.http import elasticsearch_errors
+from services.common.indices import Names
 from services.index.areas import area_field, resolve_area
-from services.index.errors import NotFoundError
-from services.index.gateway import elasticsearch_errors
 from services.index.models import (
     AreaProfile,
     CountBySentiment,
@@ -21,7 +22,6 @@ from services.index.models import (
     ProviderProfile,
 )
 from services.index.search import buckets
-from services.index.templates import Names
 
 NEGATIVE = {"term": {"sentiment.label": "negative"}}
 HIGH_SEVERITY = {"term": {"severity.level": "high"}}

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from schemas import AlertRaised, AlertStatusChanged, EvidenceClassified, LocationReference, Topic
 from services.common.config import CommonSettings
 from services.common.errors import PoisonMessageError
+from services.common.indices import Names
 from services.index.documents import (
     Action,
     alert_action,
@@ -18,7 +19,6 @@ from services.index.documents import (
     evidence_action,
     location_action,
 )
-from services.index.templates import Names
 
 SOURCE_TOPICS = (
     Topic.EVIDENCE_CLASSIFIED,

@@ -9,12 +9,12 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from services.common.errors import InvalidRequestError
+from services.common.http import elasticsearch_errors
+from services.common.indices import Names
 from services.index.areas import resolve_area
-from services.index.errors import InvalidRequestError
-from services.index.gateway import elasticsearch_errors
 from services.index.lemmas import Lemmatiser, lookup_lemmas
 from services.index.models import FacetBucket, SearchFilters, SearchHit, SearchPage, SortOrder
-from services.index.templates import Names
 
 FACETS = {
     "source_type": "source_type",

@@ -10,65 +10,18 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
 from services.common.config import CommonSettings
+from services.common.indices import Names
 
 log = logging.getLogger(__name__)
 
 COMPONENTS = ("settings", "envelope", "area")
 INDEX_TEMPLATES = ("evidence", "locations", "alerts", "alert_status")
-# Indices written by exact name (evidence indices are monthly and created on first write).
-FIXED_INDICES = {"locations": "locations-v1", "alerts": "alerts-v1", "alert_status": "alert-status-v1"}
-EVIDENCE_INDEX_PREFIX = "evidence-v1-"
-
-
-@dataclass(frozen=True)
-class Names:
-    """Prefixed names of every index, alias and template this service uses."""
-
-    settings: CommonSettings
-
-    def component(self, name: str) -> str:
-        return self.settings.index(f"caresignal-{name}")
-
-    def template(self, name: str) -> str:
-        return self.settings.index(f"caresignal-{name}")
-
-    @property
-    def evidence_alias(self) -> str:
-        return self.settings.index("evidence")
-
-    def evidence_index(self, year: int, month: int) -> str:
-        return self.settings.index(f"{EVIDENCE_INDEX_PREFIX}{year:04d}.{month:02d}")
-
-    @property
-    def locations_index(self) -> str:
-        return self.settings.index(FIXED_INDICES["locations"])
-
-    @property
-    def locations_alias(self) -> str:
-        return self.settings.index("locations")
-
-    @property
-    def alerts_index(self) -> str:
-        return self.settings.index(FIXED_INDICES["alerts"])
-
-    @property
-    def alerts_alias(self) -> str:
-        return self.settings.index("alerts")
-
-    @property
-    def alert_status_index(self) -> str:
-        return self.settings.index(FIXED_INDICES["alert_status"])
-
-    @property
-    def alert_status_alias(self) -> str:
-        return self.settings.index("alert-status")
 
 
 def _load(name: str) -> dict[str, Any]:

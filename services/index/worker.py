@@ -65,7 +65,7 @@ class Indexer:
         self.rules = FillRules(
             max_messages=settings.index_batch_size,
             max_bytes=settings.index_flush_bytes,
-            linger_s=settings.index_linger_ms / 1000,
+            linger_seconds=settings.index_linger_seconds,
         )
         self.consecutive_dead_letters = 0
         self.stats = IndexerStats()
@@ -74,11 +74,11 @@ class Indexer:
         self._retry(lambda: install_templates(self.es, self.settings), stop)
         consumer = create_consumer(
             self.settings,
-            self.settings.topic(self.settings.index_group_id),  # prefixed like the topics
+            self.settings.group_id(SERVICE),
             self.router.topic_names,
             max_poll_records=self.settings.index_max_buffered_records,
-            session_timeout_ms=self.settings.index_session_timeout_ms,
-            heartbeat_interval_ms=self.settings.index_session_timeout_ms // 4,
+            session_timeout_ms=int(self.settings.index_session_timeout_seconds * 1000),
+            heartbeat_interval_ms=int(self.settings.index_session_timeout_seconds * 1000) // 4,
         )
         producer = create_producer(self.settings)
         log.info("index worker started", extra={"topics": self.router.topic_names})
@@ -101,11 +101,11 @@ class Indexer:
         batch: list[Message] = []
         size, started = 0, None
         while not stop.is_set() and not self.rules.is_full(len(batch), size):
-            wait_s = self.rules.remaining_s(started) if started is not None else 0.5
-            if started is not None and wait_s <= 0:
+            wait_seconds = self.rules.remaining_seconds(started) if started is not None else 0.5
+            if started is not None and wait_seconds <= 0:
                 break
             polled = consumer.poll(
-                timeout_ms=int(wait_s * 1000), max_records=self.rules.max_messages - len(batch)
+                timeout_ms=int(wait_seconds * 1000), max_records=self.rules.max_messages - len(batch)
             )
             for records in polled.values():
                 for record in records:
@@ -172,7 +172,7 @@ class Indexer:
             attempt += 1
             self.stats.retries += 1
             self._give_up_if_too_long(started, last_reason)
-            delay = self._backoff_s(attempt)
+            delay = self._backoff_seconds(attempt)
             log.warning(
                 "elasticsearch unavailable (%s); retry %d in %.1fs, partitions paused",
                 last_reason,
@@ -184,12 +184,12 @@ class Indexer:
             consumer.resume(*consumer.paused())
         return attempt
 
-    def _backoff_s(self, attempt: int) -> float:
-        initial, cap = self.settings.index_retry_initial_ms / 1000, self.settings.index_retry_max_ms / 1000
+    def _backoff_seconds(self, attempt: int) -> float:
+        initial, cap = self.settings.index_retry_initial_seconds, self.settings.index_retry_max_seconds
         return min(cap, initial * 2 ** (attempt - 1))
 
     def _give_up_if_too_long(self, started: float, reason: str) -> None:
-        give_up = self.settings.index_retry_give_up_s
+        give_up = self.settings.index_retry_give_up_seconds
         if give_up and time.monotonic() - started > give_up:
             raise TransientError(f"elasticsearch still unavailable after {give_up:.0f}s: {reason}")
 
@@ -219,7 +219,7 @@ class Indexer:
                 ):
                     raise
                 attempt += 1
-                delay = self._backoff_s(attempt)
+                delay = self._backoff_seconds(attempt)
                 log.warning("cannot install index templates (%s); retry in %.1fs", error, delay)
                 stop.wait(delay)
 

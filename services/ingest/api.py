@@ -1,14 +1,14 @@
 """HTTP intake: `POST /v1/evidence`, mounted by services/api.py.
 
-The producer and seen store are made once per app, on first use, and kept on `app.state`;
-`close_intake(app)` releases them (call it from the app's lifespan on shutdown).
+Sends with the app's producer (`services/common/http.py`); the seen store is opened once, in this
+router's lifespan, and closed at shutdown.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request, Response, status
@@ -18,9 +18,8 @@ from fastapi.routing import APIRoute
 from kafka.errors import KafkaError
 
 from schemas.common import utc_now
-from services.common.auth import ApiKey, api_key_header, get_settings, require_api_key
-from services.common.config import CommonSettings
-from services.common.kafka import create_producer
+from services.common.auth import ApiKey, api_key_header, require_api_key
+from services.common.http import get_settings
 from services.ingest.config import IngestSettings
 from services.ingest.intake import DeliveryError, Intake
 from services.ingest.records import MappingContext, Outcome, RecordError, SourceRecord
@@ -36,50 +35,26 @@ from services.ingest.submissions import (
 )
 from services.ingest.summary import Status
 
-_STATE_KEY = "ingest_intake"
-_lock = threading.Lock()
 
-
-class _AppIntake:
-    def __init__(self, settings: IngestSettings) -> None:
-        self.store = SeenStore(settings.seen_store_file())
-        self.producer = create_producer(settings)
-        self.intake = Intake(settings, self.producer, self.store)
-        self.max_items = settings.ingest_max_http_items
-
-    def close(self) -> None:
-        self.producer.close()
-        self.store.close()
-
-
-def _app_intake(app: Any) -> _AppIntake:
-    with _lock:
-        current = getattr(app.state, _STATE_KEY, None)
-        if current is None:
-            settings: CommonSettings = app.state.settings
-            ingest_settings = (
-                settings if isinstance(settings, IngestSettings) else IngestSettings(**settings.model_dump())
-            )
-            current = _AppIntake(ingest_settings)
-            setattr(app.state, _STATE_KEY, current)
-        return current
-
-
-def close_intake(app: FastAPI) -> None:
-    """Flush and close the app's producer and seen store, if they were ever made."""
-    with _lock:
-        current = getattr(app.state, _STATE_KEY, None)
-        if current is not None:
-            current.close()
-            setattr(app.state, _STATE_KEY, None)
-
-
-def get_intake(request: Request) -> _AppIntake:
-    """The app's intake; 503 while the broker cannot be reached."""
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Open the seen store once; close it at shutdown."""
+    settings: IngestSettings = app.state.settings
+    app.state.seen_store = SeenStore(settings.seen_store_file())
     try:
-        return _app_intake(request.app)
+        yield
+    finally:
+        app.state.seen_store.close()
+
+
+def get_intake(request: Request) -> Intake:
+    """An intake over the app's producer and seen store; 503 while the broker cannot be reached."""
+    state = request.app.state
+    try:
+        producer = state.producer.get()
     except KafkaError as error:
         raise _unavailable(error) from error
+    return Intake(state.settings, producer, state.seen_store)
 
 
 def _unavailable(error: Exception) -> HTTPException:
@@ -111,7 +86,7 @@ class _DeadLetteringRoute(APIRoute):
         return route
 
 
-router = APIRouter(prefix="/v1", tags=["intake"], route_class=_DeadLetteringRoute)
+router = APIRouter(prefix="/v1", tags=["intake"], route_class=_DeadLetteringRoute, lifespan=lifespan)
 
 
 @router.post(
@@ -129,7 +104,8 @@ router = APIRouter(prefix="/v1", tags=["intake"], route_class=_DeadLetteringRout
 def submit_evidence(
     _key: ApiKey,
     payload: Annotated[EvidencePayload, Body()],
-    app_intake: Annotated[_AppIntake, Depends(get_intake)],
+    intake: Annotated[Intake, Depends(get_intake)],
+    settings: Annotated[IngestSettings, Depends(get_settings)],
 ) -> EvidenceAccepted:
     """Each item becomes an `EvidenceReceived` on `evidence.received.v1`, keyed by its deterministic id.
 
@@ -137,9 +113,9 @@ def submit_evidence(
     `source_reference`) are reported as `already_seen` and not sent again.
     """
     items = payload.items if isinstance(payload, EvidenceBatch) else [payload]
-    if len(items) > app_intake.max_items:
+    if len(items) > settings.ingest_max_http_items:
         raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE, f"at most {app_intake.max_items} items per request"
+            status.HTTP_413_CONTENT_TOO_LARGE, f"at most {settings.ingest_max_http_items} items per request"
         )
     context = MappingContext(received_at=utc_now(), reference="")
     outcomes = []
@@ -158,7 +134,7 @@ def submit_evidence(
             ]
         )
     try:
-        results = app_intake.intake.deliver(outcomes)
+        results = intake.deliver(outcomes)
     except DeliveryError as error:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE, str(error), headers={"Retry-After": "5"}
@@ -183,7 +159,7 @@ def _without_union_tag(problem: Any) -> dict[str, Any]:
     return {**problem, "loc": location}
 
 
-def _dead_letter_invalid(app_intake: _AppIntake, body: bytes, errors: list[dict[str, Any]]) -> None:
+def _dead_letter_invalid(intake: Intake, body: bytes, errors: list[dict[str, Any]]) -> None:
     """One dead letter per invalid item (by its index in `items`), or one for the whole body."""
     by_item: dict[int | None, list[str]] = {}
     for problem in errors:
@@ -203,7 +179,7 @@ def _dead_letter_invalid(app_intake: _AppIntake, body: bytes, errors: list[dict[
         outcomes.append(
             Outcome(SourceRecord(reference, raw), error=RecordError("; ".join(reasons), "ValidationError"))
         )
-    app_intake.intake.deliver(outcomes)
+    intake.deliver(outcomes)
 
 
 def _items_of(body: bytes) -> list[Any] | None:

@@ -34,7 +34,7 @@ class CqcApiClient:
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers=headers,
-            timeout=settings.cqc_api_timeout_s,
+            timeout=settings.cqc_api_timeout_seconds,
             transport=transport,
         )
 

@@ -73,7 +73,7 @@ class Intake:
         self._producer = producer
         self._store = store
         self._batch_size = settings.ingest_batch_size
-        self._ack_timeout = settings.ingest_ack_timeout_s
+        self._ack_timeout = settings.ingest_ack_timeout_seconds
         self.evidence_topic = settings.topic(Topic.EVIDENCE_RECEIVED)
         self.locations_topic = settings.topic(Topic.LOCATIONS_REFERENCE)
         self.dlq_topic = settings.topic(Topic.EVIDENCE_RECEIVED_DLQ)

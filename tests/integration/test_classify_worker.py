@@ -25,7 +25,7 @@ from schemas.common import AreaRef, Event, ProviderRef
 from schemas.dead_letter import DeadLetter
 from schemas.evidence import EvidenceReceived, SourceType, evidence_id_for
 from schemas.locations import LocationReference
-from services.classify.worker_config import WorkerSettings
+from services.classify.config import ClassifySettings
 from services.common.config import CommonSettings
 from services.common.kafka import create_consumer, create_producer, event_message
 
@@ -69,7 +69,7 @@ def royal_oldham() -> LocationReference:
 
 def require_model() -> dict[str, Any]:
     """The meta.json of the trained pipeline the worker loads; integration tests never run a fake analyser."""
-    meta = WorkerSettings().model_dir / "meta.json"
+    meta = ClassifySettings().model_dir / "meta.json"
     if not meta.is_file():
         pytest.fail(f"no trained model at {meta.parent}: run `make model` first")
     return json.loads(meta.read_text())
@@ -105,9 +105,9 @@ def classify_worker(settings: CommonSettings, log_path: Path, **env: str) -> Ite
         **os.environ,
         "CARESIGNAL_TOPIC_PREFIX": settings.topic_prefix,
         "CARESIGNAL_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-        "CARESIGNAL_WORKER_WEB_PORT": str(port),
-        "CARESIGNAL_WORKER_DATA_DIR": str(log_path.parent / f"data-{port}"),
-        "CARESIGNAL_WORKER_BATCH_SECONDS": "0.2",
+        "CARESIGNAL_CLASSIFY_WEB_PORT": str(port),
+        "CARESIGNAL_STATE_DIR": str(log_path.parent / f"data-{port}"),
+        "CARESIGNAL_CLASSIFY_BATCH_SECONDS": "0.2",
         **env,
     }
     with log_path.open("wb") as log:
@@ -308,7 +308,10 @@ def test_classify_worker_killed_mid_stream_loses_nothing(settings: CommonSetting
     ]
     expected = {str(item.evidence_id) for item in items}
     drain = Drain(settings, CLASSIFIED, DLQ)
-    fast_failover = {"CARESIGNAL_WORKER_SESSION_TIMEOUT_SECONDS": "6", "CARESIGNAL_WORKER_BATCH_SIZE": "16"}
+    fast_failover = {
+        "CARESIGNAL_CLASSIFY_SESSION_TIMEOUT_SECONDS": "6",
+        "CARESIGNAL_CLASSIFY_BATCH_SIZE": "16",
+    }
     try:
         with (
             classify_worker(settings, tmp_path / "survivor.log", **fast_failover) as survivor,

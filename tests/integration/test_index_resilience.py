@@ -20,9 +20,10 @@ from test_index_worker import count, wait_until
 
 from schemas import Topic
 from services.common.config import CommonSettings
+from services.common.indices import Names
 from services.common.kafka import create_producer
 from services.index.config import IndexSettings
-from services.index.templates import Names, delete_templates
+from services.index.templates import delete_templates
 from services.index.worker import Indexer
 
 pytestmark = pytest.mark.integration
@@ -119,10 +120,9 @@ def test_index_worker_retries_while_es_unreachable_then_indexes_everything_once(
         es_index_prefix=settings.es_index_prefix,
         es_url=proxy.url,
         environment="test",
-        index_group_id=f"{settings.topic_prefix}index",
-        index_linger_ms=100,
-        index_retry_initial_ms=100,
-        index_retry_max_ms=500,
+        index_linger_seconds=0.1,
+        index_retry_initial_seconds=0.1,
+        index_retry_max_seconds=0.5,
     )
     names = Names(settings)
     topic = settings.topic(Topic.EVIDENCE_CLASSIFIED)
@@ -160,10 +160,9 @@ def start_worker_process(settings: CommonSettings) -> subprocess.Popen[bytes]:
         "CARESIGNAL_TOPIC_PREFIX": settings.topic_prefix,
         "CARESIGNAL_ES_INDEX_PREFIX": settings.es_index_prefix,
         "CARESIGNAL_ENVIRONMENT": "test",
-        "CARESIGNAL_INDEX_GROUP_ID": f"{settings.topic_prefix}index",
         "CARESIGNAL_INDEX_BATCH_SIZE": "20",
-        "CARESIGNAL_INDEX_LINGER_MS": "0",
-        "CARESIGNAL_INDEX_SESSION_TIMEOUT_MS": "6000",
+        "CARESIGNAL_INDEX_LINGER_SECONDS": "0",
+        "CARESIGNAL_INDEX_SESSION_TIMEOUT_SECONDS": "6",
         "CARESIGNAL_LOG_LEVEL": "WARNING",
     }
     return subprocess.Popen([sys.executable, "-m", "services.index"], cwd=REPO, env=env)

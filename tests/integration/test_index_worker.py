@@ -14,9 +14,10 @@ from kafka import KafkaConsumer
 
 from schemas import DeadLetter, Rating, Topic
 from services.common.config import CommonSettings
+from services.common.indices import Names
 from services.common.kafka import create_producer
 from services.index.config import IndexSettings
-from services.index.templates import Names, delete_templates
+from services.index.templates import delete_templates
 from services.index.worker import Indexer
 
 pytestmark = pytest.mark.integration
@@ -37,10 +38,9 @@ def index_settings(settings: CommonSettings, es: Elasticsearch) -> Iterator[Inde
         topic_prefix=settings.topic_prefix,
         es_index_prefix=settings.es_index_prefix,
         environment="test",
-        index_group_id=f"{settings.topic_prefix}index",
-        index_linger_ms=100,
-        index_retry_initial_ms=100,
-        index_retry_max_ms=1000,
+        index_linger_seconds=0.1,
+        index_retry_initial_seconds=0.1,
+        index_retry_max_seconds=1.0,
     )
     delete_templates(es, settings)
 

@@ -77,7 +77,7 @@ def test_ingest_cqc_polls_changes_and_ingests_locations(
     settings: CommonSettings, cqc_api, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("CARESIGNAL_TOPIC_PREFIX", settings.topic_prefix)
-    monkeypatch.setenv("CARESIGNAL_INGEST_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("CARESIGNAL_STATE_DIR", str(tmp_path / "state"))
     command = ["ingest-cqc", "--base-url", cqc_api, "--since", "2026-01-01T00:00:00Z", "--json"]
     result = CliRunner().invoke(app, command)
     assert result.exit_code == 1, result.output  # the vanished location is a reject
@@ -108,7 +108,7 @@ def test_ingest_cqc_without_since_starts_where_the_last_complete_poll_ended(
     settings: CommonSettings, cqc_api, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("CARESIGNAL_TOPIC_PREFIX", settings.topic_prefix)
-    monkeypatch.setenv("CARESIGNAL_INGEST_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("CARESIGNAL_STATE_DIR", str(tmp_path / "state"))
     never_polled = CliRunner().invoke(app, ["ingest-cqc", "--base-url", cqc_api])
     assert never_polled.exit_code == 2 and "give --since" in never_polled.output
     assert FakeCqcApi.requests == []

@@ -51,7 +51,7 @@ def read_topic(settings: CommonSettings, topic: str, expected: int, timeout_s: f
 @pytest.fixture
 def ingest_settings(settings: CommonSettings, tmp_path: Path) -> IngestSettings:
     return IngestSettings(
-        topic_prefix=settings.topic_prefix, environment="test", ingest_state_dir=tmp_path / "state"
+        topic_prefix=settings.topic_prefix, environment="test", state_dir=tmp_path / "state"
     )
 
 
@@ -79,7 +79,7 @@ def test_ingest_sample_file_lands_on_the_evidence_topic(ingest_settings, name, s
 
 def test_ingest_cli_json_summary_and_reingest_is_already_seen(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("CARESIGNAL_TOPIC_PREFIX", settings.topic_prefix)
-    monkeypatch.setenv("CARESIGNAL_INGEST_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("CARESIGNAL_STATE_DIR", str(tmp_path / "state"))
     path = SAMPLES / "healthwatch_feedback.csv"
     runner = CliRunner()
     first = runner.invoke(app, ["ingest", str(path), "--source", "healthwatch", "--json"])
@@ -100,7 +100,7 @@ def test_ingest_cli_json_summary_and_reingest_is_already_seen(settings, tmp_path
 def test_reingest_after_losing_the_seen_store_adds_no_new_ids(ingest_settings, tmp_path):
     path = SAMPLES / "social_comments.jsonl"
     ingest_file(path, Source.SOCIAL, ingest_settings)
-    fresh_store = ingest_settings.model_copy(update={"ingest_state_dir": tmp_path / "other-state"})
+    fresh_store = ingest_settings.model_copy(update={"state_dir": tmp_path / "other-state"})
     again = ingest_file(path, Source.SOCIAL, fresh_store)
     assert again.accepted == 140  # the store was lost, so the items are sent again ...
     messages = read_topic(ingest_settings, ingest_settings.topic(Topic.EVIDENCE_RECEIVED), 280)

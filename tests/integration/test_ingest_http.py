@@ -14,7 +14,6 @@ from schemas.evidence import EvidenceReceived, SourceType, evidence_id_for
 from schemas.topics import Topic
 from services.api import create_app
 from services.common.config import CommonSettings
-from services.ingest.api import close_intake
 
 pytestmark = pytest.mark.integration
 KEY = {"X-API-Key": "dev-key"}
@@ -47,12 +46,9 @@ def read_topic(settings: CommonSettings, topic: str, expected: int, timeout_s: f
 
 
 @pytest.fixture
-def client(settings: CommonSettings, tmp_path, monkeypatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("CARESIGNAL_INGEST_STATE_DIR", str(tmp_path / "state"))
-    app = create_app(settings)
-    with TestClient(app) as test_client:
+def client(settings: CommonSettings, tmp_path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings.model_copy(update={"state_dir": tmp_path / "state"}))) as test_client:
         yield test_client
-    close_intake(app)
 
 
 def test_http_intake_requires_an_api_key(client):

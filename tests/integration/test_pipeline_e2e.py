@@ -61,7 +61,7 @@ def workers(settings: CommonSettings, tmp_path: Path) -> Iterator[None]:
 
 
 def ingest_samples(settings: CommonSettings, state_dir: Path) -> dict[str, int]:
-    ingest_settings = IngestSettings(**settings.model_dump(), ingest_state_dir=state_dir)
+    ingest_settings = IngestSettings(**{**settings.model_dump(), "state_dir": state_dir})
     ingest_file(SAMPLES / "cqc_locations.json", "cqc-api", ingest_settings)
     accepted = {}
     for name, source, source_type in EVIDENCE_SAMPLES:

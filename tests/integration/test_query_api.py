@@ -14,10 +14,10 @@ from index_factories import BASE_TIME, alert, evidence, index_directly, location
 from kafka import KafkaConsumer
 
 from schemas import AlertStatusChanged, Rating, SentimentLabel, SeverityLevel, SourceType, Topic
+from services.alerts.api import status_publisher
+from services.alerts.errors import StatusNotPublishedError, StatusUnconfirmedError
 from services.api import create_app
 from services.common.config import CommonSettings
-from services.index.api import status_publisher
-from services.index.errors import StatusNotPublishedError, StatusUnconfirmedError
 from services.index.templates import delete_templates
 
 pytestmark = pytest.mark.integration

@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -226,11 +227,11 @@ async def test_classify_evidence_waits_until_the_location_table_caught_up(harnes
         await harness.classified.wait_for(1)
 
 
-def test_create_app_wires_the_prefixed_topic_to_the_agent() -> None:
+def test_create_app_wires_the_prefixed_topic_to_the_agent(tmp_path: Path) -> None:
     from services.classify.app import create_app
-    from services.classify.worker_config import WorkerSettings
+    from services.classify.config import ClassifySettings
 
-    settings = WorkerSettings(topic_prefix="t1-", worker_web_enabled=False)
+    settings = ClassifySettings(topic_prefix="t1-", classify_web_enabled=False, state_dir=tmp_path)
     app = create_app(settings, analyser=FakeAnalyser())
     assert app.conf.id == "t1-caresignal-classify"
     assert app.conf.broker[0].scheme == "kafka"

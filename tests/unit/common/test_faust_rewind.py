@@ -82,7 +82,7 @@ def test_seek_to_committed_leaves_changelogs_to_faust_recovery() -> None:
 
 
 def test_alerts_app_consumes_with_the_rewinding_consumer(tmp_path: Path) -> None:
-    app = create_app(AlertsSettings(alerts_datadir=tmp_path))
+    app = create_app(AlertsSettings(state_dir=tmp_path))
     assert app.transport.Consumer is RewindingConsumer
 
 

@@ -1,4 +1,8 @@
-"""Alert queries and lifecycle: list, read, acknowledge and close (ES update + AlertStatusChanged event)."""
+"""Alert queries and lifecycle: list, read, acknowledge and close (ES update + AlertStatusChanged event).
+
+The index worker writes alerts and their status history into Elasticsearch; this module reads them and
+changes an alert's lifecycle fields, publishing each change to alerts.status.v1.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,15 @@ from uuid import UUID, uuid4
 from elasticsearch import ApiError, ConflictError, Elasticsearch, TransportError
 
 from schemas import AlertStatus, AlertStatusChanged
-from services.index.documents import status_fields
-from services.index.errors import InvalidTransitionError, NotFoundError, StatusNotPublishedError
-from services.index.gateway import elasticsearch_errors
-from services.index.models import AlertFilters, AlertList, AlertStatusEntry, AlertView, StatusChange
-from services.index.templates import Names
+from services.alerts.errors import InvalidTransitionError, StatusNotPublishedError
+from services.alerts.models import AlertFilters, AlertList, AlertStatusEntry, AlertView, StatusChange
+from services.common.errors import NotFoundError
+from services.common.http import elasticsearch_errors
+from services.common.indices import Names, alert_status_fields
 
 Publish = Callable[[AlertStatusChanged], None]
 log = logging.getLogger(__name__)
-SOURCE = "caresignal/index-api"
+SOURCE = "caresignal/alerts-api"
 TRANSITIONS: dict[AlertStatus, set[AlertStatus]] = {
     AlertStatus.OPEN: {AlertStatus.ACKNOWLEDGED, AlertStatus.CLOSED},
     AlertStatus.ACKNOWLEDGED: {AlertStatus.CLOSED},
@@ -114,7 +118,7 @@ def change_status(
             updated = es.update(
                 index=names.alerts_index,
                 id=str(alert_id),
-                doc=status_fields(event),
+                doc=alert_status_fields(event),
                 if_seq_no=found["_seq_no"],
                 if_primary_term=found["_primary_term"],
                 refresh="wait_for",

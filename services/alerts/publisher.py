@@ -1,16 +1,15 @@
-"""Publish AlertStatusChanged events to alerts.status.v1 (lazy producer; Kafka trouble → 503)."""
+"""Publish AlertStatusChanged events to alerts.status.v1 (Kafka trouble → 503)."""
 
 from __future__ import annotations
 
 import logging
 
-from kafka import KafkaProducer
 from kafka.errors import KafkaError, KafkaTimeoutError
 
 from schemas import AlertStatusChanged, Topic
+from services.alerts.errors import StatusNotPublishedError, StatusUnconfirmedError
 from services.common.config import CommonSettings
-from services.common.kafka import create_producer, event_message
-from services.index.errors import StatusNotPublishedError, StatusUnconfirmedError
+from services.common.kafka import SharedProducer, event_message
 
 log = logging.getLogger(__name__)
 
@@ -18,17 +17,14 @@ log = logging.getLogger(__name__)
 class StatusPublisher:
     """Callable that sends one status change and waits for the broker's acknowledgement."""
 
-    def __init__(self, settings: CommonSettings) -> None:
-        self.settings = settings
-        self._producer: KafkaProducer | None = None
+    def __init__(self, settings: CommonSettings, producer: SharedProducer) -> None:
+        self.topic = settings.topic(Topic.ALERTS_STATUS)
+        self.producer = producer
 
     def __call__(self, event: AlertStatusChanged) -> None:
         sent = None
         try:
-            if self._producer is None:
-                self._producer = create_producer(self.settings, max_block_ms=10_000)
-            topic = self.settings.topic(Topic.ALERTS_STATUS)
-            sent = self._producer.send(topic, **event_message(event, str(event.alert_id)))
+            sent = self.producer.get().send(self.topic, **event_message(event, str(event.alert_id)))
             sent.get(timeout=15)
         except KafkaError as error:
             if sent is not None and isinstance(error, KafkaTimeoutError):  # buffered: delivery goes on
@@ -42,7 +38,3 @@ class StatusPublisher:
             raise StatusNotPublishedError(
                 "the change could not be published and was not made; retry later"
             ) from error
-
-    def close(self) -> None:
-        if self._producer is not None:
-            self._producer.close(timeout=10)

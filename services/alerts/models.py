@@ -1,0 +1,70 @@
+"""Request and response shapes of the alerts API (also rendered by the CLI)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from schemas import AlertRuleKind, AlertSeverity, AlertStatus
+from schemas.common import Frozen
+
+
+class AlertFilters(Frozen):
+    status: AlertStatus | None = None
+    rule_kind: AlertRuleKind | None = None
+    code: str | None = Field(default=None, description="Area or location code the alert is about.")
+    severity: AlertSeverity | None = None
+
+
+class StatusChange(Frozen):
+    by: str = Field(min_length=1, description="Who made the change.")
+    note: str | None = None
+
+
+class AlertStatusEntry(Frozen):
+    status: AlertStatus
+    by: str
+    note: str | None
+    at: datetime
+
+
+class AlertView(Frozen):
+    alert_id: str
+    rule_id: str
+    rule_kind: AlertRuleKind
+    key: dict[str, Any]
+    severity: AlertSeverity
+    reason: str
+    occurred_at: datetime
+    window_start: datetime
+    window_end: datetime
+    counts: dict[str, float]
+    query: dict[str, Any]
+    evidence_ids: list[str]
+    status: AlertStatus
+    status_by: str | None = None
+    status_note: str | None = None
+    status_at: datetime | None = None
+    history: list[AlertStatusEntry] = Field(default_factory=list)
+
+
+class AlertList(Frozen):
+    total: int
+    alerts: list[AlertView]
+
+
+class RuleSummary(Frozen):
+    id: str
+    kind: str
+    enabled: bool
+    severity: AlertSeverity
+    description: str
+    silence_seconds: float
+    settings: dict[str, object]
+
+
+class RuleList(Frozen):
+    file: str
+    rules: list[RuleSummary]

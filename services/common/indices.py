@@ -1,0 +1,72 @@
+"""The index catalogue: every Elasticsearch index, alias and template name, and the alert lifecycle fields.
+
+Like the topic catalogue in `schemas/topics.py`, names go through `settings.index()`, so a test
+prefix isolates everything. The index service writes these indices; the alerts service updates an
+alert's lifecycle fields in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from schemas import AlertStatusChanged
+from services.common.config import CommonSettings
+
+# Indices written by exact name (evidence indices are monthly and created on first write).
+FIXED_INDICES = {"locations": "locations-v1", "alerts": "alerts-v1", "alert_status": "alert-status-v1"}
+EVIDENCE_INDEX_PREFIX = "evidence-v1-"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Prefixed names of every index, alias and template."""
+
+    settings: CommonSettings
+
+    def component(self, name: str) -> str:
+        return self.settings.index(f"caresignal-{name}")
+
+    def template(self, name: str) -> str:
+        return self.settings.index(f"caresignal-{name}")
+
+    @property
+    def evidence_alias(self) -> str:
+        return self.settings.index("evidence")
+
+    def evidence_index(self, year: int, month: int) -> str:
+        return self.settings.index(f"{EVIDENCE_INDEX_PREFIX}{year:04d}.{month:02d}")
+
+    @property
+    def locations_index(self) -> str:
+        return self.settings.index(FIXED_INDICES["locations"])
+
+    @property
+    def locations_alias(self) -> str:
+        return self.settings.index("locations")
+
+    @property
+    def alerts_index(self) -> str:
+        return self.settings.index(FIXED_INDICES["alerts"])
+
+    @property
+    def alerts_alias(self) -> str:
+        return self.settings.index("alerts")
+
+    @property
+    def alert_status_index(self) -> str:
+        return self.settings.index(FIXED_INDICES["alert_status"])
+
+    @property
+    def alert_status_alias(self) -> str:
+        return self.settings.index("alert-status")
+
+
+def alert_status_fields(event: AlertStatusChanged) -> dict[str, Any]:
+    """The lifecycle fields of an alert document after this change."""
+    return {
+        "status": event.status.value,
+        "status_by": event.by,
+        "status_note": event.note,
+        "status_at": event.at.isoformat(),
+    }
