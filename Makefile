@@ -38,9 +38,15 @@ status: $(INSTALLED)
 topics: $(INSTALLED)
 	$(CARESIGNAL) topics create
 
-model: $(MODEL_DIR)/meta.json ## train the spaCy pipeline from ../shared/data (skipped when built)
+model: $(MODEL_DIR)/meta.json ## train the spaCy pipeline from ../shared/data (again when its code or configs change)
 
-$(MODEL_DIR)/meta.json: | $(INSTALLED)
+# Everything the trained pipeline and its model card are built from: a change retrains, so a stale model
+# cannot hide a regression.
+MODEL_SOURCES := $(shell find services/classify/pipeline services/classify/training services/classify/evaluation \
+	schemas/reference_data -type f -not -name '*.pyc' | sort) $(wildcard services/classify/redaction* \
+	services/classify/names.py services/classify/lemmas.py services/classify/statements.py schemas/evidence.py)
+
+$(MODEL_DIR)/meta.json: $(MODEL_SOURCES) | $(INSTALLED)
 	$(CARESIGNAL) train --output $(MODEL_DIR)
 
 schemas: $(INSTALLED) ## regenerate schemas/json from the pydantic models

@@ -1,14 +1,17 @@
 """spaCy components of the classify pipeline; importing this package registers their factories.
 
 Order in the assembled pipeline: statements (trained multi-label textcat), sentiment (trained textcat),
-statement_rules, severity, redactor, decisions.
+redactor, redacted_doc, statement_rules, severity, segments, decisions. Everything after redacted_doc that
+reports text works on the redacted text.
 """
 
 from services.classify.pipeline import (  # noqa: F401
     decisions,
     linear_textcat,
+    redacted_doc,
     redactor,
     severity,
+    severity_cues,
     severity_patterns,
     statement_patterns,
     statement_rules,

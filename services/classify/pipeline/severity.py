@@ -1,28 +1,48 @@
-"""`caresignal_severity`: reason-coded severity triggers with clause-level negation.
+"""`caresignal_severity`: incidents of harm, found sentence by sentence in the redacted text.
 
-Writes `doc._.severity_reasons` (reason codes in REASONS order) and `doc._.severity_matches` (matched text).
+A trigger (`severity_patterns.py`) becomes a reason unless its context cancels it (`severity_cues.py`):
+negated in its clause, hypothetical or feared before it in its sentence, reported news in its sentence, or
+training and policy talk in its clause. Outcomes (a death, a fracture, a medication error, an injury) also
+need their companion cue in the same or a neighbouring sentence.
+
+Writes `doc._.severity_reasons` (reason codes in REASONS order), `doc._.severity_matches` (matched text)
+and `doc._.severity_evidence` ((reason, start_char, end_char) of each kept trigger in the redacted text).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from services.classify.pipeline.severity_patterns import (
+from services.classify.pipeline.redacted_doc import redacted_doc
+from services.classify.pipeline.severity_cues import (
+    CANCELLING,
     CLAUSE_BREAKS,
+    COMPANIONS,
     NEGATION_BREAKERS,
     NEGATION_CUES,
-    REASONS,
 )
+from services.classify.pipeline.severity_patterns import REASONS
 
-NEGATION_WINDOW = 4
+NEGATION_WINDOW = 5
+POLICY_WINDOW = 4
+OUTCOME_SEPARATOR = "|needs:"
 
-for _name in ("severity_reasons", "severity_matches"):
+for _name in ("severity_reasons", "severity_matches", "severity_evidence"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    start: int
+    end: int
 
 
 def is_negated(doc: Doc, start: int, window: int = NEGATION_WINDOW) -> bool:
@@ -32,44 +52,204 @@ def is_negated(doc: Doc, start: int, window: int = NEGATION_WINDOW) -> bool:
         lower = doc[i].lower_
         if lower in CLAUSE_BREAKS:
             return False
-        if lower in NEGATION_CUES or lower.endswith("n't"):
+        if lower in NEGATION_CUES:
             following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
             return following not in NEGATION_BREAKERS
         i -= 1
     return False
 
 
+def clause_bounds(doc: Doc, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int]:
+    """Token range of the clause around [start, end), within its sentence."""
+    left = start
+    while left > sentence[0] and doc[left - 1].lower_ not in CLAUSE_BREAKS:
+        left -= 1
+    right = end
+    while right < sentence[1] and doc[right].lower_ not in CLAUSE_BREAKS:
+        right += 1
+    return left, right
+
+
+def anchor_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
+    """Words one of which every match of `pattern` contains: its required token whose word list has the
+    fewest stop words (then the fewest words); None when it has no required word list."""
+    required = [
+        t["LOWER"]["IN"]
+        for t in pattern
+        if "OP" not in t and isinstance(t.get("LOWER"), dict) and "IN" in t["LOWER"]
+    ]
+    if not required:
+        return None
+    return frozenset(min(required, key=lambda forms: (len(STOP_WORDS.intersection(forms)), len(forms))))
+
+
+class AnchoredMatcher:
+    """spaCy Matchers, one per pattern, each run only on docs that contain one of its anchor words.
+
+    Set predicates (IN lists) are evaluated in Python for every token a Matcher sees, so one Matcher with
+    hundreds of patterns is slow; most patterns cannot match most texts, and an index from anchor words to
+    patterns skips them.
+    """
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+        self.matchers: list[Matcher] = []
+        self.by_word: dict[str, list[int]] = {}
+        self.always: list[int] = []
+
+    def add(self, label: str, patterns: list[list[dict[str, Any]]]) -> None:
+        for pattern in patterns:
+            matcher = Matcher(self.vocab)
+            matcher.add(label, [pattern])
+            index = len(self.matchers)
+            self.matchers.append(matcher)
+            anchors = anchor_words(pattern)
+            if anchors is None:
+                self.always.append(index)
+            for word in anchors or ():
+                self.by_word.setdefault(word, []).append(index)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        selected = set(self.always)
+        for word in {token.lower_ for token in doc}:
+            selected.update(self.by_word.get(word, ()))
+        return [match for index in sorted(selected) for match in self.matchers[index](doc)]
+
+
 class SeverityDetector:
-    def __init__(self, nlp: Language, name: str, patterns: dict[str, list[list[dict[str, Any]]]]) -> None:
-        unknown = set(patterns) - set(REASONS)
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        triggers: dict[str, dict[str, Any]],
+        cues: dict[str, list[list[dict[str, Any]]]],
+    ) -> None:
+        unknown = set(triggers) - set(REASONS)
         if unknown:
             raise ValueError(f"unknown severity reasons: {sorted(unknown)}")
+        missing = set(CANCELLING + COMPANIONS) - set(cues)
+        if missing:
+            raise ValueError(f"missing severity cues: {sorted(missing)}")
         self.name = name
-        self.matcher = Matcher(nlp.vocab)
-        for reason, reason_patterns in patterns.items():
-            self.matcher.add(reason, reason_patterns)
+        self.triggers = AnchoredMatcher(nlp.vocab)
+        for reason, spec in triggers.items():
+            if spec.get("acts"):
+                self.triggers.add(reason, spec["acts"])
+            if spec.get("outcomes"):
+                self.triggers.add(f"{reason}{OUTCOME_SEPARATOR}{spec['needs']}", spec["outcomes"])
+        self.cues = Matcher(nlp.vocab)
+        for kind, patterns in cues.items():
+            self.cues.add(kind, patterns)
 
     def __call__(self, doc: Doc) -> Doc:
-        reasons: set[str] = set()
+        view = redacted_doc(doc)
+        evidence = self.find(view)
+        reasons = {reason for reason, _, _ in evidence}
+        doc._.severity_reasons = [reason for reason in REASONS if reason in reasons]
+        doc._.severity_evidence = [(r, view[s:e].start_char, view[s:e].end_char) for r, s, e in evidence]
         matches: list[str] = []
-        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], m[2])):
-            if is_negated(doc, start):
-                continue
-            reasons.add(doc.vocab.strings[match_id])
-            text = doc[start:end].text
+        for _, start, end in evidence:
+            text = view[start:end].text
             if text not in matches:
                 matches.append(text)
-        doc._.severity_reasons = [reason for reason in REASONS if reason in reasons]
         doc._.severity_matches = matches
         return doc
+
+    def find(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(reason, start token, end token) of every trigger its context keeps, in text order."""
+        found = self.triggers(doc)
+        if not found:
+            return []
+        sentences = (
+            [(sent.start, sent.end) for sent in doc.sents]
+            if doc.has_annotation("SENT_START")
+            else [(0, len(doc))]
+        )
+        sentence_of = {}
+        for index, (start, end) in enumerate(sentences):
+            for i in range(start, end):
+                sentence_of[i] = index
+        cues: dict[str, list[Cue]] = {}
+        for match_id, start, end in self.cues(doc):
+            kind = doc.vocab.strings[match_id]
+            cues.setdefault(kind, []).append(Cue(kind, start, end))
+        acts: list[tuple[str, int, int]] = []
+        outcomes: list[tuple[str, str, int, int]] = []
+        for match_id, start, end in found:
+            reason, _, needs = doc.vocab.strings[match_id].partition(OUTCOME_SEPARATOR)
+            if self.cancelled(doc, reason, start, end, sentences[sentence_of[start]], cues):
+                continue
+            if needs:
+                outcomes.append((reason, needs, start, end))
+            else:
+                acts.append((reason, start, end))
+        kept = list(acts)
+        waiting = outcomes
+        while waiting:  # an outcome kept can accompany another ("wrong tablets ... unconscious")
+            still = []
+            for reason, needs, start, end in waiting:
+                companions = cues.get(needs, []) + [Cue(r, s, e) for r, s, e in kept if r != reason]
+                if self.accompanied(companions, sentences, sentence_of[start], start, end):
+                    kept.append((reason, start, end))
+                else:
+                    still.append((reason, needs, start, end))
+            if len(still) == len(waiting):
+                break
+            waiting = still
+        return sorted(kept, key=lambda m: (m[1], m[2]))
+
+    @staticmethod
+    def cancelled(
+        doc: Doc, reason: str, start: int, end: int, sentence: tuple[int, int], cues: dict[str, list[Cue]]
+    ) -> bool:
+        if is_negated(doc, start):
+            return True
+        first, last = sentence
+        before = [
+            c
+            for kind in ("hypothetical", "fear")
+            for c in cues.get(kind, [])
+            if first <= c.start and c.end <= start
+        ]
+        if reason == "closed_culture":  # fear of speaking up is what this reason is about
+            before = [c for c in before if c.kind != "fear"]
+        if before:
+            return True
+        if any(first <= c.start < last for c in cues.get("news", [])):
+            return True
+        if any(c.start < end and start < c.end for c in cues.get("idiom", [])):
+            return True
+        left, right = clause_bounds(doc, start, end, sentence)
+        left, right = max(left, start - POLICY_WINDOW), min(right, end + POLICY_WINDOW)
+        if any(c.start < end and start < c.end for c in cues.get("other_setting", [])):
+            return True
+        return any(
+            left <= c.start and c.end <= right and not (start <= c.start < end)
+            for c in cues.get("policy", [])
+        )
+
+    @staticmethod
+    def accompanied(
+        companions: list[Cue], sentences: list[tuple[int, int]], index: int, start: int, end: int
+    ) -> bool:
+        """A companion cue outside the trigger itself, in its sentence or the one before or after."""
+        low = sentences[max(index - 1, 0)][0]
+        high = sentences[min(index + 1, len(sentences) - 1)][1]
+        return any(low <= c.start < high and not (start <= c.start < end) for c in companions)
 
 
 @Language.factory(
     "caresignal_severity",
-    assigns=["doc._.severity_reasons", "doc._.severity_matches"],
-    default_config={"patterns": {"@misc": "caresignal.severity_patterns.v1"}},
+    assigns=["doc._.severity_reasons", "doc._.severity_matches", "doc._.severity_evidence"],
+    default_config={
+        "triggers": {"@misc": "caresignal.harm_patterns.v1"},
+        "cues": {"@misc": "caresignal.severity_cues.v1"},
+    },
 )
 def make_severity(
-    nlp: Language, name: str, patterns: dict[str, list[list[dict[str, Any]]]]
+    nlp: Language,
+    name: str,
+    triggers: dict[str, dict[str, Any]],
+    cues: dict[str, list[list[dict[str, Any]]]],
 ) -> SeverityDetector:
-    return SeverityDetector(nlp, name, patterns)
+    return SeverityDetector(nlp, name, triggers, cues)

@@ -1,7 +1,7 @@
-"""`caresignal_statement_rules`: PhraseMatcher + Matcher over the statement patterns.
+"""`caresignal_statement_rules`: PhraseMatcher + Matcher over the statement patterns, on the redacted text.
 
-Writes `doc._.rule_statements` ({statement id: score}) and the matched spans to
-`doc.spans["statement_rules"]`.
+Writes `doc._.rule_statements` ({statement id: score}) and the matched spans of the redacted view to
+`doc._.redacted_doc.spans["statement_rules"]`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+
+from services.classify.pipeline.redacted_doc import redacted_doc
 
 SPANS_KEY = "statement_rules"
 
@@ -33,14 +35,15 @@ class StatementRules:
                 self.matcher.add(statement_id, spec["patterns"])
 
     def __call__(self, doc: Doc) -> Doc:
+        view = redacted_doc(doc)
         found: dict[str, float] = {}
         spans: list[Span] = []
-        for match_id, start, end in [*self.phrase_matcher(doc), *self.matcher(doc)]:
-            label = doc.vocab.strings[match_id]
+        for match_id, start, end in [*self.phrase_matcher(view), *self.matcher(view)]:
+            label = view.vocab.strings[match_id]
             found[label] = self.scores.get(label, 0.8)
-            spans.append(Span(doc, start, end, label=label))
+            spans.append(Span(view, start, end, label=label))
         doc._.rule_statements = found
-        doc.spans[SPANS_KEY] = spans
+        view.spans[SPANS_KEY] = spans
         return doc
 
 

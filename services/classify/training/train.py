@@ -6,8 +6,9 @@ Steps (also declared in training/project.yml):
    data): a statements model and a sentiment model per fold, scored on the held-out fold.
 2. Per-statement thresholds and sentiment class weights tuned on those out-of-fold scores.
 3. Both models refitted on all data with the same configs and seed.
-4. One pipeline assembled from blank English: statements, sentiment, statement_rules, severity, redactor,
-   decisions; saved with a version in meta.json, the out-of-fold scores and a model card.
+4. One pipeline assembled from blank English: statements, sentiment, redactor, redacted_doc,
+   statement_rules, severity, decisions; saved with a version in meta.json, the out-of-fold scores and a
+   model card.
 
 Fits run in worker processes (two at a time by default); each is seeded and single-threaded, so the
 result does not depend on scheduling.
@@ -253,9 +254,10 @@ def assemble(
     nlp = spacy.blank("en")
     nlp.add_pipe("statements", source=statements_nlp)
     nlp.add_pipe("sentiment", source=sentiment_nlp)
+    redactor = nlp.add_pipe("caresignal_redactor", name="redactor")
+    nlp.add_pipe("caresignal_redacted_doc", name="redacted_doc")
     nlp.add_pipe("caresignal_statement_rules", name="statement_rules")
     nlp.add_pipe("caresignal_severity", name="severity")
-    redactor = nlp.add_pipe("caresignal_redactor", name="redactor")
     decisions = nlp.add_pipe("caresignal_decisions", name="decisions")
     redactor.initialize()
     labels = list(nlp.get_pipe("statements").labels)

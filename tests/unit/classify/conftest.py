@@ -16,12 +16,13 @@ from services.classify.config import ClassifySettings
 
 @pytest.fixture(scope="session")
 def rules_nlp():
-    """Blank English with the rule components only (statement rules, severity, redactor, decisions)."""
+    """Blank English with the rule components only (redaction, statement rules, severity, decisions)."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("caresignal_statement_rules", name="statement_rules")
-    nlp.add_pipe("caresignal_severity", name="severity")
     redactor = nlp.add_pipe("caresignal_redactor", name="redactor")
     redactor.initialize(use_lookups=False)
+    nlp.add_pipe("caresignal_redacted_doc", name="redacted_doc")
+    nlp.add_pipe("caresignal_statement_rules", name="statement_rules")
+    nlp.add_pipe("caresignal_severity", name="severity")
     nlp.add_pipe("caresignal_decisions", name="decisions")
     return nlp
 

@@ -94,7 +94,7 @@ def test_cli_classify_with_trained_model(trained_model_dir) -> None:
     lines = [
         {"id": "a", "text": "Waited five hours for the ambulance to arrive, far too long."},
         {"id": "b", "text": "The paramedics were so kind and caring, thank you."},
-        {"id": "c", "text": "My mum was left in soiled sheets and the home is always short staffed."},
+        {"id": "c", "text": "My mum was left in soiled sheets and staffing is dangerously low."},
         {"id": "d", "text": "Call me on 07700 900123 or email jo@example.com. Dr Patel was rude."},
     ]
     stdin = "\n".join(json.dumps(line) for line in lines) + "\nnot json\n"

@@ -1,4 +1,5 @@
-"""Severity: every reason code with positive and negative examples, negation and praise false positives."""
+"""Severity as a model of harm: every reason with incidents told in everyday words, benign texts that use
+the same words, and each context cue that cancels a trigger."""
 
 from __future__ import annotations
 
@@ -7,103 +8,98 @@ import pytest
 from schemas.evidence import SeverityLevel
 from services.classify.pipeline.severity_patterns import REASONS
 
+# reason -> (incidents that must carry it, texts with the same words that must not)
 EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
     "abuse": (
         [
-            "A carer slapped her across the face.",
-            "My dad was verbally abused by a member of staff.",
-            "She was roughly handled during personal care.",
-            "Money was stolen from residents' rooms.",
+            "A carer slapped my mother.",
+            "An agency nurse was seen hitting a patient.",
             "The night nurse shouted at him and he cried.",
-            "He was physically assaulted by a worker.",
+            "My dad was verbally abused by a member of staff.",
+            "One of the carers pinches her arms so she keeps still.",
         ],
         [
-            "There was no abuse of any kind.",
-            "The staff were lovely and never shouted.",
             "I hit my head on the cupboard at home, they checked me over.",
+            "The paramedic held my hand and pushed me in a wheelchair to the ward.",
+            "They are firm but fair with the residents and never rough.",
         ],
+    ),
+    "sexual_abuse": (
+        [
+            "A support worker was sending sexual messages to a vulnerable resident.",
+            "She told us a staff member touched her breasts in the bathroom.",
+        ],
+        ["The carers help her shower and dress and always knock first."],
+    ),
+    "financial_abuse": (
+        [
+            "Money has gone missing from her purse.",
+            "A carer has been using his bank card for cash withdrawals.",
+        ],
+        ["We manage mum's money ourselves and the home keeps receipts for everything."],
     ),
     "neglect": (
         [
             "Mum was left in soiled sheets for hours.",
-            "He was neglected and developed pressure sores.",
-            "She was dehydrated when she came back from the home.",
-            "Nobody answered; he was left on the floor.",
+            "Nobody turned him for two days and he now has a pressure sore.",
+            "The carers missed three visits in a row and she had nothing to eat or drink.",
         ],
         [
-            "My mum was never neglected.",
-            "She was not neglected in any way, the care was great.",
-            "They checked on him every hour.",
-        ],
-    ),
-    "serious_harm": (
-        [
-            "He fell and broke his hip on the ward.",
-            "The wrong medication was given and she was rushed to hospital.",
-            "She suffered a serious injury after the hoist failed.",
-            "He was admitted with sepsis.",
-        ],
-        [
-            "No serious harm came to him.",
-            "The fall was minor and he was fine.",
-            "The paramedics treated my broken heart with kindness.",
-        ],
-    ),
-    "death": (
-        [
-            "My father died after waiting six hours for an ambulance.",
-            "She passed away on the ward.",
-            "Her death could have been prevented.",
-        ],
-        ["They saved my life, thank you.", "The ambulance came quickly and he is recovering."],
-    ),
-    "safeguarding": (
-        [
-            "I raised a safeguarding concern about the home.",
-            "The police were called after the incident.",
-            "The safeguarding team are investigating.",
-            "She is at risk of harm at home.",
-        ],
-        [
-            "There were no safeguarding concerns.",
-            "Staff had good safeguarding training.",
-            "I felt safe and well looked after.",
+            "A nurse checked for pressure sores every day.",
+            "Not once has dad been left wet; they change him promptly.",
         ],
     ),
     "restraint": (
         [
-            "Three staff held him down on the floor.",
-            "She was restrained and put in seclusion.",
+            "He was held face down by four staff.",
             "They locked him in his room at night.",
-            "Rapid tranquillisation was used without explanation.",
+            "She is given sedatives crushed in her yoghurt without her knowledge.",
         ],
         [
-            "He was never restrained.",
-            "Staff calmed him down by talking with him.",
-            "They held my hand the whole time.",
+            "The team finished restraint reduction training and it shows.",
+            "He was never restrained or put in seclusion.",
         ],
     ),
-    "whistleblowing": (
+    "medication_error": (
+        ["Mum was given another resident's tablets and collapsed; she was rushed to A&E."],
+        ["The pharmacist noticed the wrong dose on the prescription and corrected it before I took any."],
+    ),
+    "unexplained_injury": (
+        ["There are unexplained bruises on both wrists.", "She had a black eye and nobody could explain it."],
+        ["There was a small bruise from the blood test, the nurse had warned me."],
+    ),
+    "environmental_danger": (
         [
-            "I am a whistleblower from the home.",
-            "I work there and staff are afraid to raise concerns.",
-            "Staff who speak up are victimised for raising concerns.",
-            "Managers covered up the incident.",
+            "The fire doors are wedged open and the alarm is not working.",
+            "There are ligature points in the bathrooms.",
         ],
-        ["I was not afraid to ask questions.", "The whistle on the kettle was loud."],
+        ["Fire drills happen monthly and the fire doors close automatically."],
+    ),
+    "closed_culture": (
+        [
+            "Staff are too frightened of the manager to speak up.",
+            "Incident forms get torn up and we are told to keep things in house.",
+        ],
+        ["Whistleblowing posters are up in the staff room.", "The manager listens when we raise concerns."],
+    ),
+    "serious_harm": (
+        ["He was left unsupervised, fell and broke his hip on the ward."],
+        ["Great care after my hip fracture, the team had me walking the next day."],
+    ),
+    "death": (
+        ["My father died after waiting six hours for an ambulance.", "Her death could have been prevented."],
+        [
+            "The nurses made his death peaceful, thank you.",
+            "Getting a parking space is a matter of life and death here.",
+        ],
+    ),
+    "safeguarding": (
+        ["I raised a safeguarding concern about the home.", "The police were called after the incident."],
+        ["There were no safeguarding concerns.", "Staff had good safeguarding training."],
     ),
     "unsafe_staffing": (
-        [
-            "The ward is always short staffed at night.",
-            "Only one nurse for thirty patients.",
-            "There are not enough staff to help people eat.",
-            "Staffing levels are dangerously low.",
-        ],
-        [
-            "The staff were not short staffed today and had time for us.",
-            "There was plenty of staff.",
-            "The staff were excellent.",
-        ],
+        ["Only one nurse for thirty patients at night.", "Staffing levels are dangerously low."],
+        ["The ward was short staffed but the nurses still found time for me."],
     ),
 }
 
@@ -111,19 +107,24 @@ EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
 def test_severity_reason_codes_are_exact() -> None:
     assert REASONS == (
         "abuse",
+        "sexual_abuse",
+        "financial_abuse",
         "neglect",
+        "restraint",
+        "medication_error",
+        "unexplained_injury",
+        "environmental_danger",
+        "closed_culture",
         "serious_harm",
         "death",
         "safeguarding",
-        "restraint",
-        "whistleblowing",
         "unsafe_staffing",
     )
     assert set(EXAMPLES) == set(REASONS)
 
 
 @pytest.mark.parametrize("reason", REASONS)
-def test_severity_flags_positive_examples_high(rules_analyser, reason: str) -> None:
+def test_severity_flags_incidents_high_with_their_reason(rules_analyser, reason: str) -> None:
     for text, analysis in zip(EXAMPLES[reason][0], rules_analyser.analyse(EXAMPLES[reason][0]), strict=True):
         assert analysis.severity.level is SeverityLevel.HIGH, text
         assert reason in analysis.severity.reasons, (text, analysis.severity)
@@ -132,39 +133,70 @@ def test_severity_flags_positive_examples_high(rules_analyser, reason: str) -> N
 
 
 @pytest.mark.parametrize("reason", REASONS)
-def test_severity_ignores_negative_examples(rules_analyser, reason: str) -> None:
+def test_severity_ignores_benign_texts_with_the_same_words(rules_analyser, reason: str) -> None:
     for text, analysis in zip(EXAMPLES[reason][1], rules_analyser.analyse(EXAMPLES[reason][1]), strict=True):
-        assert reason not in analysis.severity.reasons, (text, analysis.severity)
+        assert analysis.severity.level is SeverityLevel.NORMAL, (text, analysis.severity)
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "cue"),
     [
-        "I felt safe.",
-        "No concerns at all, wonderful care.",
-        "Good",
-        "Nothing to improve.",
-        "Staff were kind and caring.",
-        "The ambulance arrived within ten minutes.",
+        (
+            "I was worried about abuse in care homes after the news, but this one is wonderful.",
+            "fear and news",
+        ),
+        ("If the ambulance had been later he could have died.", "hypothetical"),
+        ("You read about residents being neglected in other homes.", "news"),
+        ("All staff do safeguarding adults level 3 training.", "policy"),
+        ("There was no abuse of any kind.", "negation"),
+        ("The waiting room was boring to death.", "idiom"),
+        ("Security dealt quickly with an abusive patient who was swearing at staff.", "other setting"),
+        (
+            "Thank you for the care at the end of life, you made his death peaceful.",
+            "gratitude without fault",
+        ),
     ],
 )
-def test_severity_praise_is_normal(rules_analyser, text: str) -> None:
+def test_severity_context_cancels_the_trigger(rules_analyser, text: str, cue: str) -> None:
     (analysis,) = rules_analyser.analyse([text])
-    assert analysis.severity.level is SeverityLevel.NORMAL
-    assert analysis.severity.reasons == []
+    assert analysis.severity.level is SeverityLevel.NORMAL, (cue, analysis.severity)
 
 
 def test_severity_is_high_whatever_the_sentiment(rules_analyser) -> None:
-    (analysis,) = rules_analyser.analyse(["The staff were wonderful when my mum passed away, thank you."])
+    (analysis,) = rules_analyser.analyse(["Thank you for dealing so well with the carer who slapped my mum."])
     assert analysis.severity.level is SeverityLevel.HIGH
-    assert analysis.severity.reasons == ["death"]
+    assert analysis.severity.reasons == ["abuse"]
 
 
 def test_severity_reports_several_reasons_in_framework_order(rules_analyser) -> None:
-    (analysis,) = rules_analyser.analyse(["They restrained him, he was neglected and then he died."])
-    assert analysis.severity.reasons == ["neglect", "death", "restraint"]
+    (analysis,) = rules_analyser.analyse(
+        ["They restrained him, he was neglected and then he died of dehydration."]
+    )
+    assert analysis.severity.reasons == ["neglect", "restraint", "death"]
 
 
 def test_severity_negation_stops_at_clause_break(rules_analyser) -> None:
     (analysis,) = rules_analyser.analyse(["No one listened, and she was neglected."])
     assert "neglect" in analysis.severity.reasons
+
+
+def test_severity_outcome_needs_a_companion_in_a_neighbouring_sentence(rules_analyser) -> None:
+    alone, with_fault = rules_analyser.analyse(
+        [
+            "Mum passed away on the ward last spring.",
+            "We waited nine hours for the ambulance. Mum passed away that night.",
+        ]
+    )
+    assert alone.severity.level is SeverityLevel.NORMAL
+    assert with_fault.severity.reasons == ["death"]
+
+
+def test_severity_matches_and_evidence_come_from_the_redacted_text(rules_nlp) -> None:
+    doc = rules_nlp("My mum Jane Smith was slapped by Mr Brown, call 07700 900123.")
+    redacted = doc._.redacted_text
+    assert "Jane" not in redacted and "Brown" not in redacted
+    assert doc._.severity_reasons == ["abuse"]
+    for reason, start, end in doc._.severity_evidence:
+        assert reason == "abuse"
+        assert redacted[start:end] in doc._.severity_matches
+    assert all(match in redacted for match in doc._.severity_matches)
