@@ -7,16 +7,20 @@ CARESIGNAL := $(BIN)/caresignal
 MODEL_DIR ?= models/caresignal_evidence
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-unit up down status topics model schemas lint bench clean
+.PHONY: run test test-unit test-cluster up down status topics model schemas manifests helm lint bench clean
 
 run: $(INSTALLED) model up ## set up everything, start the stack and all services, load samples, serve the API
 	$(CARESIGNAL) run
 
-test: $(INSTALLED) model up ## set up and run the whole test suite (unit, contract, integration)
+test: $(INSTALLED) model helm up ## set up and run the whole test suite (unit, contract, integration)
 	$(BIN)/pytest -q
 
-test-unit: $(INSTALLED) ## the fast subset: no Kafka or Elasticsearch needed
+test-unit: $(INSTALLED) helm ## the fast subset: no Kafka or Elasticsearch needed
 	$(BIN)/pytest -q tests/unit tests/contract
+
+test-cluster: $(INSTALLED) model ## fault suite on a local 3-broker, 3-node cluster (own ports; stopped after)
+	$(CARESIGNAL) stack up --cluster
+	$(BIN)/pytest -q tests/cluster; status=$$?; $(CARESIGNAL) stack down --cluster; exit $$status
 
 $(INSTALLED): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11" >&2; exit 1; }
@@ -51,6 +55,12 @@ $(MODEL_DIR)/meta.json: $(MODEL_SOURCES) | $(INSTALLED)
 
 schemas: $(INSTALLED) ## regenerate schemas/json from the pydantic models
 	$(BIN)/python -m schemas.generate
+
+manifests: $(INSTALLED) ## regenerate the Helm chart's data files (topics) from schemas/topics.py
+	$(BIN)/python -m deploy.manifests
+
+helm: $(INSTALLED) ## build Helm from the Go module proxy into the engine cache (once; validates the chart)
+	$(BIN)/python -m deploy.helm
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -10,19 +10,29 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from deploy.engine import EngineStatus
 from deploy.errors import StackError
 from deploy.settings import StackSettings
-from deploy.stack import EngineStatus, LocalStack
+from deploy.stack import LocalStack
 from deploy.topics import ensure_topics
 
 console = Console(stderr=True)
-stack_app = typer.Typer(help="Run a local Kafka broker and Elasticsearch node (downloaded with Maven).")
+stack_app = typer.Typer(
+    help="Run a local Kafka broker and Elasticsearch node, or a cluster of three each (fetched with Maven)."
+)
+ClusterFlag = Annotated[
+    bool,
+    typer.Option(
+        "--cluster",
+        help="The local cluster: 3 KRaft brokers and 3 Elasticsearch nodes, own ports and state dirs.",
+    ),
+]
 topics_app = typer.Typer(help="Kafka topics of the catalogue in schemas/topics.py.")
 
 
-def _stack() -> LocalStack:
+def _stack(cluster: bool = False) -> LocalStack:
     try:
-        return LocalStack(StackSettings())
+        return LocalStack(StackSettings(), cluster=cluster)
     except StackError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(1) from None
@@ -40,9 +50,10 @@ def _print_status(statuses: list[EngineStatus]) -> None:
 @stack_app.command()
 def up(
     reset: Annotated[bool, typer.Option(help="Wipe all topics, messages and documents first.")] = False,
+    cluster: ClusterFlag = False,
 ) -> None:
-    """Start Kafka and Elasticsearch (idempotent); returns when both are healthy."""
-    stack = _stack()
+    """Start Kafka and Elasticsearch (idempotent); returns when every node is healthy."""
+    stack = _stack(cluster)
     try:
         with console.status("starting Kafka and Elasticsearch ..."):
             statuses = stack.up(reset=reset)
@@ -50,19 +61,28 @@ def up(
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(1) from None
     _print_status(statuses)
+    if cluster:
+        console.print("point services at the cluster with: eval $(caresignal stack env --cluster)")
 
 
 @stack_app.command()
-def down() -> None:
-    """Stop both engines cleanly; data is kept for the next `up`."""
-    stopped = _stack().down()
+def env(cluster: ClusterFlag = False) -> None:
+    """Print `export CARESIGNAL_...` lines that point services and tests at the stack's engines."""
+    for name, value in _stack(cluster).topology.client_env().items():
+        print(f"export {name}={value}")
+
+
+@stack_app.command()
+def down(cluster: ClusterFlag = False) -> None:
+    """Stop every engine node cleanly; data is kept for the next `up`."""
+    stopped = _stack(cluster).down()
     console.print(f"stopped: {', '.join(stopped) if stopped else 'nothing was running'}")
 
 
 @stack_app.command()
-def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Show whether each engine runs and is healthy. Exit 1 if either is not."""
-    statuses = _stack().status()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False, cluster: ClusterFlag = False) -> None:
+    """Show whether each engine node runs and is healthy. Exit 1 if any is not."""
+    statuses = _stack(cluster).status()
     if as_json:
         print(json.dumps([item.__dict__ for item in statuses]))
     else:
@@ -76,12 +96,17 @@ def logs(
     engine: Annotated[str, typer.Argument(help="kafka or elasticsearch")] = "kafka",
     lines: Annotated[int, typer.Option("-n")] = 50,
     follow: Annotated[bool, typer.Option("-f")] = False,
+    node: Annotated[int, typer.Option(help="Which node of the cluster (1-3).")] = 1,
+    cluster: ClusterFlag = False,
 ) -> None:
-    """Print the tail of an engine's log."""
-    stack = _stack()
-    log = {"kafka": stack.kafka.log_file, "elasticsearch": stack.elasticsearch.log_file}.get(engine)
-    if log is None:
+    """Print the tail of an engine node's log."""
+    stack = _stack(cluster)
+    nodes = {"kafka": stack.brokers, "elasticsearch": stack.es_nodes}.get(engine)
+    if nodes is None:
         raise typer.BadParameter("engine must be 'kafka' or 'elasticsearch'")
+    if not 1 <= node <= len(nodes):
+        raise typer.BadParameter(f"node must be between 1 and {len(nodes)}")
+    log = nodes[node - 1].log_file
     subprocess.run(["tail", f"-n{lines}", *(["-f"] if follow else []), str(log)], check=False)
 
 

@@ -1,4 +1,4 @@
-"""The local Elasticsearch node: single node, security off, run as an unprivileged user."""
+"""A local Elasticsearch node, alone or one of a cluster: security off, run as an unprivileged user."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from deploy import processes
 from deploy.engine import Engine
 from deploy.errors import StackError
 from deploy.settings import StackSettings
+from deploy.topology import ElasticsearchNodeSpec
 
 
 def ensure_user(name: str) -> None:
@@ -48,16 +49,18 @@ def _reachable_by(user: str, path: Path) -> bool:
 
 
 class ElasticsearchNode(Engine):
-    name = "Elasticsearch"
-
-    def __init__(self, settings: StackSettings, java_home: Path, es_home: Path) -> None:
+    def __init__(
+        self, settings: StackSettings, java_home: Path, es_home: Path, node: ElasticsearchNodeSpec
+    ) -> None:
         self.settings = settings
+        self.node = node
+        self.name = node.name
         self.java_home = java_home
         self.es_home = es_home
         self.run_as = settings.es_user if os.geteuid() == 0 else None
-        self.home = self._writable_home(settings.service_state_dir("elasticsearch").resolve())
+        self.home = self._writable_home(node.home)
         self.config_dir = self.home / "config"
-        self.pid_file = settings.state_dir.resolve() / "elasticsearch.pid"
+        self.pid_file = node.pid_file
         self.log_file = self.home / "logs" / "console.log"
 
     def _writable_home(self, preferred: Path) -> Path:
@@ -72,16 +75,20 @@ class ElasticsearchNode(Engine):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.settings.es_port}"
+        return f"http://127.0.0.1:{self.node.http_port}"
+
+    @property
+    def address(self) -> str:
+        return self.url
 
     def start(self) -> None:
-        processes.ensure_ports_free(self.name, [self.settings.es_port, self.settings.es_transport_port])
+        processes.ensure_ports_free(self.name, [self.node.http_port, self.node.transport_port])
         self._prepare_dirs()
         env = {
             "PATH": "/usr/bin:/bin",
             "ES_JAVA_HOME": str(self.java_home),
             "ES_PATH_CONF": str(self.config_dir),
-            "ES_JAVA_OPTS": f"-Xms{self.settings.es_heap} -Xmx{self.settings.es_heap}",
+            "ES_JAVA_OPTS": f"-Xms{self.node.heap} -Xmx{self.node.heap}",
             "HOME": str(self.home),
         }
         processes.start(
@@ -94,12 +101,15 @@ class ElasticsearchNode(Engine):
         )
 
     def is_healthy(self) -> bool:
-        """True when the cluster is yellow or green."""
+        """True when this node answers, sees every node of its cluster, and the cluster is yellow or green."""
         try:
             response = httpx.get(f"{self.url}/_cluster/health", params={"timeout": "2s"}, timeout=5)
-            return response.status_code == 200 and response.json().get("status") in {"yellow", "green"}
         except httpx.HTTPError:
             return False
+        health = response.json() if response.status_code == 200 else {}
+        return health.get("status") in {"yellow", "green"} and health.get("number_of_nodes", 0) >= len(
+            self.node.seed_transport_ports
+        )
 
     def wipe(self) -> None:
         shutil.rmtree(self.home, ignore_errors=True)
@@ -113,15 +123,24 @@ class ElasticsearchNode(Engine):
                 shutil.copytree(item, target, dirs_exist_ok=True)
             elif item.name != "elasticsearch.yml":
                 shutil.copy2(item, target)
+        node = self.node
+        if len(node.seed_transport_ports) == 1:
+            discovery = ["discovery.type: single-node"]
+        else:
+            seeds = ", ".join(f'"127.0.0.1:{port}"' for port in node.seed_transport_ports)
+            masters = ", ".join(
+                f'"{node.cluster_name}-{number}"' for number in range(1, len(node.seed_transport_ports) + 1)
+            )
+            discovery = [f"discovery.seed_hosts: [{seeds}]", f"cluster.initial_master_nodes: [{masters}]"]
         (self.config_dir / "elasticsearch.yml").write_text(
             "\n".join(
                 [
-                    "cluster.name: caresignal-local",
-                    "node.name: caresignal-local-1",
+                    f"cluster.name: {node.cluster_name}",
+                    f"node.name: {node.node_name}",
                     "network.host: 127.0.0.1",
-                    f"http.port: {self.settings.es_port}",
-                    f"transport.port: {self.settings.es_transport_port}",
-                    "discovery.type: single-node",
+                    f"http.port: {node.http_port}",
+                    f"transport.port: {node.transport_port}",
+                    *discovery,
                     "xpack.security.enabled: false",
                     "cluster.routing.allocation.disk.threshold_enabled: false",
                     "action.destructive_requires_name: false",

@@ -1,4 +1,4 @@
-"""Settings of the local stack: versions, ports, where engines are cached and where state lives."""
+"""Settings of the local stack and local cluster: versions, ports, heaps, engine cache and state dirs."""
 
 from __future__ import annotations
 
@@ -32,5 +32,12 @@ class StackSettings(CommonSettings):
     es_user: str = Field(
         default="caresignal", description="Unprivileged user that runs Elasticsearch as root."
     )
+    cluster_kafka_port: int = Field(
+        default=29092, description="Cluster: broker n listens on this + 2(n-1), its controller one above."
+    )
+    cluster_es_port: int = Field(default=29200, description="Cluster: node n serves HTTP on this + n-1.")
+    cluster_es_transport_port: int = Field(default=29300, description="Cluster: node n's transport port.")
+    cluster_kafka_heap: str = "512m"
+    cluster_es_heap: str = "768m"
     java_home: Path | None = Field(default=None, description="JDK for both engines; found if unset.")
     start_timeout_seconds: float = 180.0

@@ -19,8 +19,13 @@ class TopicResult:
     spec: TopicSpec
 
 
-def ensure_topics(settings: CommonSettings, replication_factor: int = 1) -> list[TopicResult]:
-    """Create every catalogue topic that does not exist yet; existing ones are left as they are."""
+def ensure_topics(settings: CommonSettings) -> list[TopicResult]:
+    """Create every catalogue topic that does not exist yet; existing ones are left as they are.
+
+    Replication comes from settings (`kafka_replication_factor`, `kafka_min_insync_replicas`).
+    """
+    replicas = settings.kafka_replication_factor
+    insync = {"min.insync.replicas": str(settings.kafka_min_insync_replicas)}
     admin = KafkaAdminClient(**settings.kafka_options(), client_id="caresignal-admin")
     try:
         existing = set(admin.list_topics())
@@ -32,7 +37,7 @@ def ensure_topics(settings: CommonSettings, replication_factor: int = 1) -> list
                 continue
             try:
                 admin.create_topics(
-                    [NewTopic(name, spec.partitions, replication_factor, topic_configs=spec.config())]
+                    [NewTopic(name, spec.partitions, replicas, topic_configs={**spec.config(), **insync})]
                 )
                 results.append(TopicResult(name, True, spec))
             except TopicAlreadyExistsError:

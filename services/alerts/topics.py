@@ -28,8 +28,12 @@ def ensure_observations_topic(settings: AlertsSettings) -> bool:
         topic = NewTopic(
             name,
             settings.alerts_observation_partitions,
-            1,
-            topic_configs={"cleanup.policy": "delete", "retention.ms": str(OBSERVATIONS_RETENTION_MS)},
+            settings.kafka_replication_factor,
+            topic_configs={
+                "cleanup.policy": "delete",
+                "retention.ms": str(OBSERVATIONS_RETENTION_MS),
+                "min.insync.replicas": str(settings.kafka_min_insync_replicas),
+            },
         )
         try:
             admin.create_topics([topic])

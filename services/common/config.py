@@ -33,8 +33,14 @@ class CommonSettings(BaseSettings):
     kafka_sasl_password: SecretStr | None = None
     kafka_ssl_cafile: Path | None = None
     topic_prefix: str = Field(default="", description="Prepended to every topic name (test isolation).")
+    kafka_replication_factor: int = Field(
+        default=1, ge=1, description="Replicas of each topic `topics create` makes (3 on a cluster)."
+    )
+    kafka_min_insync_replicas: int = Field(
+        default=1, ge=1, description="min.insync.replicas of each catalogue topic (2 with 3 replicas)."
+    )
 
-    es_url: str = "http://127.0.0.1:9200"
+    es_url: str = Field(default="http://127.0.0.1:9200", description="Comma-separated for several nodes.")
     es_api_key: SecretStr | None = None
     es_username: str | None = None
     es_password: SecretStr | None = None
@@ -48,6 +54,14 @@ class CommonSettings(BaseSettings):
     state_dir: Path = Field(
         default=Path(".local"), description="Local state, one folder per service: <state_dir>/<service>."
     )
+
+    @model_validator(mode="after")
+    def _insync_within_replicas(self) -> CommonSettings:
+        if self.kafka_min_insync_replicas > self.kafka_replication_factor:
+            raise ValueError(
+                "CARESIGNAL_KAFKA_MIN_INSYNC_REPLICAS exceeds CARESIGNAL_KAFKA_REPLICATION_FACTOR"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> CommonSettings:
@@ -87,7 +101,8 @@ class CommonSettings(BaseSettings):
 
     def es_options(self) -> dict[str, Any]:
         """Connection options for elasticsearch.Elasticsearch."""
-        options: dict[str, Any] = {"hosts": [self.es_url], "request_timeout": 30}
+        hosts = [url.strip() for url in self.es_url.split(",")]
+        options: dict[str, Any] = {"hosts": hosts, "request_timeout": 30}
         if self.es_api_key:
             options["api_key"] = self.es_api_key.get_secret_value()
         elif self.es_username and self.es_password:

@@ -78,6 +78,7 @@ def create_faust_app(
         key_serializer="raw",
         value_serializer="raw",
         consumer_auto_offset_reset="earliest",
+        topic_replication_factor=settings.kafka_replication_factor,
         broker_session_timeout=session_timeout_seconds,
         broker_heartbeat_interval=max(1.0, session_timeout_seconds / 10),
         web_enabled=web_enabled,

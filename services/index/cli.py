@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from prometheus_client import start_http_server
 
 from schemas import SentimentLabel, SeverityLevel, SourceType
 from services.common.indices import Names
@@ -26,12 +27,21 @@ def run_worker(settings: IndexSettings) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    if settings.index_metrics_enabled:
+        start_http_server(settings.index_metrics_port, addr=settings.index_metrics_host)
     Indexer(settings).run(stop)
 
 
-def index_worker() -> None:
+def index_worker(
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve Prometheus /metrics on this port; give each worker its own.")
+    ] = None,
+) -> None:
     """Index classified evidence, locations and alerts from Kafka into Elasticsearch (until SIGTERM)."""
-    run_worker(IndexSettings())
+    overrides = (
+        {} if metrics_port is None else {"index_metrics_enabled": True, "index_metrics_port": metrics_port}
+    )
+    run_worker(IndexSettings(**overrides))  # type: ignore[arg-type]
 
 
 def search_command(

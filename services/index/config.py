@@ -27,6 +27,13 @@ class IndexSettings(CommonSettings):
     index_max_consecutive_dead_letters: int = Field(
         default=1000, ge=1, description="Circuit breaker: stop when this many messages in a row are rejected."
     )
+    index_metrics_enabled: bool = Field(
+        default=False, description="Serve Prometheus /metrics (on in containers: also the liveness probe)."
+    )
+    index_metrics_host: str = "127.0.0.1"
+    index_metrics_port: int = Field(
+        default=9102, ge=1, le=65535, description="Beside classify on 6066 and alerts on 6067."
+    )
     index_refresh_on_flush: bool = Field(
         default=False, description="refresh=wait_for on bulk (tests, demos)."
     )
