@@ -34,6 +34,7 @@ class Event(Frozen):
     """Envelope shared by every event on every topic."""
 
     event_type: ClassVar[str] = "caresignal.event"
+    schema_revision: ClassVar[str] = "1.0"  # major.minor of the JSON Schema; the minor grows with additions
 
     event_id: UUID = Field(description="Unique id of this event; deterministic where the fact is.")
     schema_version: Literal["1"] = "1"

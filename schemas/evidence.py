@@ -76,14 +76,38 @@ class EvidenceReceived(Event):
 
 
 class SentimentLabel(StrEnum):
+    """`mixed`: clearly positive and clearly negative parts in one item (added in 1.1)."""
+
     POSITIVE = "positive"
     NEUTRAL = "neutral"
     NEGATIVE = "negative"
+    MIXED = "mixed"
 
 
 class Sentiment(Frozen):
     label: SentimentLabel
-    score: float = Field(ge=0.0, le=1.0, description="Probability of the label.")
+    score: float = Field(
+        ge=0.0, le=1.0, description="Confidence in the label (a probability for short items)."
+    )
+    polarity: float | None = Field(
+        default=None,
+        ge=-1.0,
+        le=1.0,
+        description="Graded sentiment from -1 (wholly negative) to 1 (wholly positive); added in 1.1.",
+    )
+
+
+class SegmentEvidence(Frozen):
+    """One segment (a sentence or two) of a long item and what it contributed; added in 1.1."""
+
+    start: int = Field(ge=0, description="Offset of the segment in the item's `text` (the redacted text).")
+    end: int = Field(ge=0, description="End offset (exclusive) in `text`.")
+    text: str = Field(description="The segment, redacted: `text[start:end]`.")
+    quality_statements: list[str] = Field(
+        default_factory=list, description="Quality statements this segment triggered."
+    )
+    severity_reasons: list[str] = Field(default_factory=list, description="Severity reasons found in it.")
+    sentiment: Sentiment
 
 
 class SeverityLevel(StrEnum):
@@ -118,6 +142,7 @@ class EvidenceClassified(Event):
     """An evidence item after classification, redaction and area resolution (indexed downstream)."""
 
     event_type: ClassVar[str] = "uk.caresignal.evidence.classified.v1"
+    schema_revision: ClassVar[str] = "1.1"  # 1.1: sentiment `mixed` and `polarity`, `segments`
 
     evidence_id: UUID
     source_type: SourceType
@@ -140,6 +165,11 @@ class EvidenceClassified(Event):
     cross_cutting_themes: list[str] = Field(default_factory=list)
     sentiment: Sentiment
     severity: Severity
+    segments: list[SegmentEvidence] = Field(
+        default_factory=list,
+        description="Long items only: their segments and what each triggered (why the item was classified "
+        "so); empty for short items. Added in 1.1.",
+    )
     evidence_category: EvidenceCategory
     model_name: str
     model_version: str

@@ -31,6 +31,7 @@ def schema_documents() -> dict[str, str]:
         schema = model.model_json_schema(mode="serialization")
         schema["$id"] = f"https://caresignal.uk/schemas/{model.__name__}.schema.json"
         schema["x-cloudevents-type"] = model.event_type  # type: ignore[attr-defined]
+        schema["x-schema-revision"] = model.schema_revision  # type: ignore[attr-defined]
         documents[f"{model.__name__}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return documents
 

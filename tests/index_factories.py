@@ -173,7 +173,7 @@ def random_evidence(rng: random.Random, index: int, la_codes: list[str]) -> Evid
     statements = [qs.id for qs in quality_statements()]
     weights = [1.0 / (rank + 1) for rank in range(len(statements))]
     chosen = set(rng.choices(statements, weights=weights, k=rng.choice((1, 1, 2, 3))))
-    sentiment = rng.choices(list(SentimentLabel), weights=(0.35, 0.2, 0.45))[0]
+    sentiment = rng.choices(list(SentimentLabel), weights=(0.33, 0.18, 0.41, 0.08))[0]
     high = sentiment is SentimentLabel.NEGATIVE and rng.random() < 0.08
     words = rng.sample(VOCABULARY, k=rng.randint(8, 30))
     la_code = la_codes[min(len(la_codes) - 1, int(rng.paretovariate(1.2)) - 1)]

@@ -13,7 +13,14 @@ from typing import Protocol, runtime_checkable
 from pydantic import Field
 
 from schemas.common import Frozen, KeyQuestion
-from schemas.evidence import QualityStatementScore, Sentiment, SentimentLabel, Severity, SeverityLevel
+from schemas.evidence import (
+    QualityStatementScore,
+    SegmentEvidence,
+    Sentiment,
+    SentimentLabel,
+    Severity,
+    SeverityLevel,
+)
 from services.classify.rollups import cross_cutting_themes, key_questions, themes
 
 DEFAULT_BATCH_SIZE = 256
@@ -33,6 +40,7 @@ class TextAnalysis(Frozen):
     cross_cutting_themes: list[str] = Field(default_factory=list)
     sentiment: Sentiment
     severity: Severity
+    segments: list[SegmentEvidence] = Field(default_factory=list)
     redacted_text: str
     redactions: dict[str, int] = Field(default_factory=dict)
     lemmas: str = ""
@@ -55,20 +63,36 @@ def analysis_from_doc(doc) -> TextAnalysis:  # doc: spacy.tokens.Doc produced by
         for sid, score, method in statements
     ]
     ids = [s.id for s in scores]
-    label, probability = doc._.sentiment or ("neutral", 0.0)
+    label, probability, polarity = doc._.sentiment or ("neutral", 0.0, None)
     reasons = list(doc._.severity_reasons or [])
+    redacted = doc._.redacted_text if doc._.redacted_text is not None else doc.text
     return TextAnalysis(
         quality_statements=scores,
         key_questions=key_questions(ids),
         themes=themes(ids, doc.text),
         cross_cutting_themes=cross_cutting_themes(ids, doc.text),
-        sentiment=Sentiment(label=SentimentLabel(label), score=probability),
+        sentiment=Sentiment(label=SentimentLabel(label), score=probability, polarity=polarity),
         severity=Severity(
             level=SeverityLevel.HIGH if reasons else SeverityLevel.NORMAL,
             reasons=reasons,
             matches=list(doc._.severity_matches or []),
         ),
-        redacted_text=doc._.redacted_text if doc._.redacted_text is not None else doc.text,
+        segments=[
+            SegmentEvidence(
+                start=segment.start,
+                end=segment.end,
+                text=redacted[segment.start : segment.end],
+                quality_statements=list(segment.statements),
+                severity_reasons=list(segment.severity_reasons),
+                sentiment=Sentiment(
+                    label=SentimentLabel(segment.sentiment[0]),
+                    score=segment.sentiment[1],
+                    polarity=segment.sentiment[2],
+                ),
+            )
+            for segment in doc._.segment_evidence or []
+        ],
+        redacted_text=redacted,
         redactions=dict(doc._.redactions or {}),
         lemmas=doc._.lemmas or "",
     )

@@ -83,6 +83,7 @@ def build_classified(
         cross_cutting_themes=list(analysis.cross_cutting_themes),
         sentiment=analysis.sentiment,
         severity=analysis.severity,
+        segments=list(analysis.segments),
         evidence_category=evidence_category(received.source_type, received.author_role),
         model_name=model_name,
         model_version=model_version,

@@ -90,6 +90,7 @@ class CountBySentiment(Shape):
     positive: int = 0
     neutral: int = 0
     negative: int = 0
+    mixed: int = 0
 
 
 class MonthCount(Shape):

@@ -6,6 +6,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from schemas.evidence import SentimentLabel
 from services.common.errors import NotFoundError
 from services.common.http import elasticsearch_errors
 from services.common.indices import Names
@@ -54,7 +55,7 @@ def lens_body(scope: dict[str, Any], *, top: int, terms: int) -> dict[str, Any]:
             "by_key_question": {"terms": {"field": "key_questions", "size": 5}},
             "by_quality_statement": {
                 "terms": {"field": "quality_statement_ids", "size": STATEMENTS},
-                "aggs": {"sentiment": {"terms": {"field": "sentiment.label", "size": 3}}},
+                "aggs": {"sentiment": {"terms": {"field": "sentiment.label", "size": len(SentimentLabel)}}},
             },
             "monthly": {
                 "date_histogram": {"field": "occurred_at", "calendar_interval": "month", "format": "yyyy-MM"},

@@ -171,11 +171,12 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
         with_it = [e for e in mine if statement in {q.id for q in e.quality_statements}]
         labels = Counter(e.sentiment.label.value for e in with_it)
         row = by_statement[statement]
-        assert (row["total"], row["positive"], row["neutral"], row["negative"]) == (
+        assert (row["total"], row["positive"], row["neutral"], row["negative"], row["mixed"]) == (
             len(with_it),
             labels["positive"],
             labels["neutral"],
             labels["negative"],
+            labels["mixed"],
         )
         england = [e for e in items if statement in {q.id for q in e.quality_statements}]
         england_negative = sum(e.sentiment.label == "negative" for e in england)

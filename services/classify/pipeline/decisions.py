@@ -2,35 +2,65 @@
 
 * quality statements: a model label is predicted when its score reaches that label's cross-validated
   threshold (method "model"); statements found only by rules are added with the rule score (method "rules").
+  A segmented long item uses its best segment's score against the label's segment threshold instead.
 * sentiment: argmax of the class probabilities multiplied by cross-validated class weights (which correct
-  the prior of the rare neutral class); the reported score is the label's probability.
+  the prior of the rare neutral class); the reported score is the label's probability, the polarity
+  P(positive) - P(negative). A segmented long item is decided from its segments' sentiment shares and can
+  be `mixed` (`long_decisions.py`).
 
-Writes `doc._.statements` (list of (id, score, method)) and `doc._.sentiment` ((label, score)).
+Writes `doc._.statements` (list of (id, score, method)), `doc._.sentiment` ((label, score, polarity)) and,
+for segmented items, `doc._.segment_evidence` (one `SegmentEvidence` per segment).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
-DECISIONS_FILE = "decisions.json"
-SENTIMENT_LABELS = ("positive", "neutral", "negative")
+from services.classify.pipeline.long_decisions import (
+    SENTIMENT_LABELS,
+    LongSentimentRule,
+    decide_long_sentiment,
+    sentiment_shares,
+    weighted_label,
+)
+from services.classify.pipeline.redacted_doc import redacted_doc
+from services.classify.pipeline.statement_rules import SPANS_KEY
 
-for _name in ("statements", "sentiment"):
+DECISIONS_FILE = "decisions.json"
+
+for _name in ("statements", "sentiment", "segment_evidence"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+
+@dataclass(frozen=True)
+class SegmentEvidence:
+    """What one segment of a long item contributed (offsets in the redacted text)."""
+
+    start: int
+    end: int
+    statements: tuple[str, ...]
+    severity_reasons: tuple[str, ...]
+    sentiment: tuple[str, float, float]  # label, score, polarity
 
 
 class Decisions:
     def __init__(self, nlp: Language, name: str, default_threshold: float) -> None:
         self.name = name
+        self.nlp = nlp
         self.default_threshold = default_threshold
         self.thresholds: dict[str, float] = {}
+        self.segment_thresholds: dict[str, float] = {}
         self.sentiment_weights: dict[str, float] = {label: 1.0 for label in SENTIMENT_LABELS}
+        self.long_sentiment = LongSentimentRule()
         self.statement_labels: list[str] = []
 
     def configure(
@@ -38,34 +68,127 @@ class Decisions:
         statement_labels: Iterable[str],
         thresholds: dict[str, float],
         sentiment_weights: dict[str, float],
+        segment_thresholds: dict[str, float] | None = None,
+        long_sentiment: dict[str, Any] | None = None,
     ) -> None:
         self.statement_labels = list(statement_labels)
         self.thresholds = {
             label: float(thresholds.get(label, self.default_threshold)) for label in self.statement_labels
         }
+        self.segment_thresholds = {
+            label: float((segment_thresholds or {}).get(label, self.thresholds[label]))
+            for label in self.statement_labels
+        }
         self.sentiment_weights = {
             label: float(sentiment_weights.get(label, 1.0)) for label in SENTIMENT_LABELS
         }
+        rule = long_sentiment or {}
+        self.long_sentiment = LongSentimentRule(
+            float(rule.get("mixed_threshold", LongSentimentRule.mixed_threshold)),
+            tuple(float(w) for w in rule.get("weights", LongSentimentRule.weights)),
+        )
 
-    def __call__(self, doc: Doc) -> Doc:
-        cats = doc.cats
+    # -- short items ----------------------------------------------------------------------------------
+    def short_statements(self, doc: Doc) -> dict[str, tuple[float, str]]:
         decided: dict[str, tuple[float, str]] = {}
         for label in self.statement_labels:
-            score = float(cats.get(label, 0.0))
+            score = float(doc.cats.get(label, 0.0))
             if score >= self.thresholds.get(label, self.default_threshold):
                 decided[label] = (score, "model")
-        for label, score in (doc._.rule_statements or {}).items():
+        return decided
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        return tuple(self.sentiment_weights[label] for label in SENTIMENT_LABELS)
+
+    def short_sentiment(self, doc: Doc) -> tuple[str, float, float | None]:
+        probabilities = np.asarray([float(doc.cats.get(label, 0.0)) for label in SENTIMENT_LABELS])
+        if not probabilities.any():
+            return "neutral", 0.0, None
+        return weighted_label(probabilities, self.weights)
+
+    # -- segmented long items -------------------------------------------------------------------------
+    def label_order(self, component: str) -> list[str]:
+        return list(self.nlp.get_pipe(component).labels) if component in self.nlp.component_names else []
+
+    def segment_statements(self, segments: list) -> list[dict[str, float]]:
+        """Per segment, the statements whose segment threshold it reaches, with their scores."""
+        labels = self.label_order("statements")
+        found = []
+        for segment in segments:
+            found.append(
+                {
+                    label: float(score)
+                    for label, score in zip(labels, segment.statements, strict=True)
+                    if label in self.segment_thresholds and score >= self.segment_thresholds[label]
+                }
+            )
+        return found
+
+    def segment_sentiments(self, segments: list) -> tuple[list[tuple[str, float, float]], np.ndarray] | None:
+        labels = self.label_order("sentiment")
+        if not labels or not segments:
+            return None
+        order = [labels.index(label) for label in SENTIMENT_LABELS]
+        probabilities = np.asarray([segment.sentiment for segment in segments], dtype=float)[:, order]
+        per_segment = [weighted_label(row, self.weights) for row in probabilities]
+        shares = sentiment_shares(probabilities, [segment.end - segment.start for segment in segments])
+        return per_segment, shares
+
+    def __call__(self, doc: Doc) -> Doc:
+        segments = doc._.segments or []
+        view = redacted_doc(doc)
+        rule_statements = doc._.rule_statements or {}
+        if segments:
+            per_segment = self.segment_statements(segments)
+            decided: dict[str, tuple[float, str]] = {}
+            for found in per_segment:
+                for label, score in found.items():
+                    if score > decided.get(label, (-1.0, ""))[0]:
+                        decided[label] = (score, "model")
+            sentiments = self.segment_sentiments(segments)
+            if sentiments is None:
+                per_sentiment, sentiment = (
+                    [self.short_sentiment(doc)] * len(segments),
+                    self.short_sentiment(doc),
+                )
+            else:
+                per_sentiment, shares = sentiments
+                sentiment = decide_long_sentiment(shares, self.long_sentiment)
+            doc._.segment_evidence = self.evidence(doc, view, segments, per_segment, per_sentiment)
+        else:
+            decided = self.short_statements(doc)
+            sentiment = self.short_sentiment(doc)
+            doc._.segment_evidence = []
+        for label, score in rule_statements.items():
             if label not in decided:
                 decided[label] = (float(score), "rules")
         doc._.statements = [(label, round(score, 4), method) for label, (score, method) in decided.items()]
-        probabilities = {label: float(cats.get(label, 0.0)) for label in SENTIMENT_LABELS}
-        if any(probabilities.values()):
-            best = max(SENTIMENT_LABELS, key=lambda lab: probabilities[lab] * self.sentiment_weights[lab])
-            doc._.sentiment = (best, round(min(max(probabilities[best], 0.0), 1.0), 4))
-        else:
-            doc._.sentiment = ("neutral", 0.0)
+        doc._.sentiment = sentiment
         return doc
 
+    @staticmethod
+    def evidence(
+        doc: Doc, view: Doc, segments: list, statements: list, sentiments: list
+    ) -> list[SegmentEvidence]:
+        rule_spans = [(span.start_char, span.label_) for span in view.spans.get(SPANS_KEY, [])]
+        reasons = list(doc._.severity_evidence or [])
+        evidence = []
+        for segment, found, sentiment in zip(segments, statements, sentiments, strict=True):
+            inside = range(segment.start, segment.end)
+            rules = [label for start, label in rule_spans if start in inside and label not in found]
+            evidence.append(
+                SegmentEvidence(
+                    start=segment.start,
+                    end=segment.end,
+                    statements=tuple(dict.fromkeys([*found, *rules])),
+                    severity_reasons=tuple(dict.fromkeys(r for r, start, _ in reasons if start in inside)),
+                    sentiment=sentiment,
+                )
+            )
+        return evidence
+
+    # -- serialisation --------------------------------------------------------------------------------
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
@@ -74,19 +197,30 @@ class Decisions:
             {
                 "statement_labels": self.statement_labels,
                 "thresholds": self.thresholds,
+                "segment_thresholds": self.segment_thresholds,
                 "sentiment_weights": self.sentiment_weights,
+                "long_sentiment": {
+                    "mixed_threshold": self.long_sentiment.mixed_threshold,
+                    "weights": list(self.long_sentiment.weights),
+                },
             },
         )
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Decisions:
         data = srsly.read_json(Path(path) / DECISIONS_FILE)
-        self.configure(data["statement_labels"], data["thresholds"], data["sentiment_weights"])
+        self.configure(
+            data["statement_labels"],
+            data["thresholds"],
+            data["sentiment_weights"],
+            data.get("segment_thresholds"),
+            data.get("long_sentiment"),
+        )
         return self
 
 
 @Language.factory(
     "caresignal_decisions",
-    assigns=["doc._.statements", "doc._.sentiment"],
+    assigns=["doc._.statements", "doc._.sentiment", "doc._.segment_evidence"],
     default_config={"default_threshold": 0.5},
 )
 def make_decisions(nlp: Language, name: str, default_threshold: float) -> Decisions:

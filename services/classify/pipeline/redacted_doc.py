@@ -17,6 +17,11 @@ if not Doc.has_extension("redacted_doc"):
     Doc.set_extension("redacted_doc", default=None)
 
 
+def sentencizer() -> Sentencizer:
+    """The sentence splitter every component and the evaluation use: punctuation and line breaks."""
+    return Sentencizer(punct_chars=PUNCT_CHARS)
+
+
 def redacted_doc(doc: Doc) -> Doc:
     """The redacted view of `doc`, or `doc` itself when no redactor ran (rule-only test pipelines)."""
     return doc._.redacted_doc if doc._.redacted_doc is not None else doc
@@ -26,7 +31,7 @@ class RedactedDoc:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.tokenizer = nlp.tokenizer
-        self.sentencizer = Sentencizer(punct_chars=PUNCT_CHARS)
+        self.sentencizer = sentencizer()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.redacted_text if doc._.redacted_text is not None else doc.text

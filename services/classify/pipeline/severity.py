@@ -17,7 +17,7 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from services.classify.pipeline.redacted_doc import redacted_doc
 from services.classify.pipeline.severity_cues import (
@@ -87,8 +87,8 @@ class AnchoredMatcher:
     """spaCy Matchers, one per pattern, each run only on docs that contain one of its anchor words.
 
     Set predicates (IN lists) are evaluated in Python for every token a Matcher sees, so one Matcher with
-    hundreds of patterns is slow; most patterns cannot match most texts, and an index from anchor words to
-    patterns skips them.
+    hundreds of patterns is slow; most patterns cannot match most sentences, and an index from anchor words
+    to patterns skips them. Patterns never span sentences.
     """
 
     def __init__(self, vocab) -> None:
@@ -109,11 +109,16 @@ class AnchoredMatcher:
             for word in anchors or ():
                 self.by_word.setdefault(word, []).append(index)
 
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+    def __call__(self, span: Span) -> list[tuple[int, int, int]]:
+        """Matches in `span` (a sentence), with token offsets in its doc."""
         selected = set(self.always)
-        for word in {token.lower_ for token in doc}:
+        for word in {token.lower_ for token in span}:
             selected.update(self.by_word.get(word, ()))
-        return [match for index in sorted(selected) for match in self.matchers[index](doc)]
+        return [
+            (match_id, start + span.start, end + span.start)
+            for index in sorted(selected)
+            for match_id, start, end in self.matchers[index](span)
+        ]
 
 
 class SeverityDetector:
@@ -157,22 +162,20 @@ class SeverityDetector:
 
     def find(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(reason, start token, end token) of every trigger its context keeps, in text order."""
-        found = self.triggers(doc)
+        spans = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        found = [match for span in spans for match in self.triggers(span)]
         if not found:
             return []
-        sentences = (
-            [(sent.start, sent.end) for sent in doc.sents]
-            if doc.has_annotation("SENT_START")
-            else [(0, len(doc))]
-        )
-        sentence_of = {}
-        for index, (start, end) in enumerate(sentences):
-            for i in range(start, end):
-                sentence_of[i] = index
+        sentences = [(span.start, span.end) for span in spans]
+        sentence_of = {i: index for index, span in enumerate(spans) for i in range(span.start, span.end)}
+        near = {sentence_of[start] + step for _, start, _ in found for step in (-1, 0, 1)}
         cues: dict[str, list[Cue]] = {}
-        for match_id, start, end in self.cues(doc):
-            kind = doc.vocab.strings[match_id]
-            cues.setdefault(kind, []).append(Cue(kind, start, end))
+        for index in sorted(near & set(range(len(spans)))):  # cues only matter near a trigger
+            for match_id, start, end in self.cues(spans[index]):
+                kind = doc.vocab.strings[match_id]
+                cues.setdefault(kind, []).append(
+                    Cue(kind, start + spans[index].start, end + spans[index].start)
+                )
         acts: list[tuple[str, int, int]] = []
         outcomes: list[tuple[str, str, int, int]] = []
         for match_id, start, end in found:

@@ -144,6 +144,7 @@ IDIOM: list[Pattern] = [
     ],
     [words("killing killed kills"), words("me us")],
     [words("over"), words("my"), words("dead"), words("body")],
+    [words("life"), opt(words("-")), words("threatening")],
     [
         words("dead"),
         words("end ends line lines easy good nice friendly helpful slow quick busy on right"),

@@ -108,19 +108,32 @@ def _add_rule_statements(predictions: np.ndarray, texts: list[str]) -> np.ndarra
     return combined
 
 
+def nested_decisions(statements, sentiment) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Per fold, statement thresholds and sentiment class weights tuned on the other folds only."""
+    thresholds, weights = {}, {}
+    for i, (fold, _, _, _) in enumerate(statements):
+        others = [s for j, s in enumerate(statements) if j != i]
+        thresholds[fold] = (
+            tune_thresholds(np.vstack([o[2] for o in others]), np.vstack([o[3] for o in others]))
+            if others
+            else np.full(len(STATEMENT_IDS), 0.5)
+        )
+    for i, (fold, _, _, _) in enumerate(sentiment):
+        others = [s for j, s in enumerate(sentiment) if j != i]
+        weights[fold] = (
+            tune_class_weights(np.vstack([o[2] for o in others]), np.concatenate([o[3] for o in others]))
+            if others
+            else np.ones(len(SENTIMENT_LABELS))
+        )
+    return thresholds, weights
+
+
 def cross_validated_result(oof: dict[str, Any], data_dir: Path) -> CvResult:
     v6, by_uid, statements, sentiment = _fold_arrays(oof, data_dir)
     n_folds = int(oof["n_folds"])
-    # statements: thresholds for fold k from the other folds only
-    preds, untuned = [], []
-    for i, (_, _, scores, _) in enumerate(statements):
-        others = [s for j, s in enumerate(statements) if j != i]
-        if others:
-            thresholds = tune_thresholds(np.vstack([o[2] for o in others]), np.vstack([o[3] for o in others]))
-        else:
-            thresholds = np.full(len(STATEMENT_IDS), 0.5)
-        preds.append(scores >= thresholds)
-        untuned.append(scores >= 0.5)
+    thresholds_by_fold, weights_by_fold = nested_decisions(statements, sentiment)
+    preds = [scores >= thresholds_by_fold[fold] for fold, _, scores, _ in statements]
+    untuned = [scores >= 0.5 for _, _, scores, _ in statements]
     gold = np.vstack([s[3] for s in statements])
     model = multilabel_report(gold, np.vstack(preds), STATEMENT_IDS)
     with_rules = _add_rule_statements(np.vstack(preds), [by_uid[u].text for s in statements for u in s[1]])
@@ -129,17 +142,8 @@ def cross_validated_result(oof: dict[str, Any], data_dir: Path) -> CvResult:
     baseline = multilabel_report(
         gold, np.vstack(_baseline(v6, by_uid, statements, n_folds, "statements")), STATEMENT_IDS
     )
-    # sentiment: class weights for fold k from the other folds only
-    s_pred, s_untuned = [], []
-    for i, (_, _, scores, _) in enumerate(sentiment):
-        others = [s for j, s in enumerate(sentiment) if j != i]
-        weights = (
-            tune_class_weights(np.vstack([o[2] for o in others]), np.concatenate([o[3] for o in others]))
-            if others
-            else np.ones(len(SENTIMENT_LABELS))
-        )
-        s_pred.append((scores * weights).argmax(1))
-        s_untuned.append(scores.argmax(1))
+    s_pred = [(scores * weights_by_fold[fold]).argmax(1) for fold, _, scores, _ in sentiment]
+    s_untuned = [scores.argmax(1) for _, _, scores, _ in sentiment]
     s_gold = np.concatenate([s[3] for s in sentiment]) if sentiment else np.zeros(0, dtype=int)
     s_macro, s_per = macro_f1_multiclass(s_gold, np.concatenate(s_pred) if s_pred else [], 3)
     s_untuned_macro, _ = macro_f1_multiclass(s_gold, np.concatenate(s_untuned) if s_untuned else [], 3)
@@ -262,14 +266,38 @@ def render_model_card(result: CvResult, meta: dict[str, Any], decisions: dict[st
 
 
 def write_model_card(
-    model_dir: Path, oof: dict[str, Any], data_dir: Path, train_seconds: float | None = None
+    model_dir: Path,
+    oof: dict[str, Any],
+    data_dir: Path,
+    train_seconds: float | None = None,
+    result: CvResult | None = None,
 ) -> tuple[Path, CvResult]:
+    from services.classify.evaluation.card import evaluation_sections
+    from services.classify.evaluation.sets import evaluate_sets
+
     model_dir = Path(model_dir)
-    result = cross_validated_result(oof, data_dir)
+    result = result or cross_validated_result(oof, data_dir)
     meta = json.loads((model_dir / "meta.json").read_text()) if (model_dir / "meta.json").is_file() else {}
     decisions_file = model_dir / "training" / "decisions.json"
     decisions = json.loads(decisions_file.read_text()) if decisions_file.is_file() else {}
     card = render_model_card(result, meta, decisions)
+    _, _, statements, sentiment = _fold_arrays(oof, data_dir)
+    sets = evaluate_sets(
+        model_dir,
+        oof,
+        data_dir,
+        nested_decisions(statements, sentiment),
+        result.model_with_rules.micro_precision,
+    )
+    r = result.model_with_rules
+    short = {
+        "macro_f1": r.macro_f1,
+        "micro_f1": r.micro_f1,
+        "micro_precision": r.micro_precision,
+        "micro_recall": r.micro_recall,
+        "sentiment_macro_f1": result.sentiment_macro_f1,
+    }
+    card += "\n".join(evaluation_sections(short, sets.long, sets.written, sets.corpus))
     if train_seconds is not None:
         card += f"\nTraining time: {train_seconds:.0f} s on this machine.\n"
     path = model_dir / "MODEL_CARD.md"
@@ -282,6 +310,9 @@ def write_model_card(
                 "model_with_rules": asdict(result.model_with_rules),
                 "sentiment_macro_f1": result.sentiment_macro_f1,
                 "baseline_sentiment_macro_f1": result.baseline_sentiment_macro_f1,
+                "long_items": asdict(sets.long) if sets.long else None,
+                "written": [asdict(report) for report in sets.written],
+                "severity_on_corpus": asdict(sets.corpus),
             },
             indent=1,
         )

@@ -5,10 +5,12 @@ Steps (also declared in training/project.yml):
 1. k-fold cross-validation on the v6 corpus, folds grouped by respondent (phase 1 is only ever training
    data): a statements model and a sentiment model per fold, scored on the held-out fold.
 2. Per-statement thresholds and sentiment class weights tuned on those out-of-fold scores.
+   Each fold's synthetic long items are scored too (whole and by segment); the segment thresholds and
+   the long-item sentiment rule are tuned on them.
 3. Both models refitted on all data with the same configs and seed.
 4. One pipeline assembled from blank English: statements, sentiment, redactor, redacted_doc,
-   statement_rules, severity, decisions; saved with a version in meta.json, the out-of-fold scores and a
-   model card.
+   statement_rules, severity, segments, decisions; saved with a version in meta.json, the out-of-fold
+   scores and a model card.
 
 Fits run in worker processes (two at a time by default); each is seeded and single-threaded, so the
 result does not depend on scheduling.
@@ -24,11 +26,15 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from services.classify.evaluation.long_scores import long_items_for, score_long_items
+from services.classify.evaluation.sets import long_decisions
+from services.classify.pipeline.segments import MIN_SEGMENT_CHARS
 from services.classify.training.data import PHASE1_FILE, SENTIMENT_LABELS, STATEMENT_IDS, V6_FILE
 from services.classify.training.thresholds import tune_class_weights, tune_thresholds
 
@@ -37,7 +43,7 @@ log = logging.getLogger(__name__)
 TRAINING_DIR = Path(__file__).parent
 CONFIG_DIR = TRAINING_DIR / "configs"
 MODEL_NAME = "caresignal_evidence"
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 OOF_FILE = "oof.json"
 COMPONENTS = ("statements", "sentiment")
 
@@ -136,6 +142,10 @@ def run_fit(job: FitJob) -> dict[str, Any]:
             for doc in nlp.pipe([r.text for r in records], batch_size=256)
         ]
         result.update({"labels": labels, "uids": [r.uid for r in records], "scores": scores})
+        long_items = [item for item in long_items_for(job.data_dir, job.n_folds) if item.fold == job.fold]
+        if job.limit:
+            long_items = long_items[:8]
+        result["long"] = score_long_items(nlp, job.component, long_items, MIN_SEGMENT_CHARS)
         shutil.rmtree(output, ignore_errors=True)
     return result
 
@@ -188,6 +198,11 @@ def final_jobs(options: TrainOptions, work: Path) -> list[FitJob]:
     ]
 
 
+def on_label_space(index: dict[str, int], label_space: tuple[str, ...], row: list[float]) -> list[float]:
+    """A score row of a fitted component, in `label_space` order (0 for labels it did not learn)."""
+    return [row[index[label]] if label in index else 0.0 for label in label_space]
+
+
 def collect_oof(results: list[dict[str, Any]], n_folds: int) -> dict[str, Any]:
     """Out-of-fold scores per component, in fold order, on the full label sets."""
     oof: dict[str, Any] = {"n_folds": n_folds}
@@ -198,11 +213,17 @@ def collect_oof(results: list[dict[str, Any]], n_folds: int) -> dict[str, Any]:
         entries = []
         for result in folds:
             index = {label: j for j, label in enumerate(result["labels"])}
-            scores = [
-                [row[index[label]] if label in index else 0.0 for label in label_space]
-                for row in result["scores"]
-            ]
-            entries.append({"fold": result["fold"], "uids": result["uids"], "scores": scores})
+            full = partial(on_label_space, index, label_space)
+            scores = [full(row) for row in result["scores"]]
+            long = {
+                "uids": result["long"]["uids"],
+                "whole": [full(row) for row in result["long"]["whole"]],
+                "segments": [
+                    {"lengths": s["lengths"], "scores": [full(row) for row in s["scores"]]}
+                    for s in result["long"]["segments"]
+                ],
+            }
+            entries.append({"fold": result["fold"], "uids": result["uids"], "scores": scores, "long": long})
         oof[component] = {"labels": list(label_space), "folds": entries}
     return oof
 
@@ -241,10 +262,10 @@ def tune_decisions(oof: dict[str, Any], data_dir: Path) -> tuple[dict[str, float
 def assemble(
     statements_model: Path,
     sentiment_model: Path,
-    thresholds: dict[str, float],
-    sentiment_weights: dict[str, float],
+    decided: tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, Any]],
     meta: dict[str, Any],
 ):  # -> Language
+    """`decided`: statement thresholds, sentiment class weights, segment thresholds, long sentiment rule."""
     import spacy
 
     import services.classify.pipeline  # noqa: F401
@@ -258,10 +279,13 @@ def assemble(
     nlp.add_pipe("caresignal_redacted_doc", name="redacted_doc")
     nlp.add_pipe("caresignal_statement_rules", name="statement_rules")
     nlp.add_pipe("caresignal_severity", name="severity")
+    nlp.add_pipe("caresignal_segments", name="segments")
     decisions = nlp.add_pipe("caresignal_decisions", name="decisions")
+    for textcat in ("statements", "sentiment"):  # run by `segments`: whole short items, long ones by segment
+        nlp.disable_pipe(textcat)
     redactor.initialize()
     labels = list(nlp.get_pipe("statements").labels)
-    decisions.configure(labels, thresholds, sentiment_weights)
+    decisions.configure(labels, *decided)
     nlp.meta.update(meta)
     return nlp
 
@@ -270,7 +294,7 @@ def train_model(options: TrainOptions) -> Path:
     """Run the whole training; returns the model directory."""
     import spacy
 
-    from services.classify.training.report import write_model_card
+    from services.classify.training.report import cross_validated_result, write_model_card
 
     started = time.perf_counter()
     output = Path(options.output)
@@ -281,10 +305,12 @@ def train_model(options: TrainOptions) -> Path:
     log.info("fitting %d models with %d workers", len(jobs), options.workers)
     results = run_jobs(jobs, options.workers)
     oof = collect_oof(results, options.n_folds) if options.cross_validate else None
-    if oof:
+    cv = cross_validated_result(oof, options.data_dir) if oof else None
+    if oof and cv:
         thresholds, weights = tune_decisions(oof, options.data_dir)
+        long = long_decisions(oof, options.data_dir, cv.model_with_rules.micro_precision)
     else:
-        thresholds, weights = {}, {}
+        thresholds, weights, long = {}, {}, ({}, {})
     finals = {r["component"]: Path(r["model"]) for r in results if r["fold"] < 0}
     meta = {
         "name": MODEL_NAME,
@@ -298,7 +324,7 @@ def train_model(options: TrainOptions) -> Path:
             "spacy_version": spacy.__version__,
         },
     }
-    nlp = assemble(finals["statements"], finals["sentiment"], thresholds, weights, meta)
+    nlp = assemble(finals["statements"], finals["sentiment"], (thresholds, weights, *long), meta)
     if output.exists():
         shutil.rmtree(output)
     nlp.to_disk(output)
@@ -307,14 +333,23 @@ def train_model(options: TrainOptions) -> Path:
     for name in ("statements.cfg", "sentiment.cfg"):
         shutil.copy(CONFIG_DIR / name, training_dir / name)
     (training_dir / "decisions.json").write_text(
-        json.dumps({"thresholds": thresholds, "sentiment_weights": weights}, indent=2, sort_keys=True)
+        json.dumps(
+            {
+                "thresholds": thresholds,
+                "sentiment_weights": weights,
+                "segment_thresholds": long[0],
+                "long_sentiment": long[1],
+            },
+            indent=2,
+            sort_keys=True,
+        )
     )
     (training_dir / "timings.json").write_text(
         json.dumps({f"{r['component']}:{r['fold']}": r["fit_seconds"] for r in results}, indent=1)
     )
     if oof:
         (training_dir / OOF_FILE).write_text(json.dumps(oof))
-        write_model_card(output, oof, options.data_dir, train_seconds=time.perf_counter() - started)
+        write_model_card(output, oof, options.data_dir, time.perf_counter() - started, cv)
     shutil.rmtree(work, ignore_errors=True)
     log.info("model written to %s in %.0fs", output, time.perf_counter() - started)
     return output

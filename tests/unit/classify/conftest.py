@@ -23,6 +23,7 @@ def rules_nlp():
     nlp.add_pipe("caresignal_redacted_doc", name="redacted_doc")
     nlp.add_pipe("caresignal_statement_rules", name="statement_rules")
     nlp.add_pipe("caresignal_severity", name="severity")
+    nlp.add_pipe("caresignal_segments", name="segments")
     nlp.add_pipe("caresignal_decisions", name="decisions")
     return nlp
 

@@ -73,3 +73,19 @@ def test_linear_textcat_round_trips_through_disk(tmp_path) -> None:
     for a, b in zip(before, after, strict=True):
         assert a.keys() == b.keys()
         assert np.allclose([a[k] for k in a], [b[k] for k in a], atol=1e-5)
+
+
+def test_cached_char_ngrams_equal_the_vectorizer() -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from services.classify.pipeline.char_ngrams import CachedCharNgrams
+
+    train = ["The staff were kind", "Waited hours for the ambulance", "kind kind staff", "a b c de"]
+    vectorizer = TfidfVectorizer(
+        lowercase=True, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, dtype=np.float32
+    ).fit(train)
+    texts = ["The STAFF were\\tkind,  kind!", "", "unseen words only zzz", "a", "Waited   for the kind staff"]
+    cached = CachedCharNgrams(vectorizer)
+    for _ in range(2):  # cold and warm cache
+        assert abs(cached.transform(texts) - vectorizer.transform(texts)).max() < 1e-7

@@ -7,6 +7,7 @@ from datetime import timedelta
 from classify_stream.factories import NOW, ROYAL_OLDHAM_ID, received, royal_oldham
 from classify_stream.fakes import FakeAnalyser
 from schemas.common import ProviderRef
+from schemas.evidence import SegmentEvidence, Sentiment, SentimentLabel
 from services.classify.domain import SOURCE, build_classified, classified_event_id
 from services.classify.gazetteer import ProviderGazetteer
 from services.classify.resolve import KnownLocation, resolve
@@ -57,3 +58,21 @@ def test_build_classified_records_a_location_id_missing_from_the_reference() -> 
     classified = _classify(received(provider=ProviderRef(location_id="1-404")))
     assert classified.area_resolution == "unknown"
     assert classified.metadata["unresolved_location_id"] == "1-404"
+
+
+def test_build_classified_carries_the_segments_of_a_long_item() -> None:
+    item = received(text="Mrs Smith was slapped. " * 30)
+    (analysis,) = FakeAnalyser().analyse([item.text])
+    segment = SegmentEvidence(
+        start=0,
+        end=22,
+        text=analysis.redacted_text[:22],
+        quality_statements=["safe.safeguarding"],
+        severity_reasons=["abuse"],
+        sentiment=Sentiment(label=SentimentLabel.NEGATIVE, score=0.9, polarity=-0.85),
+    )
+    analysis = analysis.model_copy(update={"segments": [segment]})
+    resolution = resolve(item, None, ProviderGazetteer(()))
+    classified = build_classified(item, analysis, resolution, "caresignal_evidence", "1.2.0", LATER)
+    assert classified.segments == [segment]
+    assert classified.text[segment.start : segment.end] == segment.text == "[PERSON] was slapped. "

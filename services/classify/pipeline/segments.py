@@ -1,0 +1,139 @@
+"""`caresignal_segments`: every item scored by the trained textcats, long items segment by segment.
+
+The `statements` and `sentiment` components stay in the pipeline (saved and loaded with it) but are
+disabled: this component runs them. A short item (under `min_chars` characters, what the models were
+trained on) is scored as a whole, on its text as given, into `doc.cats`. A longer item (stories, threads,
+long notes) is split into segments, the sentences of the redacted text (a fragment shorter than
+`min_segment_chars` joins the next sentence), and each segment is scored like a short comment; the whole
+text is not scored (the decisions component aggregates the segments and keeps which one triggered what).
+
+Writes `doc.cats` for short items and `doc._.segments`: a list of `SegmentScores` (character offsets in
+the redacted text, statement scores and sentiment probabilities in those components' label order), or []
+for short items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import minibatch
+
+from services.classify.pipeline.redacted_doc import redacted_doc
+
+MIN_ITEM_CHARS = 500
+MIN_SEGMENT_CHARS = 20
+
+if not Doc.has_extension("segments"):
+    Doc.set_extension("segments", default=None)
+
+
+@dataclass(frozen=True)
+class SegmentScores:
+    start: int
+    end: int
+    statements: np.ndarray  # scores in the `statements` component's label order (empty without it)
+    sentiment: np.ndarray  # probabilities in the `sentiment` component's label order (empty without it)
+
+
+def segment_spans(doc: Doc, min_segment_chars: int) -> list[Span]:
+    """The sentences of a sentence-split doc; a fragment shorter than `min_segment_chars` joins the next."""
+    spans: list[Span] = []
+    start = None
+    for sentence in doc.sents:
+        start = sentence.start if start is None else start
+        if len(doc[start : sentence.end].text.strip()) >= min_segment_chars:
+            spans.append(doc[start : sentence.end])
+            start = None
+    if start is not None:
+        if spans and len(doc[start:].text.strip()) < min_segment_chars:
+            spans[-1] = doc[spans[-1].start :]
+        else:
+            spans.append(doc[start:])
+    return [span for span in spans if span.text.strip()]
+
+
+class Segments:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        min_chars: int,
+        min_segment_chars: int,
+        statements_component: str,
+        sentiment_component: str,
+    ) -> None:
+        self.name = name
+        self.nlp = nlp
+        self.min_chars = min_chars
+        self.min_segment_chars = min_segment_chars
+        self.components = (statements_component, sentiment_component)
+
+    def spans(self, doc: Doc) -> list[Span]:
+        """The segments of a long item; [] for a short one (decided on the length of the text as given)."""
+        if len(doc.text) < self.min_chars:
+            return []
+        return segment_spans(redacted_doc(doc), self.min_segment_chars)
+
+    def textcats(self) -> list:
+        return [self.nlp.get_pipe(name) for name in self.components if name in self.nlp.component_names]
+
+    def set_annotations(self, docs: list[Doc]) -> None:
+        per_doc = [self.spans(doc) for doc in docs]
+        short = [doc for doc, spans in zip(docs, per_doc, strict=True) if not spans]
+        flat = [span for spans in per_doc for span in spans]
+        scores = {}
+        for textcat in self.textcats():
+            if short:
+                textcat.set_annotations(short, textcat.predict(short))
+            scores[textcat.name] = np.asarray(textcat.predict(flat), dtype=np.float32) if flat else None
+        empty = np.zeros(0, dtype=np.float32)
+        row = 0
+        for doc, spans in zip(docs, per_doc, strict=True):
+            doc._.segments = [
+                SegmentScores(
+                    span.start_char,
+                    span.end_char,
+                    *(
+                        scores[name][row + i] if scores.get(name) is not None else empty
+                        for name in self.components
+                    ),
+                )
+                for i, span in enumerate(spans)
+            ]
+            row += len(spans)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations([doc])
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        for batch in minibatch(stream, size=batch_size):
+            docs = list(batch)
+            self.set_annotations(docs)
+            yield from docs
+
+
+@Language.factory(
+    "caresignal_segments",
+    assigns=["doc._.segments"],
+    requires=["doc._.redacted_doc"],
+    default_config={
+        "min_chars": MIN_ITEM_CHARS,
+        "min_segment_chars": MIN_SEGMENT_CHARS,
+        "statements_component": "statements",
+        "sentiment_component": "sentiment",
+    },
+)
+def make_segments(
+    nlp: Language,
+    name: str,
+    min_chars: int,
+    min_segment_chars: int,
+    statements_component: str,
+    sentiment_component: str,
+) -> Segments:
+    return Segments(nlp, name, min_chars, min_segment_chars, statements_component, sentiment_component)
