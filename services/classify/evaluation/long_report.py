@@ -30,9 +30,10 @@ from services.classify.training.thresholds import (
     tune_thresholds,
 )
 
-SHIFTS: np.ndarray = np.round(np.arange(-0.3, 0.301, 0.025), 3)
-# Tuning aims this much above the precision target, so that decisions tuned on other folds still reach it.
-PRECISION_MARGIN = 0.01
+SHIFTS: np.ndarray = np.round(np.arange(-0.3, 0.3001, 0.005), 3)
+# Tuning aims this much above the precision target, so that thresholds tuned on other folds still reach it
+# on the held-out one (0.01 fell short by 0.005 in nested cross-validation; 0.02 reaches it).
+PRECISION_MARGIN = 0.02
 
 
 @dataclass(frozen=True)
