@@ -65,12 +65,13 @@ def analysis_from_doc(doc) -> TextAnalysis:  # doc: spacy.tokens.Doc produced by
     ids = [s.id for s in scores]
     label, probability, polarity = doc._.sentiment or ("neutral", 0.0, None)
     reasons = list(doc._.severity_reasons or [])
-    redacted = doc._.redacted_text if doc._.redacted_text is not None else doc.text
+    raw = doc.text
+    redacted = doc._.redacted_text if doc._.redacted_text is not None else raw
     return TextAnalysis(
         quality_statements=scores,
         key_questions=key_questions(ids),
-        themes=themes(ids, doc.text),
-        cross_cutting_themes=cross_cutting_themes(ids, doc.text),
+        themes=themes(ids, raw),
+        cross_cutting_themes=cross_cutting_themes(ids, raw),
         sentiment=Sentiment(label=SentimentLabel(label), score=probability, polarity=polarity),
         severity=Severity(
             level=SeverityLevel.HIGH if reasons else SeverityLevel.NORMAL,

@@ -7,14 +7,36 @@ through them. Sentences come from spaCy's rule-based `sentencizer`, with line br
 
 from __future__ import annotations
 
+import numpy as np
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 PUNCT_CHARS = [".", "!", "?", "…", "\n", "\n\n", "\n\n\n"]
 
 if not Doc.has_extension("redacted_doc"):
     Doc.set_extension("redacted_doc", default=None)
+
+
+def text_length(doc: Doc) -> int:
+    """len(doc.text) without building the text (`Doc.text` joins every token's text)."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The sentences of a sentence-split doc (one span for a doc without sentence boundaries).
+
+    Read from the SENT_START array: `doc.sents` makes a Python Token object for every token, which was the
+    largest cost of the later components on long texts.
+    """
+    if not len(doc):
+        return []
+    starts = np.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    ends = [*starts[1:], len(doc)]
+    return [doc[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def sentencizer() -> Sentencizer:
@@ -34,8 +56,8 @@ class RedactedDoc:
         self.sentencizer = sentencizer()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc._.redacted_text if doc._.redacted_text is not None else doc.text
-        view = doc if text == doc.text else self.tokenizer(text)
+        redacted = doc._.redacted_text is not None and bool(doc._.redactions)
+        view = self.tokenizer(doc._.redacted_text) if redacted else doc  # nothing redacted: the same text
         doc._.redacted_doc = self.sentencizer(view)
         return doc
 

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from services.classify.pipeline.redacted_doc import redacted_doc
+from services.classify.pipeline.redacted_doc import redacted_doc, sentences, text_length
 
 MIN_ITEM_CHARS = 500
 MIN_SEGMENT_CHARS = 20
@@ -43,7 +43,7 @@ def segment_spans(doc: Doc, min_segment_chars: int) -> list[Span]:
     """The sentences of a sentence-split doc; a fragment shorter than `min_segment_chars` joins the next."""
     spans: list[Span] = []
     start = None
-    for sentence in doc.sents:
+    for sentence in sentences(doc):
         start = sentence.start if start is None else start
         if len(doc[start : sentence.end].text.strip()) >= min_segment_chars:
             spans.append(doc[start : sentence.end])
@@ -74,7 +74,7 @@ class Segments:
 
     def spans(self, doc: Doc) -> list[Span]:
         """The segments of a long item; [] for a short one (decided on the length of the text as given)."""
-        if len(doc.text) < self.min_chars:
+        if text_length(doc) < self.min_chars:
             return []
         return segment_spans(redacted_doc(doc), self.min_segment_chars)
 

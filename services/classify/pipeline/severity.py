@@ -11,15 +11,18 @@ and `doc._.severity_evidence` ((reason, start_char, end_char) of each kept trigg
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from services.classify.pipeline.redacted_doc import redacted_doc
+from services.classify.pipeline.redacted_doc import redacted_doc, sentences
 from services.classify.pipeline.severity_cues import (
     CANCELLING,
     CLAUSE_BREAKS,
@@ -94,7 +97,7 @@ class AnchoredMatcher:
     def __init__(self, vocab) -> None:
         self.vocab = vocab
         self.matchers: list[Matcher] = []
-        self.by_word: dict[str, list[int]] = {}
+        self.by_word: dict[int, list[int]] = {}  # LOWER string id of an anchor word -> patterns
         self.always: list[int] = []
 
     def add(self, label: str, patterns: list[list[dict[str, Any]]]) -> None:
@@ -107,12 +110,12 @@ class AnchoredMatcher:
             if anchors is None:
                 self.always.append(index)
             for word in anchors or ():
-                self.by_word.setdefault(word, []).append(index)
+                self.by_word.setdefault(self.vocab.strings.add(word), []).append(index)
 
-    def __call__(self, span: Span) -> list[tuple[int, int, int]]:
-        """Matches in `span` (a sentence), with token offsets in its doc."""
+    def __call__(self, span: Span, lowers: np.ndarray) -> list[tuple[int, int, int]]:
+        """Matches in `span` (a sentence), with token offsets in its doc; `lowers`: the doc's LOWER ids."""
         selected = set(self.always)
-        for word in {token.lower_ for token in span}:
+        for word in set(lowers[span.start : span.end].tolist()):
             selected.update(self.by_word.get(word, ()))
         return [
             (match_id, start + span.start, end + span.start)
@@ -162,12 +165,14 @@ class SeverityDetector:
 
     def find(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(reason, start token, end token) of every trigger its context keeps, in text order."""
-        spans = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        found = [match for span in spans for match in self.triggers(span)]
+        spans = sentences(doc)
+        lowers = doc.to_array(LOWER)
+        found = [match for span in spans for match in self.triggers(span, lowers)]
         if not found:
             return []
-        sentences = [(span.start, span.end) for span in spans]
-        sentence_of = {i: index for index, span in enumerate(spans) for i in range(span.start, span.end)}
+        bounds = [(span.start, span.end) for span in spans]
+        starts = [start for start, _ in bounds]
+        sentence_of = {start: bisect_right(starts, start) - 1 for _, start, _ in found}
         near = {sentence_of[start] + step for _, start, _ in found for step in (-1, 0, 1)}
         cues: dict[str, list[Cue]] = {}
         for index in sorted(near & set(range(len(spans)))):  # cues only matter near a trigger
@@ -180,7 +185,7 @@ class SeverityDetector:
         outcomes: list[tuple[str, str, int, int]] = []
         for match_id, start, end in found:
             reason, _, needs = doc.vocab.strings[match_id].partition(OUTCOME_SEPARATOR)
-            if self.cancelled(doc, reason, start, end, sentences[sentence_of[start]], cues):
+            if self.cancelled(doc, reason, start, end, bounds[sentence_of[start]], cues):
                 continue
             if needs:
                 outcomes.append((reason, needs, start, end))
@@ -192,7 +197,7 @@ class SeverityDetector:
             still = []
             for reason, needs, start, end in waiting:
                 companions = cues.get(needs, []) + [Cue(r, s, e) for r, s, e in kept if r != reason]
-                if self.accompanied(companions, sentences, sentence_of[start], start, end):
+                if self.accompanied(companions, bounds, sentence_of[start], start, end):
                     kept.append((reason, start, end))
                 else:
                     still.append((reason, needs, start, end))
