@@ -172,24 +172,28 @@ class SteadyStream:
 
 
 def searchable_refs(es: Elasticsearch, settings: CommonSettings) -> list[str]:
-    """source_reference of every evidence document (duplicates would show twice)."""
-    es.indices.refresh(index=settings.index("evidence"), ignore_unavailable=True, allow_no_indices=True)
+    """source_reference of every evidence document (a duplicate shows twice), paged over a point in time:
+    one consistent view, so a page boundary never repeats or skips a document when copies differ."""
+    index = settings.index("evidence")
+    es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
+    pit = es.open_point_in_time(index=index, keep_alive="1m", ignore_unavailable=True)["id"]
     refs, after = [], None
-    while True:
-        page = es.search(
-            index=settings.index("evidence"),
-            size=2000,
-            sort=[{"source_reference": "asc"}, {"_doc": "asc"}],
-            source=["source_reference"],
-            search_after=after,
-            ignore_unavailable=True,
-            allow_no_indices=True,
-        )
-        hits = page["hits"]["hits"]
-        if not hits:
-            return refs
-        refs.extend(hit["_source"]["source_reference"] for hit in hits)
-        after = hits[-1]["sort"]
+    try:
+        while True:
+            page = es.search(
+                pit={"id": pit, "keep_alive": "1m"},
+                size=2000,
+                sort=[{"source_reference": "asc"}, {"_shard_doc": "asc"}],
+                source=["source_reference"],
+                search_after=after,
+            )
+            hits = page["hits"]["hits"]
+            if not hits:
+                return refs
+            refs.extend(hit["_source"]["source_reference"] for hit in hits)
+            after = hits[-1]["sort"]
+    finally:
+        es.close_point_in_time(id=pit)
 
 
 def wait_all_searchable(

@@ -108,8 +108,9 @@ def stream_through_fault(run: Run, kill: Fault, restart: Fault) -> dict[str, Any
     missing = expected - set(refs)
     duplicates = len(refs) - len(set(refs))
     assert not missing, f"{len(missing)} of {len(expected)} produced items never became searchable"
-    assert duplicates == 0, f"{duplicates} items searchable more than once"
+    assert duplicates == 0, f"{duplicates} items searchable more than once: {copies_of(run, refs)}"
     assert set(refs) == expected, f"{len(set(refs) - expected)} documents nobody produced"
+    assert run.es.count(index=run.settings.index("evidence"))["count"] == len(expected)
     copies = alert_copies(run.settings)
     assert copies, "no alert was raised: the no-duplicate check would prove nothing"
     twice = {alert_id for alert_id, bodies in copies.items() if len(bodies) > 1}
@@ -123,6 +124,18 @@ def stream_through_fault(run: Run, kill: Fault, restart: Fault) -> dict[str, Any
         "caught_up_after_stream_end_s": round(caught_up_s, 1),
         "ingest_batches_retried": len(run.stream.errors),
     }
+
+
+def copies_of(run: Run, refs: list[str]) -> list[dict[str, Any]]:
+    """Where each document of a source reference seen twice lives (index, id, time), to tell why."""
+    twice = sorted({ref for ref in refs if refs.count(ref) > 1})[:5]
+    hits = run.es.search(
+        index=run.settings.index("evidence"),
+        query={"terms": {"source_reference": twice}},
+        source=["source_reference", "occurred_at", "evidence_id"],
+        size=20,
+    )["hits"]["hits"]
+    return [{"index": hit["_index"], "id": hit["_id"], **hit["_source"]} for hit in hits]
 
 
 def test_cluster_kill_9_the_controller_broker_then_restart_it(stack: LocalStack, run: Run) -> None:
