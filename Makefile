@@ -7,12 +7,16 @@ CARESIGNAL := $(BIN)/caresignal
 MODEL_DIR ?= models/caresignal_evidence
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-unit test-cluster up down status topics model schemas manifests helm lint bench clean
+# A recipe that fails leaves no half-built target behind (e.g. an app.css holding a Sass error).
+.DELETE_ON_ERROR:
 
-run: $(INSTALLED) model up ## set up everything, start the stack and all services, load samples, serve the API
+.PHONY: run test test-unit test-cluster up down status topics model schemas manifests helm lint bench clean assets \
+	browser screenshots
+
+run: $(INSTALLED) model assets up ## set up everything, start the stack and all services, load samples, serve the API
 	$(CARESIGNAL) run
 
-test: $(INSTALLED) model helm up ## set up and run the whole test suite (unit, contract, integration)
+test: $(INSTALLED) model helm assets browser up ## set up and run the whole test suite (unit, contract, integration)
 	$(BIN)/pytest -q
 
 test-unit: $(INSTALLED) helm ## the fast subset: no Kafka or Elasticsearch needed
@@ -66,8 +70,38 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(INSTALLED) model up ## benchmarks: print tables and write JSON under bench-results/
+bench: $(INSTALLED) model assets up ## benchmarks: print tables and write JSON under bench-results/
 	$(BIN)/python bench/run_all.py
 
+# The web app's front end: npm packages pinned by package-lock.json, compiled and copied into STATIC.
+STATIC := services/web/static
+NODE_INSTALLED := node_modules/.installed
+WEB_ASSETS := services/web/assets
+
+$(NODE_INSTALLED): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found; install Node.js 20 (apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: $(STATIC)/app.css ## build the web app's CSS and copy GOV.UK / MOJ Frontend assets
+
+$(STATIC)/app.css: $(NODE_INSTALLED) $(WEB_ASSETS)/app.scss $(WEB_ASSETS)/app.js
+	rm -rf $(STATIC) && mkdir -p $(STATIC)
+	cp -r node_modules/govuk-frontend/dist/govuk/assets/images $(STATIC)/images
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js $(STATIC)/
+	cp -r node_modules/@ministryofjustice/frontend/moj/assets/images/. $(STATIC)/images/
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js $(STATIC)/
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css $(STATIC)/
+	cp $(WEB_ASSETS)/app.js $(STATIC)/
+	node_modules/.bin/sass --pkg-importer=node --load-path=. --style=compressed --no-source-map --quiet-deps \
+		$(WEB_ASSETS)/app.scss $(STATIC)/app.css
+
+browser: ## Debian's Chromium for the browser tests (installed with apt-get when missing)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
+
+screenshots: $(INSTALLED) model assets browser up ## regenerate docs/screenshots (desktop and mobile) from the real stack
+	CARESIGNAL_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache node_modules $(STATIC)

@@ -21,6 +21,7 @@ from services.index.api import router as query_router
 from services.index.config import IndexSettings
 from services.ingest.api import router as intake_router
 from services.ingest.config import IngestSettings
+from services.web.app import mount_web
 
 PRODUCER_MAX_BLOCK_MS = 10_000  # a request waits at most this long for the broker's metadata
 
@@ -43,7 +44,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: CommonSettings | None = None) -> FastAPI:
-    """Build the app; every endpoint but /healthz requires an API key (X-API-Key)."""
+    """Build the app: the JSON API under /v1 (every endpoint but /healthz requires an X-API-Key) and
+    the web app at /."""
     app = FastAPI(
         title="CareSignal API",
         version="1.0.0",
@@ -63,4 +65,5 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     app.include_router(intake_router)
     app.include_router(query_router)
     app.include_router(alerts_router)
+    mount_web(app)
     return app

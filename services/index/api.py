@@ -10,18 +10,28 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
+from uuid import UUID
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi.responses import StreamingResponse
 
+from schemas import EvidenceClassified
 from services.common.auth import ApiKey
 from services.common.errors import InvalidRequestError
 from services.common.http import DomainErrorRoute, Es, get_settings
 from services.common.indices import Names
-from services.index import profiles, search
+from services.index import evidence, export, overview, profiles, search
 from services.index.config import IndexSettings
-from services.index.models import AreaProfile, ProviderProfile, SearchFilters, SearchPage, SortOrder
+from services.index.models import (
+    AreaProfile,
+    EnglandOverview,
+    ProviderProfile,
+    SearchFilters,
+    SearchPage,
+    SortOrder,
+)
 from services.index.templates import install_templates
 
 log = logging.getLogger(__name__)
@@ -77,3 +87,35 @@ def provider_endpoint(_: ApiKey, es: Es, settings: Settings, identifier: str) ->
     return profiles.provider_profile(
         es, Names(settings), identifier, top=settings.query_top_providers, terms=settings.query_emerging_terms
     )
+
+
+@router.get(
+    "/v1/search/export",
+    tags=["search"],
+    summary="Export every result of a search as CSV",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def export_endpoint(
+    _: ApiKey,
+    es: Es,
+    settings: Settings,
+    filters: Annotated[SearchFilters, Query()],
+    q: Annotated[str | None, Query(description="Words to look for in the text and its lemmas.")] = None,
+) -> StreamingResponse:
+    """All rows of the result set (newest first), not one page: what goes into an evidence pack."""
+    return export.csv_response(search.all_hits(es, Names(settings), q, filters))
+
+
+@router.get(
+    "/v1/evidence/{evidence_id}", response_model=EvidenceClassified, tags=["search"], summary="One item"
+)
+def evidence_endpoint(_: ApiKey, es: Es, settings: Settings, evidence_id: UUID) -> EvidenceClassified:
+    """The classified, redacted item as indexed."""
+    return evidence.get_evidence(es, Names(settings), evidence_id)
+
+
+@router.get("/v1/overview", response_model=EnglandOverview, tags=["profiles"], summary="England overview")
+def overview_endpoint(_: ApiKey, es: Es, settings: Settings) -> EnglandOverview:
+    """Every council's evidence in the 30 days up to the newest item, against the 30 days before."""
+    return overview.england_overview(es, Names(settings))

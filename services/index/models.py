@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas import (
     AreaRef,
     EvidenceCategory,
+    InspectionFinding,
     KeyQuestion,
     ProviderRef,
     SentimentLabel,
@@ -72,6 +73,7 @@ class SearchHit(Shape):
     severity_reasons: list[str]
     evidence_category: EvidenceCategory
     model_version: str
+    inspection: InspectionFinding | None = Field(default=None, description="Set for inspection results.")
 
 
 class SearchPage(Shape):
@@ -80,6 +82,9 @@ class SearchPage(Shape):
     facets: dict[str, list[FacetBucket]] = Field(
         description="Counts per facet value over the results filtered by everything but that facet's own "
         "filter (multi-select facets)."
+    )
+    monthly: list[FacetBucket] = Field(
+        default_factory=list, description="Results per month of occurred_at (value YYYY-MM), oldest first."
     )
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
@@ -168,3 +173,27 @@ class ProviderProfile(Shape):
     kind: str = Field(description="'provider' or 'location'.")
     evidence: Lens
     locations: list[LocationRatings]
+
+
+class AreaActivity(Shape):
+    """One council's evidence in the latest window and the one before it."""
+
+    code: str
+    name: str
+    region: str
+    total: int
+    negative: int
+    high_severity: int
+    previous_total: int
+    previous_negative: int
+    previous_high_severity: int
+    open_alerts: int
+
+
+class EnglandOverview(Shape):
+    """Every council's recent evidence, for the England overview."""
+
+    window_start: datetime | None = Field(description="Start of the latest window (null without evidence).")
+    window_end: datetime | None = Field(description="End of the latest window: just after the newest item.")
+    window_days: int
+    areas: list[AreaActivity] = Field(description="All 153 councils, in reference order.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -48,6 +49,7 @@ FILTER_FIELDS = {
     "severity": "severity.level",
     "evidence_category": "evidence_category",
 }
+MONTHLY = {"field": "occurred_at", "calendar_interval": "month", "format": "yyyy-MM"}
 SORTS = {
     SortOrder.RELEVANCE: [{"_score": "desc"}, {"evidence_id": "asc"}],
     SortOrder.DATE: [{"occurred_at": "desc"}, {"evidence_id": "asc"}],
@@ -121,11 +123,17 @@ def search_body(
         "track_total_hits": True,
         "highlight": {"fields": {"text": {"number_of_fragments": 3, "fragment_size": 160}}},
         "aggs": {
-            name: {
-                "filter": {"bool": {"filter": [c for other, c in faceted.items() if other != name]}},
-                "aggs": {"values": {"terms": {"field": field, "size": FACET_SIZES.get(name, 10)}}},
-            }
-            for name, field in FACETS.items()
+            **{
+                name: {
+                    "filter": {"bool": {"filter": [c for other, c in faceted.items() if other != name]}},
+                    "aggs": {"values": {"terms": {"field": field, "size": FACET_SIZES.get(name, 10)}}},
+                }
+                for name, field in FACETS.items()
+            },
+            "monthly": {
+                "filter": {"bool": {"filter": list(faceted.values())}},
+                "aggs": {"values": {"date_histogram": MONTHLY}},
+            },
         },
     }
     if faceted:
@@ -155,11 +163,16 @@ def _hit(raw: dict[str, Any]) -> SearchHit:
         severity_reasons=source["severity"].get("reasons", []),
         evidence_category=source["evidence_category"],
         model_version=source["model_version"],
+        inspection=source.get("inspection"),
     )
 
 
 def buckets(aggregation: dict[str, Any]) -> list[FacetBucket]:
-    return [FacetBucket(value=str(b["key"]), count=b["doc_count"]) for b in aggregation.get("buckets", [])]
+    """Terms buckets (or date-histogram buckets, by their formatted key) as value/count pairs."""
+    return [
+        FacetBucket(value=str(b.get("key_as_string", b["key"])), count=b["doc_count"])
+        for b in aggregation.get("buckets", [])
+    ]
 
 
 def search_evidence(
@@ -185,5 +198,25 @@ def search_evidence(
         total=response["hits"]["total"]["value"],
         hits=[_hit(raw) for raw in raw_hits],
         facets={name: buckets(aggregations.get(name, {}).get("values", {})) for name in FACETS},
+        monthly=buckets(aggregations.get("monthly", {}).get("values", {})),
         next_cursor=next_cursor,
     )
+
+
+def all_hits(
+    es: Elasticsearch,
+    names: Names,
+    text: str | None,
+    filters: SearchFilters,
+    *,
+    sort: SortOrder = SortOrder.DATE,
+    page_size: int = 500,
+) -> Iterator[SearchHit]:
+    """Every hit of a search, page after page through its cursor (for exports)."""
+    cursor = None
+    while True:
+        page = search_evidence(es, names, text, filters, sort=sort, size=page_size, cursor=cursor)
+        yield from page.hits
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor

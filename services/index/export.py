@@ -1,0 +1,93 @@
+"""A search result set as CSV: one row per evidence item, the columns a reviewer puts in an evidence pack."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from fastapi.responses import StreamingResponse
+
+from services.index.models import SearchHit
+
+COLUMNS = (
+    "evidence_id",
+    "occurred_at",
+    "source_type",
+    "source_reference",
+    "location_id",
+    "provider_id",
+    "provider_name",
+    "local_authority_code",
+    "local_authority_name",
+    "icb_code",
+    "region_code",
+    "key_questions",
+    "quality_statements",
+    "themes",
+    "sentiment",
+    "severity",
+    "severity_reasons",
+    "evidence_category",
+    "model_version",
+    "text",
+)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet must not run text as a formula (CSV injection): such cells get a leading quote."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def _row(hit: SearchHit) -> list[str]:
+    return [_cell(value) for value in _values(hit)]
+
+
+def _values(hit: SearchHit) -> list[str]:
+    return [
+        hit.evidence_id,
+        hit.occurred_at.isoformat(),
+        hit.source_type.value,
+        hit.source_reference,
+        hit.provider.location_id or "",
+        hit.provider.provider_id or "",
+        hit.provider.name or "",
+        hit.area.local_authority_code or "",
+        hit.area.local_authority_name or "",
+        hit.area.icb_code or "",
+        hit.area.region_code or "",
+        ";".join(hit.key_questions),
+        ";".join(hit.quality_statement_ids),
+        ";".join(hit.themes),
+        hit.sentiment.value,
+        hit.severity.value,
+        ";".join(hit.severity_reasons),
+        hit.evidence_category.value,
+        hit.model_version,
+        hit.text,
+    ]
+
+
+def csv_lines(hits: Iterable[SearchHit]) -> Iterator[str]:
+    """The header, then one CSV line per hit (streamed: the result set is never held in memory)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for hit in hits:
+        writer.writerow(_row(hit))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_response(hits: Iterable[SearchHit], filename: str = "caresignal-evidence.csv") -> StreamingResponse:
+    """The hits as a streamed CSV download."""
+    return StreamingResponse(
+        csv_lines(hits),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,73 @@
+"""Provider and location pages: ratings now and over time, evidence trend, quality statements, alerts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from schemas import Rating, SourceType
+from services.alerts import lifecycle
+from services.alerts.models import AlertFilters
+from services.index import profiles, search
+from services.index.models import SearchFilters, SearchHit, SortOrder
+from services.web import charts
+from services.web.deps import Es, IndexNames, Settings
+from services.web.errors import PageRoute
+from services.web.templating import render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+RATING_HISTORY = 100
+CQC_PAGES = {"location": "https://www.cqc.org.uk/location/", "provider": "https://www.cqc.org.uk/provider/"}
+
+
+def is_downgrade(hit: SearchHit) -> bool:
+    """A published rating worse than the one it replaced (Outstanding → Good, Good → Inadequate, ...)."""
+    finding = hit.inspection
+    if finding is None or finding.previous_rating is None:
+        return False
+    now, before = Rating(finding.rating).rank, Rating(finding.previous_rating).rank
+    return now is not None and before is not None and now > before
+
+
+@router.get("/providers/{identifier}")
+def provider_page(
+    request: Request, es: Es, names: IndexNames, settings: Settings, identifier: str
+) -> Response:
+    profile = profiles.provider_profile(
+        es, names, identifier, top=settings.query_top_providers, terms=settings.query_emerging_terms
+    )
+    scope = {"location_id" if profile.kind == "location" else "provider_id": profile.id}
+    history = search.search_evidence(
+        es,
+        names,
+        None,
+        SearchFilters(**scope, source_type=SourceType.INSPECTION_RESULT),
+        sort=SortOrder.DATE,
+        size=RATING_HISTORY,
+    )
+    ratings = [hit for hit in history.hits if hit.inspection is not None]
+    provider_alerts = lifecycle.list_alerts(es, names, AlertFilters(code=profile.id))
+    lens = profile.evidence
+    months = [m.model_dump() for m in lens.monthly]
+    name = next((location.name for location in profile.locations), None) or next(
+        (p.name for p in lens.top_providers_negative if p.name), None
+    )
+    return render(
+        request,
+        "providers/profile.html",
+        {
+            "section": "search",
+            "profile": profile,
+            "name": name or f"{profile.kind.capitalize()} {profile.id}",
+            "lens": lens,
+            "scope": scope,
+            "ratings": ratings,
+            "downgrades": {hit.evidence_id for hit in ratings if is_downgrade(hit)},
+            "alerts": provider_alerts,
+            "cqc_url": CQC_PAGES[profile.kind] + profile.id,
+            "trend_chart": charts.monthly_lines(
+                months, ["total", "negative", "high_severity"], "Items per month"
+            )
+            if months
+            else None,
+        },
+    )

@@ -1,0 +1,24 @@
+"""Jinja2 templates of the web app (one folder per router) with the UK formatting filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.templating import Jinja2Templates
+
+from services.web import links
+from services.web.formatting import FILTERS
+from services.web.names import alert_subject, rule_title
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES.env.filters.update(FILTERS, alert_subject=alert_subject, rule_title=rule_title)
+TEMPLATES.env.globals.update(search_url=links.search_url, month_range=links.month_range)
+SERVICE_NAME = "CareSignal"
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    return TEMPLATES.TemplateResponse(
+        request, name, {"service_name": SERVICE_NAME, **context}, status_code=status_code
+    )

@@ -1,0 +1,45 @@
+"""CSV export: a header, one row per hit, and no cell a spreadsheet would run as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from services.index.export import COLUMNS, csv_lines
+from services.index.models import SearchHit
+
+
+def _hit(number: int, text: str) -> SearchHit:
+    return SearchHit(
+        evidence_id=f"id-{number}",
+        score=None,
+        occurred_at=datetime(2025, 7, 1, tzinfo=UTC),
+        source_type="social_media_comment",
+        source_reference=f"ref-{number}",
+        text=text,
+        highlights=[],
+        provider={"location_id": "1-100", "name": "Oakwood"},
+        area={"local_authority_code": "E08000004"},
+        quality_statement_ids=["safe.safeguarding", "caring.kindness_compassion_dignity"],
+        key_questions=["safe", "caring"],
+        themes=[],
+        sentiment="negative",
+        severity="high",
+        severity_reasons=["abuse"],
+        evidence_category="peoples_experience",
+        model_version="1.0.0",
+    )
+
+
+def test_export_writes_every_hit_and_neutralises_formulas() -> None:
+    hits = [_hit(1, "Staff were kind,\nbut slow"), _hit(2, '=HYPERLINK("http://x")'), _hit(3, "+1 good")]
+    rows = list(csv.reader(io.StringIO("".join(csv_lines(iter(hits))))))
+    assert rows[0] == list(COLUMNS)
+    assert [row[0] for row in rows[1:]] == ["id-1", "id-2", "id-3"]
+    text = COLUMNS.index("text")
+    assert rows[1][text] == "Staff were kind,\nbut slow"
+    assert rows[2][text].startswith("'=") and rows[3][text].startswith("'+")
+    assert (
+        rows[1][COLUMNS.index("quality_statements")] == "safe.safeguarding;caring.kindness_compassion_dignity"
+    )

@@ -1,0 +1,52 @@
+"""Pages and guards that need no Elasticsearch: the area finder, friendly 404s, CSRF on alert actions."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.api import create_app
+from services.index.areas import find_areas, resolve_area
+from services.web.csrf import CSRF_COOKIE
+
+
+@pytest.fixture
+def client() -> TestClient:
+    return TestClient(create_app(), follow_redirects=False)  # no lifespan: nothing connects
+
+
+def test_areas_resolve_by_name_as_well_as_by_code() -> None:
+    assert resolve_area("Oldham").code == "E08000004"
+    assert resolve_area("oldham ").code == "E08000004"
+    assert resolve_area("North West").level == "region"
+    assert resolve_area("E08000004").name == "Oldham"
+    assert {area.code for area in find_areas("manch")} >= {"E08000003", "E54000057"}
+
+
+def test_area_finder_sends_one_match_to_its_page_and_lists_several(client: TestClient) -> None:
+    response = client.get("/areas", params={"q": "Oldham (council)"})
+    assert response.status_code == 303 and response.headers["location"] == "/areas/E08000004"
+    listing = client.get("/areas", params={"q": "manch"})
+    assert listing.status_code == 200
+    assert 'href="/areas/E08000003"' in listing.text and 'href="/areas/E54000057"' in listing.text
+    assert "No area matches" in client.get("/areas", params={"q": "Atlantis"}).text
+    names = client.get("/areas/names.json").json()
+    assert len(names) == 153 + 42 + 9
+    assert {"label": "Oldham (council)", "url": "/areas/E08000004"} in names
+
+
+def test_unknown_pages_get_a_friendly_404_and_the_api_keeps_json(client: TestClient) -> None:
+    page = client.get("/no-such-page")
+    assert page.status_code == 404
+    assert "Page not found" in page.text and "<title>Page not found" in page.text
+    assert client.get("/v1/no-such-endpoint").json() == {"detail": "Not Found"}
+
+
+def test_alert_actions_refuse_a_post_without_the_csrf_token(client: TestClient) -> None:
+    url = f"/alerts/{uuid4()}/acknowledge"
+    assert client.post(url, data={"by": "j.smith"}).status_code == 403
+    client.cookies.set(CSRF_COOKIE, "token-a")
+    refused = client.post(url, data={"by": "j.smith", "csrf_token": "token-b"})
+    assert refused.status_code == 403 and "This form has expired" in refused.text
