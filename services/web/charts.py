@@ -68,7 +68,7 @@ def monthly_lines(rows: Sequence[dict[str, Any]], series: Sequence[str], descrip
                 title=None,
                 axis=alt.Axis(format="%b %Y", labelOverlap=True, grid=False),
             ),
-            y=alt.Y("count:Q", title="Items"),
+            y=alt.Y("count:Q", title="Items", axis=alt.Axis(tickMinStep=1, format="d")),
             color=colour,
         )
         .properties(width=560, height=220)
@@ -84,7 +84,7 @@ def bars(rows: Sequence[tuple[str, int]], description: str, colour: str = COLOUR
         .mark_bar(color=colour)
         .encode(
             y=alt.Y("label:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=260)),
-            x=alt.X("count:Q", title="Items"),
+            x=alt.X("count:Q", title="Items", axis=alt.Axis(tickMinStep=1, format="d")),
         )
         .properties(width=360, height=alt.Step(26))
     )

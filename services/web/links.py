@@ -13,7 +13,7 @@ def query_string(params: dict[str, object]) -> str:
 
 
 def search_url(*scopes: dict[str, object], **params: object) -> str:
-    """`/search?...` with the filters of the given dicts and keywords: search_url(scope, sentiment="negative")."""
+    """`/search?...` with the filters of the given dicts and keywords (later ones win)."""
     merged: dict[str, object] = {}
     for scope in scopes:
         merged.update(scope)

@@ -7,7 +7,6 @@ uvicorn as `caresignal api` serves it, Debian's /usr/bin/chromium driven by Play
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -15,35 +14,20 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 from elasticsearch import Elasticsearch
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Page, Playwright, sync_playwright
+from prefixed import remove_prefixed
+from web_browser import AXE, CHROMIUM, ROOT, WebApp, open_context
 
 from deploy.topics import ensure_topics
 from services.common.config import CommonSettings
 from services.ingest.config import IngestSettings
 from services.ingest.files import ingest_file
-from tests.integration.conftest import remove_prefixed
 
-pytestmark = [pytest.mark.integration, pytest.mark.browser]
-
-ROOT = Path(__file__).resolve().parents[3]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SAMPLES = (
     ("cqc_locations.json", "cqc-api"),
     ("healthwatch_feedback.csv", "healthwatch"),
@@ -51,22 +35,6 @@ SAMPLES = (
     ("social_comments.jsonl", "social"),
 )
 API_KEY = {"X-API-Key": "dev-key"}
-DESKTOP, MOBILE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
-
-
-@dataclass
-class WebApp:
-    """The running app: its base URL, an API client for the same data, and the stack's settings."""
-
-    url: str
-    settings: CommonSettings
-    api: httpx.Client
-    checked: set[str] = field(default_factory=set)
-
-    def api_json(self, path: str, **params: object) -> dict:
-        response = self.api.get(path, params=params)
-        response.raise_for_status()
-        return response.json()
 
 
 def _free_port() -> int:
@@ -151,21 +119,6 @@ def playwright_driver() -> Iterator[Playwright]:
         yield driver
 
 
-def open_context(driver: Playwright, user_data: Path, *, javascript: bool = True) -> BrowserContext:
-    """A Chromium with a fresh profile (user-data dir) of its own."""
-    return driver.chromium.launch_persistent_context(
-        str(user_data),
-        executable_path=str(CHROMIUM),
-        headless=True,
-        args=CHROMIUM_ARGS,
-        java_script_enabled=javascript,
-        viewport=DESKTOP,
-        locale="en-GB",
-        timezone_id="Europe/London",
-        accept_downloads=True,
-    )
-
-
 @pytest.fixture
 def page(playwright_driver: Playwright, tmp_path: Path) -> Iterator[Page]:
     context = open_context(playwright_driver, tmp_path / "profile")
@@ -184,36 +137,3 @@ def page_without_javascript(playwright_driver: Playwright, tmp_path: Path) -> It
         yield context.new_page()
     finally:
         context.close()
-
-
-def serious_violations(page: Page) -> list[dict]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE.read_text())
-    result = page.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def assert_accessible(page: Page) -> None:
-    violations = serious_violations(page)
-    described = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in violations
-    ]
-    assert not violations, f"axe on {page.url}:\n" + "\n".join(described)
-
-
-def visit(page: Page, url: str) -> Page:
-    """Open a page, check it loaded without a server error, and run axe on it."""
-    response = page.goto(url)
-    assert response is not None and response.status < 500, f"{url}: {response and response.status}"
-    assert_accessible(page)
-    return page
-
-
-def shown_number(page: Page, selector: str) -> int:
-    return int(page.locator(selector).first.inner_text().split()[0].replace(",", ""))
-
-
-def json_lines(text: str) -> list[dict]:
-    return [json.loads(line) for line in text.splitlines() if line.strip()]

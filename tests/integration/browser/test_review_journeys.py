@@ -1,0 +1,185 @@
+"""What a reviewer does in the browser, on the samples after the real pipeline, checked against the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from web_browser import WebApp, assert_accessible, shown_number, visit
+
+OLDHAM = "E08000004"
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+
+def result_total(page: Page) -> int:
+    return int(page.locator("#result-count").get_attribute("data-total"))
+
+
+def facet_counts(page: Page, facet: str) -> dict[str, int]:
+    counts = {}
+    for label in page.locator(f"[data-facet-count^='{facet}:']").all():
+        value = label.get_attribute("data-facet-count").split(":", 1)[1]
+        counts[value] = int(re.sub(r"[^0-9]", "", label.inner_text()))
+    return counts
+
+
+def test_search_with_free_text_and_filters_narrows_results_and_the_counts_add_up(
+    page: Page, web_app: WebApp
+) -> None:
+    visit(page, f"{web_app.url}/search")
+    everything = result_total(page)
+    assert everything == web_app.api_json("/v1/search", size=1)["total"] > 0
+
+    page.get_by_label("Words to search for").fill("waiting")
+    page.get_by_role("button", name="Search").click()
+    with_words = result_total(page)
+    assert 0 < with_words < everything
+    assert with_words == web_app.api_json("/v1/search", q="waiting", size=1)["total"]
+    by_sentiment = facet_counts(page, "sentiment")
+    assert sum(by_sentiment.values()) == with_words  # every item has one sentiment
+
+    page.locator("#sentiment-negative").check()
+    page.get_by_test_id("apply-filters").click()
+    assert_accessible(page)
+    assert "sentiment=negative" in page.url and "q=waiting" in page.url
+    negative = result_total(page)
+    assert negative == by_sentiment["negative"] < with_words
+    assert negative == web_app.api_json("/v1/search", q="waiting", sentiment="negative", size=1)["total"]
+    assert sum(facet_counts(page, "sentiment").values()) == with_words  # the other values keep counts
+    assert sum(facet_counts(page, "source_type").values()) == negative
+
+    page.get_by_role("link", name="Remove this filter Negative").click()
+    assert result_total(page) == with_words
+
+
+def test_an_area_found_by_name_shows_the_apis_numbers(page: Page, web_app: WebApp) -> None:
+    visit(page, web_app.url)
+    page.locator("#area-q").fill("Oldh")
+    page.get_by_role("option", name="Oldham (council)").click()
+    page.wait_for_url(f"**/areas/{OLDHAM}")
+    assert_accessible(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Oldham")
+
+    profile = web_app.api_json(f"/v1/areas/{OLDHAM}")
+    lens = profile["evidence"]
+    assert shown_number(page, "#area-total") == lens["total"] > 0
+    for bucket in lens["by_key_question"]:
+        assert shown_number(page, f"[data-key-question='{bucket['value']}']") == bucket["count"]
+    for row in lens["by_quality_statement"]:
+        for sentiment in ("negative", "neutral", "positive"):
+            assert shown_number(page, f"[data-cell='{row['key']}:{sentiment}']") == row[sentiment]
+    monthly_rows = page.locator("#monthly tbody tr")
+    assert monthly_rows.count() == len(lens["monthly"])
+    ratings = {row["value"]: row["count"] for row in profile["ratings"]}
+    shown = {
+        r.locator("th").inner_text(): int(r.locator("td").inner_text().replace(",", ""))
+        for r in page.locator("#ratings tbody tr").all()
+    }
+    assert shown == ratings
+
+
+def test_clicking_a_number_lands_on_a_search_with_exactly_that_many_results(
+    page: Page, web_app: WebApp
+) -> None:
+    visit(page, f"{web_app.url}/areas/{OLDHAM}")
+    links = [
+        page.locator("#by-key-question a").first,
+        page.locator("[data-cell$=':negative'] a").first,
+        page.locator("#monthly a").last,
+    ]
+    for link in links:
+        number = int(link.inner_text().split()[0].replace(",", ""))
+        link.click()
+        page.wait_for_url("**/search?**")
+        assert result_total(page) == number, page.url
+        page.go_back()
+
+
+def test_acknowledge_then_close_an_alert_persists_and_the_timeline_shows_both(
+    page: Page, web_app: WebApp
+) -> None:
+    alert = web_app.api_json("/v1/alerts", status="open", size=1)["alerts"][0]
+    visit(page, f"{web_app.url}/alerts?status=open")
+    page.locator(f"a[href='/alerts/{alert['alert_id']}']").first.click()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Acknowledge alert").click()  # no name yet: an error, nothing changes
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your name")
+    assert web_app.api_json(f"/v1/alerts/{alert['alert_id']}")["status"] == "open"
+
+    page.locator("#acknowledge-by").fill("Asha Reviewer")
+    page.locator("#acknowledge-note").fill("Passed to the LA assessment team")
+    page.get_by_role("button", name="Acknowledge alert").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Alert acknowledged")
+    expect(page.locator("#alert-status")).to_contain_text("Acknowledged")
+    expect(page.locator("#close-by")).to_have_value("Asha Reviewer")  # remembered for the next action
+    page.locator("#close-note").fill("Visit booked")
+    page.get_by_role("button", name="Close alert").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Alert closed")
+
+    page.reload()
+    assert_accessible(page)
+    expect(page.locator("#alert-status")).to_contain_text("Closed")
+    timeline = page.locator("#timeline .moj-timeline__item")
+    expect(timeline).to_have_count(3)
+    expect(timeline.nth(0)).to_contain_text("Closed")
+    expect(timeline.nth(0)).to_contain_text("Visit booked")
+    expect(timeline.nth(1)).to_contain_text("Acknowledged")
+    expect(timeline.nth(1)).to_contain_text("by Asha Reviewer")
+    expect(page.get_by_role("button", name="Close alert")).to_have_count(0)
+    stored = web_app.api_json(f"/v1/alerts/{alert['alert_id']}")
+    assert stored["status"] == "closed"
+    assert [(h["status"], h["by"]) for h in stored["history"]] == [
+        ("acknowledged", "Asha Reviewer"),
+        ("closed", "Asha Reviewer"),
+    ]
+
+
+def test_the_csv_export_has_every_row_of_the_result_set(page: Page, web_app: WebApp, tmp_path: Path) -> None:
+    visit(page, f"{web_app.url}/search?sentiment=negative")
+    total = result_total(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("as CSV")).click()
+    target = tmp_path / "export.csv"
+    download.value.save_as(target)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == total > 0
+    expected, cursor = set(), None
+    while True:
+        params = {"sentiment": "negative", "size": 100, **({"cursor": cursor} if cursor else {})}
+        page_of = web_app.api_json("/v1/search", **params)
+        expected |= {hit["evidence_id"] for hit in page_of["hits"]}
+        if not (cursor := page_of["next_cursor"]):
+            break
+    assert {row["evidence_id"] for row in rows} == expected
+    assert {row["sentiment"] for row in rows} == {"negative"}
+
+
+def test_search_and_filters_work_without_javascript(page_without_javascript: Page, web_app: WebApp) -> None:
+    page = page_without_javascript
+    visit(page, f"{web_app.url}/search")
+    page.get_by_label("Words to search for").fill("staff")
+    page.locator("#severity-high").check()
+    page.locator("#region").select_option(label=re.compile("^London"))
+    page.get_by_test_id("apply-filters").click()
+    assert_accessible(page)
+    for part in ("q=staff", "severity=high", "region=E12000007"):
+        assert part in page.url
+    expected = web_app.api_json("/v1/search", q="staff", severity="high", region="E12000007", size=1)["total"]
+    assert result_total(page) == expected
+    page.get_by_role("link", name="Remove this filter High").click()
+    assert "severity" not in page.url
+    assert (
+        result_total(page) == web_app.api_json("/v1/search", q="staff", region="E12000007", size=1)["total"]
+    )
+
+    visit(page, f"{web_app.url}/areas")
+    page.locator("#area-q").fill("Oldham")
+    page.get_by_role("button", name="Find area").click()
+    page.wait_for_url(f"**/areas/{OLDHAM}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Oldham")

@@ -1,0 +1,84 @@
+"""Helpers of the browser tests: the running app, a Chromium with a fresh profile, axe-core checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import BrowserContext, Page, Playwright
+
+from services.common.config import CommonSettings
+
+ROOT = Path(__file__).resolve().parents[3]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP, MOBILE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+
+
+@dataclass
+class WebApp:
+    """The running app: its base URL, an API client for the same data, and the stack's settings."""
+
+    url: str
+    settings: CommonSettings
+    api: httpx.Client
+
+    def api_json(self, path: str, **params: object) -> dict:
+        response = self.api.get(path, params=params)
+        response.raise_for_status()
+        return response.json()
+
+
+def open_context(driver: Playwright, user_data: Path, *, javascript: bool = True) -> BrowserContext:
+    """A Chromium with a fresh profile (user-data dir) of its own."""
+    return driver.chromium.launch_persistent_context(
+        str(user_data),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        java_script_enabled=javascript,
+        viewport=DESKTOP,
+        locale="en-GB",
+        timezone_id="Europe/London",
+        accept_downloads=True,
+    )
+
+
+def serious_violations(page: Page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def assert_accessible(page: Page) -> None:
+    violations = serious_violations(page)
+    described = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
+    ]
+    assert not violations, f"axe on {page.url}:\n" + "\n".join(described)
+
+
+def visit(page: Page, url: str) -> Page:
+    """Open a page, check it loaded without a server error, and run axe on it."""
+    response = page.goto(url)
+    assert response is not None and response.status < 500, f"{url}: {response and response.status}"
+    assert_accessible(page)
+    return page
+
+
+def shown_number(page: Page, selector: str) -> int:
+    return int(page.locator(selector).first.inner_text().split()[0].replace(",", ""))
