@@ -87,12 +87,15 @@ def test_clicking_a_number_lands_on_a_search_with_exactly_that_many_results(
     page: Page, web_app: WebApp
 ) -> None:
     visit(page, f"{web_app.url}/areas/{OLDHAM}")
-    links = [
-        page.locator("#by-key-question a").first,
-        page.locator("[data-cell$=':negative'] a").first,
-        page.locator("#monthly a").last,
-    ]
-    for link in links:
+    for selector in (
+        "#by-key-question a",
+        "[data-cell$=':negative'] a",
+        "#monthly a",
+        "#top-negative a.app-count",
+    ):
+        if selector == "#monthly a":  # the monthly table is the chart's alternative, behind "details"
+            page.locator("#trend-caption ~ details summary").click()
+        link = page.locator(selector).last
         number = int(link.inner_text().split()[0].replace(",", ""))
         link.click()
         page.wait_for_url("**/search?**")
@@ -160,26 +163,29 @@ def test_the_csv_export_has_every_row_of_the_result_set(page: Page, web_app: Web
     assert {row["sentiment"] for row in rows} == {"negative"}
 
 
-def test_search_and_filters_work_without_javascript(page_without_javascript: Page, web_app: WebApp) -> None:
-    page = page_without_javascript
-    visit(page, f"{web_app.url}/search")
-    page.get_by_label("Words to search for").fill("staff")
-    page.locator("#severity-high").check()
-    page.locator("#region").select_option(label=re.compile("^London"))
-    page.get_by_test_id("apply-filters").click()
-    assert_accessible(page)
+def test_search_and_filters_work_without_javascript(
+    page_without_javascript: Page, page: Page, web_app: WebApp
+) -> None:
+    """axe needs JavaScript, so each page reached without it is checked again in a normal browser."""
+    plain = page_without_javascript
+    plain.goto(f"{web_app.url}/search")
+    plain.get_by_label("Words to search for").fill("staff")
+    plain.locator("#severity-high").check()
+    plain.locator("#region").select_option(value="E12000007")  # London
+    plain.get_by_test_id("apply-filters").click()
+    visit(page, plain.url)
     for part in ("q=staff", "severity=high", "region=E12000007"):
-        assert part in page.url
+        assert part in plain.url
     expected = web_app.api_json("/v1/search", q="staff", severity="high", region="E12000007", size=1)["total"]
-    assert result_total(page) == expected
-    page.get_by_role("link", name="Remove this filter High").click()
-    assert "severity" not in page.url
+    assert result_total(plain) == expected
+    plain.get_by_role("link", name="Remove this filter High").click()
+    assert "severity" not in plain.url
     assert (
-        result_total(page) == web_app.api_json("/v1/search", q="staff", region="E12000007", size=1)["total"]
+        result_total(plain) == web_app.api_json("/v1/search", q="staff", region="E12000007", size=1)["total"]
     )
 
-    visit(page, f"{web_app.url}/areas")
-    page.locator("#area-q").fill("Oldham")
-    page.get_by_role("button", name="Find area").click()
-    page.wait_for_url(f"**/areas/{OLDHAM}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Oldham")
+    plain.goto(f"{web_app.url}/areas")
+    plain.locator("#area-q").fill("Oldham")
+    plain.get_by_role("button", name="Find area").click()
+    plain.wait_for_url(f"**/areas/{OLDHAM}")
+    expect(plain.get_by_role("heading", level=1)).to_have_text("Oldham")
