@@ -126,11 +126,11 @@ def alert_response(
 
 @router.post("/alerts/{alert_id}/{action}")
 def change_alert(
+    _: CsrfChecked,  # first: a forged request is refused before anything else is touched
     request: Request,
     es: Es,
     names: IndexNames,
     publish: Publisher,
-    _: CsrfChecked,
     reviewer: CurrentReviewer,
     alert_id: UUID,
     action: str,

@@ -1,0 +1,116 @@
+"""The web app's server side on real Elasticsearch: the same numbers as the API, whole-set CSV exports,
+and friendly 503 pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+from elasticsearch import Elasticsearch
+from fastapi.testclient import TestClient
+from index_factories import BASE_TIME, evidence, index_directly
+
+from schemas import SentimentLabel
+from services.api import create_app
+from services.common.config import CommonSettings
+from services.common.indices import Names
+from services.index import search
+from services.index.models import SearchFilters
+from services.index.templates import delete_templates
+
+pytestmark = pytest.mark.integration
+KEY = {"X-API-Key": "dev-key"}
+OLDHAM, MANCHESTER = "E08000004", "E08000003"
+
+
+@pytest.fixture
+def client(settings: CommonSettings, es: Elasticsearch) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), follow_redirects=False) as test_client:
+        yield test_client
+    delete_templates(es, settings)
+
+
+@pytest.fixture
+def corpus(es: Elasticsearch, settings: CommonSettings) -> list:
+    items = [
+        evidence(
+            f"w-{i}",
+            la_code=(OLDHAM, MANCHESTER)[i % 2],
+            sentiment=(SentimentLabel.NEGATIVE, SentimentLabel.POSITIVE, SentimentLabel.NEUTRAL)[i % 3],
+            text=f"=cmd| item {i} about waiting times" if i == 7 else f"item {i} about waiting times",
+            occurred_at=BASE_TIME - timedelta(days=i),
+        )
+        for i in range(45)
+    ]
+    index_directly(es, settings, items)
+    return items
+
+
+def test_search_page_shows_the_apis_total_and_export_has_every_row(client: TestClient, corpus: list) -> None:
+    params = {"local_authority": OLDHAM, "sentiment": "negative"}
+    expected = [
+        e for e in corpus if e.area.local_authority_code == OLDHAM and e.sentiment.label == "negative"
+    ]
+    api = client.get("/v1/search", params=params, headers=KEY).json()
+    page = client.get("/search", params=params)
+    assert page.status_code == 200
+    assert api["total"] == len(expected)
+    assert f'data-total="{len(expected)}"' in page.text
+    assert "<title>Search results (8)" in page.text
+
+    for url, headers in (("/search/export.csv", {}), ("/v1/search/export", KEY)):
+        response = client.get(url, params=params, headers=headers)
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert sorted(row["evidence_id"] for row in rows) == sorted(str(e.evidence_id) for e in expected)
+    assert client.get("/v1/search/export", params=params).status_code == 401
+
+
+def test_all_hits_pages_through_the_whole_result_set(
+    es: Elasticsearch, settings: CommonSettings, corpus: list
+) -> None:
+    hits = list(
+        search.all_hits(es, Names(settings), None, SearchFilters(local_authority=MANCHESTER), page_size=4)
+    )
+    assert sorted(h.evidence_id for h in hits) == sorted(
+        str(e.evidence_id) for e in corpus if e.area.local_authority_code == MANCHESTER
+    )
+
+
+def test_evidence_overview_and_area_name_endpoints(client: TestClient, corpus: list) -> None:
+    item = corpus[3]
+    found = client.get(f"/v1/evidence/{item.evidence_id}", headers=KEY)
+    assert found.status_code == 200 and found.json()["source_reference"] == item.source_reference
+    assert client.get(f"/v1/evidence/{uuid4()}", headers=KEY).status_code == 404
+    page = client.get(f"/evidence/{item.evidence_id}")
+    assert page.status_code == 200 and item.text in page.text
+    missing = client.get(f"/evidence/{uuid4()}")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+
+    overview = client.get("/v1/overview", headers=KEY).json()
+    by_code = {area["code"]: area for area in overview["areas"]}
+    assert len(by_code) == 153
+    in_window = [e for e in corpus if e.occurred_at > BASE_TIME - timedelta(days=30)]
+    assert by_code[OLDHAM]["total"] == sum(e.area.local_authority_code == OLDHAM for e in in_window)
+
+    by_name = client.get("/v1/areas/Oldham", headers=KEY).json()
+    assert by_name["area"]["code"] == OLDHAM
+    assert by_name["evidence"]["total"] == sum(e.area.local_authority_code == OLDHAM for e in corpus)
+    assert client.get("/areas/oldham").headers["location"] == f"/areas/{OLDHAM}"
+
+
+def test_pages_say_sorry_with_a_503_when_elasticsearch_is_down(unique_prefix: str) -> None:
+    down = CommonSettings(es_url="http://127.0.0.1:9", es_index_prefix=unique_prefix, environment="test")
+    with TestClient(create_app(down)) as offline:
+        for path in ("/", "/search?q=falls", f"/areas/{OLDHAM}", "/alerts"):
+            page = offline.get(path)
+            assert page.status_code == 503, path
+            assert "Sorry, there is a problem with the service" in page.text
+            assert "Traceback" not in page.text and "elastic" not in page.text.lower()
+        assert offline.get("/v1/search", headers=KEY).json() == {
+            "detail": "search is temporarily unavailable"
+        }
