@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from elasticsearch import Elasticsearch
 from fastapi import FastAPI
+from pydantic import Field
 
 from services.alerts.api import router as alerts_router
 from services.alerts.config import AlertsSettings
@@ -28,6 +29,10 @@ PRODUCER_MAX_BLOCK_MS = 10_000  # a request waits at most this long for the brok
 
 class ApiSettings(IngestSettings, IndexSettings, AlertsSettings):
     """Every setting the routers read: the API serves intake, search and profiles, and alerts."""
+
+    web_enabled: bool = Field(
+        default=True, description="Serve the web app at / (it has no sign-in yet: keep it on 127.0.0.1)."
+    )
 
 
 @asynccontextmanager
@@ -65,5 +70,6 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     app.include_router(intake_router)
     app.include_router(query_router)
     app.include_router(alerts_router)
-    mount_web(app)
+    if settings.web_enabled:
+        mount_web(app)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from deploy import cli as deploy_cli
@@ -19,12 +21,26 @@ app = typer.Typer(
 )
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
 @app.command("api")
-def api(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the HTTP API (services.api:create_app) with uvicorn."""
+def api(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    web: Annotated[bool, typer.Option(help="Serve the web app at / beside the API under /v1.")] = True,
+) -> None:
+    """Serve the HTTP API and the web app (services.api:create_app) with uvicorn."""
     import uvicorn
 
-    uvicorn.run("services.api:create_app", factory=True, host=host, port=port)
+    from services.api import ApiSettings, create_app
+
+    if web and host not in LOOPBACK:
+        raise typer.BadParameter(
+            "the web app has no sign-in yet: serve it on 127.0.0.1, or pass --no-web to expose only the API",
+            param_hint="--host",
+        )
+    uvicorn.run(create_app(ApiSettings(web_enabled=web)), host=host, port=port)
 
 
 app.command("run")(run)

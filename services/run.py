@@ -110,6 +110,7 @@ def print_what_to_try(api_url: str, api_key: str) -> None:
     console.print(
         f"""
 [bold green]CareSignal is running.[/bold green]
+  Web app              {api_url}/          (England overview, areas, search, alerts; this machine only)
   API and OpenAPI UI   {api_url}/docs   (header X-API-Key: {api_key})
   Kafka                127.0.0.1:9092      Elasticsearch  http://127.0.0.1:9200
 

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
 
 from schemas import AlertStatus
 from services.alerts import lifecycle
 from services.alerts.models import AlertFilters
 from services.index import overview
 from services.index.models import AreaActivity
+from services.web import charts
 from services.web.deps import Es, IndexNames
 from services.web.errors import PageRoute
 from services.web.templating import render
 from services.web.tiles import MEASURES, legend, region_tiles
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the chart renderer's engine (seconds) in the background, not on the first page view."""
+    threading.Thread(target=charts.warm_up, name="charts-warm-up", daemon=True).start()
+    yield
+
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False, lifespan=lifespan)
 LISTED = 8
 
 

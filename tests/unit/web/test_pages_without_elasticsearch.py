@@ -6,8 +6,10 @@ from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
-from services.api import create_app
+from services import cli
+from services.api import ApiSettings, create_app
 from services.index.areas import find_areas, resolve_area
 from services.web.csrf import CSRF_COOKIE
 
@@ -50,3 +52,10 @@ def test_alert_actions_refuse_a_post_without_the_csrf_token(client: TestClient) 
     client.cookies.set(CSRF_COOKIE, "token-a")
     refused = client.post(url, data={"by": "j.smith", "csrf_token": "token-b"})
     assert refused.status_code == 403 and "This form has expired" in refused.text
+
+
+def test_the_web_app_is_not_served_beyond_this_machine_by_default() -> None:
+    refused = CliRunner().invoke(cli.app, ["api", "--host", "0.0.0.0"])
+    assert refused.exit_code == 2 and "no sign-in" in refused.output
+    api_only = TestClient(create_app(ApiSettings(web_enabled=False)))
+    assert api_only.get("/").status_code == 404 and api_only.get("/search").json() == {"detail": "Not Found"}
