@@ -66,7 +66,8 @@ def facets(counts: dict[str, list[FacetBucket]], values: dict[str, str]) -> list
             _fixed(statement_ids, by_value.get("quality_statement", {})),
         )
     )
-    result.append(Facet("theme", "Theme", "select", _ranked(counts.get("theme", []), values.get("theme"))))
+    for name, legend in (("theme", "Theme"), ("cross_cutting_theme", "Cross-cutting theme")):
+        result.append(Facet(name, legend, "select", _ranked(counts.get(name, []), values.get(name))))
     for name, (legend, enum) in RADIOS.items():
         result.append(Facet(name, legend, "radios", _fixed([m.value for m in enum], by_value.get(name, {}))))
     return result

@@ -26,6 +26,9 @@ HEADINGS = {
     "date_to": "To",
     "location_id": "CQC location",
     "provider_id": "CQC provider",
+    "quality_statement": "Quality statement",
+    "theme": "Theme",
+    "cross_cutting_theme": "Cross-cutting theme",
 }
 
 
