@@ -10,12 +10,13 @@ from schemas.reference import local_authorities
 from services.alerts import lifecycle
 from services.alerts.models import AlertFilters
 from services.index import overview, profiles
-from services.index.areas import all_areas, find_areas
+from services.index.areas import all_areas, find_areas, resolve_area
 from services.index.models import AreaInfo, CountBySentiment
 from services.web import charts
 from services.web.deps import Es, IndexNames, Settings
 from services.web.errors import PageRoute
 from services.web.formatting import label
+from services.web.parallel import gather
 from services.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -64,17 +65,18 @@ def find_area_page(request: Request, q: str = "") -> Response:
 
 @router.get("/areas/{code}")
 def area_page(request: Request, es: Es, names: IndexNames, settings: Settings, code: str) -> Response:
-    profile = profiles.area_profile(
-        es, names, code, top=settings.query_top_providers, terms=settings.query_emerging_terms
+    area = resolve_area(code)
+    if area.code != code:  # a name or a district code: the page's address is the area's code
+        return RedirectResponse(f"/areas/{area.code}", status_code=303)
+    profile, open_alerts, england = gather(
+        lambda: profiles.area_profile(
+            es, names, code, top=settings.query_top_providers, terms=settings.query_emerging_terms
+        ),
+        lambda: lifecycle.list_alerts(es, names, AlertFilters(code=area.code, status=AlertStatus.OPEN)),
+        lambda: overview.england_overview(es, names),
     )
-    if profile.area.code != code:  # a name or a district code: the page's address is the area's code
-        return RedirectResponse(f"/areas/{profile.area.code}", status_code=303)
     lens = profile.evidence
-    open_alerts = lifecycle.list_alerts(
-        es, names, AlertFilters(code=profile.area.code, status=AlertStatus.OPEN)
-    )
     peers = peer_codes(profile.area)
-    england = overview.england_overview(es, names)
     months = [m.model_dump() for m in lens.monthly]
     key_questions = [(label(b.value), b.count) for b in lens.by_key_question]
     return render(

@@ -16,6 +16,7 @@ from services.index.models import AreaActivity
 from services.web import charts
 from services.web.deps import Es, IndexNames
 from services.web.errors import PageRoute
+from services.web.parallel import gather
 from services.web.templating import render
 from services.web.tiles import MEASURES, legend, region_tiles
 
@@ -39,8 +40,10 @@ def rise(area: AreaActivity) -> int:
 @router.get("/")
 def home_page(request: Request, es: Es, names: IndexNames, measure: str = "negative") -> Response:
     measure = measure if measure in MEASURES else "negative"
-    england = overview.england_overview(es, names)
-    newest = lifecycle.list_alerts(es, names, AlertFilters(status=AlertStatus.OPEN), size=5)
+    england, newest = gather(
+        lambda: overview.england_overview(es, names),
+        lambda: lifecycle.list_alerts(es, names, AlertFilters(status=AlertStatus.OPEN), size=5),
+    )
     rising = sorted(
         (area for area in england.areas if rise(area) > 0), key=lambda area: (-rise(area), area.name)
     )[:LISTED]

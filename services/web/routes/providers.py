@@ -12,6 +12,7 @@ from services.index.models import SearchFilters, SearchHit, SortOrder
 from services.web import charts
 from services.web.deps import Es, IndexNames, Settings
 from services.web.errors import PageRoute
+from services.web.parallel import gather
 from services.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -28,24 +29,28 @@ def is_downgrade(hit: SearchHit) -> bool:
     return now is not None and before is not None and now > before
 
 
+def rating_history(es: Es, names: IndexNames, scope: dict[str, str]) -> list[SearchHit]:
+    """Inspection results of a location (`location_id`) or of a provider's locations, newest first."""
+    filters = SearchFilters(**scope, source_type=SourceType.INSPECTION_RESULT)
+    return search.search_evidence(es, names, None, filters, sort=SortOrder.DATE, size=RATING_HISTORY).hits
+
+
 @router.get("/providers/{identifier}")
 def provider_page(
     request: Request, es: Es, names: IndexNames, settings: Settings, identifier: str
 ) -> Response:
-    profile = profiles.provider_profile(
-        es, names, identifier, top=settings.query_top_providers, terms=settings.query_emerging_terms
+    # The identifier is a location or a provider id: both rating histories are asked for at once.
+    profile, as_location, as_provider, provider_alerts = gather(
+        lambda: profiles.provider_profile(
+            es, names, identifier, top=settings.query_top_providers, terms=settings.query_emerging_terms
+        ),
+        lambda: rating_history(es, names, {"location_id": identifier}),
+        lambda: rating_history(es, names, {"provider_id": identifier}),
+        lambda: lifecycle.list_alerts(es, names, AlertFilters(code=identifier)),
     )
     scope = {"location_id" if profile.kind == "location" else "provider_id": profile.id}
-    history = search.search_evidence(
-        es,
-        names,
-        None,
-        SearchFilters(**scope, source_type=SourceType.INSPECTION_RESULT),
-        sort=SortOrder.DATE,
-        size=RATING_HISTORY,
-    )
-    ratings = [hit for hit in history.hits if hit.inspection is not None]
-    provider_alerts = lifecycle.list_alerts(es, names, AlertFilters(code=profile.id))
+    history = as_location if profile.kind == "location" else as_provider
+    ratings = [hit for hit in history if hit.inspection is not None]
     lens = profile.evidence
     months = [m.model_dump() for m in lens.monthly]
     name = next((location.name for location in profile.locations), None) or next(
