@@ -1,13 +1,13 @@
 """Charts as Vega-Lite specs built with Altair and rendered to SVG on the server by vl-convert.
 
 No JavaScript, no CDN, no network: the SVG is part of the HTML, so a chart shows without JavaScript and
-prints. Every chart sits next to a table of the same numbers (the accessible alternative). Rendering
-costs tens of milliseconds, so SVGs are cached by their spec: the same numbers are drawn once.
+prints. Every chart sits next to a table of the same numbers (the accessible alternative). Building the
+spec and rendering it cost tens of milliseconds, so charts are cached by their numbers: the same numbers
+are drawn once.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -23,15 +23,12 @@ POINTS_UP_TO = 24  # months: beyond that the points hide the line
 FONT = "Helvetica Neue, Helvetica, Arial, sans-serif"
 
 
-@lru_cache(maxsize=1024)
-def _render(spec_json: str) -> str:
-    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+CACHED_CHARTS = 1024
 
 
 def render(chart: alt.TopLevelMixin) -> Markup:
     """The chart as inline SVG, hidden from assistive technology (the table beside it carries the data)."""
-    spec = chart.to_dict(validate=False)
-    svg = _render(json.dumps(spec, sort_keys=True))
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
     return Markup(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))
 
 
@@ -45,10 +42,16 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 def monthly_lines(rows: Sequence[dict[str, Any]], series: Sequence[str], description: str) -> Markup:
     """Items per month ('YYYY-MM' in `month`), one line per series (e.g. total, negative, high severity)."""
+    points = tuple((row["month"], *(row[name] for name in series)) for row in rows)
+    return _monthly_lines(points, tuple(series), description)
+
+
+@lru_cache(maxsize=CACHED_CHARTS)
+def _monthly_lines(points: tuple[tuple[Any, ...], ...], series: tuple[str, ...], description: str) -> Markup:
     values = [
-        {"month": f"{row['month']}-01", "title": SERIES_TITLES[name], "count": row[name]}
-        for row in rows
-        for name in series
+        {"month": f"{point[0]}-01", "title": SERIES_TITLES[name], "count": count}
+        for point in points
+        for name, count in zip(series, point[1:], strict=True)
     ]
     colour = alt.Color(
         "title:N",
@@ -60,7 +63,7 @@ def monthly_lines(rows: Sequence[dict[str, Any]], series: Sequence[str], descrip
     )
     chart = (
         alt.Chart(alt.Data(values=values), description=description)
-        .mark_line(point=len(rows) <= POINTS_UP_TO, strokeWidth=3)
+        .mark_line(point=len(points) <= POINTS_UP_TO, strokeWidth=3)
         .encode(
             x=alt.X(
                 "month:T",
@@ -78,6 +81,11 @@ def monthly_lines(rows: Sequence[dict[str, Any]], series: Sequence[str], descrip
 
 def bars(rows: Sequence[tuple[str, int]], description: str, colour: str = COLOURS["total"]) -> Markup:
     """Horizontal bars, one per label, in the given order."""
+    return _bars(tuple(rows), description, colour)
+
+
+@lru_cache(maxsize=CACHED_CHARTS)
+def _bars(rows: tuple[tuple[str, int], ...], description: str, colour: str) -> Markup:
     values = [{"label": name, "count": count, "order": index} for index, (name, count) in enumerate(rows)]
     chart = (
         alt.Chart(alt.Data(values=values), description=description)
