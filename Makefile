@@ -101,7 +101,7 @@ browser: ## Debian's Chromium for the browser tests (installed with apt-get when
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
 
 screenshots: $(INSTALLED) model assets browser up ## regenerate docs/screenshots (desktop and mobile) from the real stack
-	CARESIGNAL_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/integration/browser/test_every_page.py
+	CARESIGNAL_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/integration/browser -k every_page
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache node_modules $(STATIC)

@@ -1,8 +1,10 @@
 """The web app in a real Chromium against the real stack, with the samples flowing through the pipeline.
 
-One pipeline per session (ingest → classify → index, alerts) under a private prefix, the app served by
+One pipeline per module (ingest → classify → index, alerts) under a private prefix, the app served by
 uvicorn as `caresignal api` serves it, Debian's /usr/bin/chromium driven by Playwright for Python
 (Playwright's own browser download is not used). Every page a test opens is checked with axe-core.
+Module scope, and one module of browser tests, so that all of it stops before other tests run:
+Playwright's sync API keeps its event loop marked as running in this thread while it is open.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def _wait_for_pipeline(es: Elasticsearch, settings: CommonSettings, expected: in
     raise AssertionError(f"pipeline did not finish: {counts[0]}/{expected} items, {counts[1]} alerts")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def web_app(stack_available: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
     prefix = f"web-{uuid.uuid4().hex[:8]}-"
     settings = CommonSettings(topic_prefix=prefix, es_index_prefix=prefix, environment="test")
@@ -111,7 +113,7 @@ def web_app(stack_available: None, tmp_path_factory: pytest.TempPathFactory) -> 
         remove_prefixed(settings)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
     assert CHROMIUM.exists(), "Debian's chromium is missing: run `make browser` (make test does)"
     assert AXE.exists(), "axe-core is missing: run `make assets` (npm ci)"
