@@ -48,6 +48,7 @@ def test_long_item_segments_carry_their_own_evidence_from_the_redacted_text(rule
     redacted = analysis.redacted_text
     assert "Jane" not in redacted and "Brown" not in redacted and "07700" not in redacted
     assert len(analysis.segments) == 7
+    assert " ".join(segment.text for segment in analysis.segments) == redacted  # the sentences, in order
     for segment in analysis.segments:
         assert segment.text == redacted[segment.start : segment.end]
         assert "Jane" not in segment.text and "Brown" not in segment.text and "07700" not in segment.text
