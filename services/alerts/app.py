@@ -16,18 +16,18 @@ from typing import Any
 import faust
 
 from schemas.alerts import AlertRaised
-from schemas.cloudevents import encode
 from schemas.topics import Topic
-from services.alerts.codec import DeadLetterBreaker, decode_classified, decode_stage, encode_stage
+from services.alerts.codec import decode_classified, decode_stage, encode_stage
 from services.alerts.config import AlertsSettings
 from services.alerts.domain import WatermarkTick
 from services.alerts.engine import AlertEngine
 from services.alerts.progress import Progress
 from services.alerts.rules import RuleSet, load_rules
 from services.alerts.topics import OBSERVATIONS_TOPIC
+from services.common.dlq import DeadLetterBreaker, send_dead_letter
 from services.common.errors import PoisonMessageError
 from services.common.faust_broker import create_faust_app
-from services.common.kafka import dead_letter_for, dead_letter_headers, event_message
+from services.common.kafka import event_message
 
 log = logging.getLogger(__name__)
 SERVICE = "alerts"
@@ -61,23 +61,10 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
     breaker = DeadLetterBreaker(settings.alerts_max_consecutive_dead_letters)
 
     async def dead_letter(event: faust.types.EventT, error: PoisonMessageError) -> None:
-        message = event.message
-        letter = dead_letter_for(
-            message.value or b"",
-            stage=SERVICE,
-            service=SERVICE,
-            error_type=error.error_type,
-            error=str(error),
-            source_topic=message.topic,
-            source_partition=message.partition,
-            source_offset=message.offset,
-        )
-        log.warning("dead-lettered %s[%d]@%d: %s", message.topic, message.partition, message.offset, error)
-        sent = await dlq_topic.send(
-            key=message.key, value=encode(letter), headers=dead_letter_headers(letter), force=True
-        )
-        await sent
-        breaker.rejected()
+        """Dead-letter and wait for the broker's ack; stop when too many in a row were rejected."""
+        await (await send_dead_letter(dlq_topic, event.message, error, service=SERVICE))
+        breaker.record(dead_lettered=True)
+        breaker.check()
 
     async def publish(alert: AlertRaised) -> None:
         """Send and wait for the broker's ack, so state never records an alert that was not published."""
@@ -96,7 +83,7 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
             except PoisonMessageError as error:
                 await dead_letter(event, error)
                 continue
-            breaker.passed()
+            breaker.record(dead_lettered=False)
             for observation in engine.observations(evidence):
                 await observations_topic.send(
                     key=observation.state_key.encode(), value=encode_stage(observation), force=True

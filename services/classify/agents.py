@@ -13,7 +13,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,39 +28,12 @@ from services.classify.domain import build_classified
 from services.classify.gazetteer import ProviderGazetteer
 from services.classify.metrics import ClassifyMetrics
 from services.classify.resolve import KnownLocation, is_newer, resolve
-from services.common.kafka import dead_letter_for, dead_letter_headers
+from services.common.dlq import DeadLetterBreaker, TooManyDeadLettersError, decode, send_dead_letter
+from services.common.errors import PoisonMessageError
 
 log = logging.getLogger(__name__)
 
-STAGE = "classify"
 SERVICE = "classify"
-
-
-class CircuitOpenError(RuntimeError):
-    """Too many consecutive dead letters: a bad deploy should halt, not drain a topic into the DLQ."""
-
-
-class DeadLetterBreaker:
-    """Counts dead letters in a row; opens when the limit is reached."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.consecutive = 0
-
-    def record(self, dead_lettered: bool) -> None:
-        self.consecutive = self.consecutive + 1 if dead_lettered else 0
-
-    @property
-    def is_open(self) -> bool:
-        return self.consecutive >= self.limit
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Why one event could not be classified."""
-
-    error_type: str
-    error: str
 
 
 class LocationIndex:
@@ -214,14 +186,12 @@ class ClassifyAgents:
             for event in done:
                 await stream.ack(event)
             self.metrics.observe_batch(len(done), time.perf_counter() - started)
-            if self.breaker.is_open:
-                error = CircuitOpenError(
-                    f"{self.breaker.consecutive} consecutive dead letters (limit {self.breaker.limit}); "
-                    "stopping the worker: check the dead-letter topic and the deploy"
-                )
+            try:
+                self.breaker.check()
+            except TooManyDeadLettersError as error:
                 log.critical("%s", error)
                 await self.stop(error)
-                raise error
+                raise
 
     async def _classify_batch(self, events: Sequence[EventT]) -> list[EventT]:
         """Route each event until the breaker opens; returns the events whose output the broker acked."""
@@ -232,12 +202,12 @@ class ClassifyAgents:
         done: list[EventT] = []
         for event, received in zip(events, decoded, strict=True):
             outcome = next(analyses) if isinstance(received, EvidenceReceived) else received
-            if not isinstance(outcome, Failure):
+            if not isinstance(outcome, PoisonMessageError):
                 assert isinstance(received, EvidenceReceived)
                 outcome = await self._publish(received, outcome, sends)
-            if isinstance(outcome, Failure):
-                sends.append(await self._dead_letter(self.evidence_dlq_topic, event, outcome))
-            self.breaker.record(isinstance(outcome, Failure))
+            if isinstance(outcome, PoisonMessageError):
+                sends.append(await self._dead_letter(event, outcome))
+            self.breaker.record(isinstance(outcome, PoisonMessageError))
             done.append(event)
             if self.breaker.is_open:
                 break
@@ -245,16 +215,13 @@ class ClassifyAgents:
         return done
 
     @staticmethod
-    def _decode(event: EventT) -> EvidenceReceived | Failure:
-        raw = event.value
-        if not isinstance(raw, bytes):
-            return Failure("EmptyMessage", "message has no value")
+    def _decode(event: EventT) -> EvidenceReceived | PoisonMessageError:
         try:
-            return EvidenceReceived.model_validate_json(raw)
-        except ValidationError as error:
-            return Failure(type(error).__name__, str(error))
+            return decode(EvidenceReceived, event.value)
+        except PoisonMessageError as error:
+            return error
 
-    async def _analyse(self, batch: Sequence[EvidenceReceived]) -> list[TextAnalysis | Failure]:
+    async def _analyse(self, batch: Sequence[EvidenceReceived]) -> list[TextAnalysis | PoisonMessageError]:
         """Analyse the batch in one call; when it fails, item by item so one bad text fails alone."""
         if not batch:
             return []
@@ -262,13 +229,13 @@ class ClassifyAgents:
             return list(await self._run_analyser([received.text for received in batch]))
         except Exception:  # noqa: BLE001 - isolate the failing item(s) below, each one is routed
             log.warning("batch analysis failed; retrying %d items one by one", len(batch), exc_info=True)
-        results: list[TextAnalysis | Failure] = []
+        results: list[TextAnalysis | PoisonMessageError] = []
         for received in batch:
             try:
                 (analysis,) = await self._run_analyser([received.text])
                 results.append(analysis)
             except Exception as error:  # noqa: BLE001 - an analyser error on one item dead-letters that item
-                results.append(Failure(f"AnalyserError:{type(error).__name__}", str(error)))
+                results.append(PoisonMessageError(str(error), f"AnalyserError:{type(error).__name__}"))
         return results
 
     async def _run_analyser(self, texts: list[str]) -> Sequence[TextAnalysis]:
@@ -284,7 +251,7 @@ class ClassifyAgents:
 
     async def _publish(
         self, received: EvidenceReceived, analysis: TextAnalysis, sends: list[Awaitable[Any]]
-    ) -> Failure | None:
+    ) -> PoisonMessageError | None:
         """Resolve, build and send one classified event; a failure to build it is this item's fault."""
         location = self.locations.get(received.provider.location_id)
         try:
@@ -298,7 +265,7 @@ class ClassifyAgents:
                 datetime.now(UTC),
             )
         except ValidationError as error:
-            return Failure(f"InvalidAnalysis:{type(error).__name__}", str(error))
+            return PoisonMessageError(str(error), f"InvalidAnalysis:{type(error).__name__}")
         sends.append(
             await self.classified_topic.send(
                 key=str(classified.evidence_id).encode(),
@@ -318,26 +285,6 @@ class ClassifyAgents:
             )
         return None
 
-    async def _dead_letter(self, topic: TopicT, event: EventT, failure: Failure) -> Awaitable[Any]:
-        message = event.message
-        letter = dead_letter_for(
-            message.value or b"",
-            stage=STAGE,
-            service=SERVICE,
-            error_type=failure.error_type,
-            error=failure.error,
-            source_topic=message.topic,
-            source_partition=message.partition,
-            source_offset=message.offset,
-        )
-        self.metrics.dead_lettered[failure.error_type] += 1
-        log.warning(
-            "dead-lettered %s[%d]@%d: %s",
-            message.topic,
-            message.partition,
-            message.offset,
-            failure.error_type,
-        )
-        return await topic.send(
-            key=message.key, value=encode(letter), headers=dead_letter_headers(letter), force=True
-        )
+    async def _dead_letter(self, event: EventT, error: PoisonMessageError) -> Awaitable[Any]:
+        self.metrics.dead_lettered[error.error_type] += 1
+        return await send_dead_letter(self.evidence_dlq_topic, event.message, error, service=SERVICE)

@@ -1,19 +1,16 @@
-"""kafka-python clients configured for at-least-once delivery, and dead-letter publishing."""
+"""kafka-python clients configured for at-least-once delivery, and the message of an event."""
 
 from __future__ import annotations
 
 import socket
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
 
 from kafka import KafkaConsumer, KafkaProducer
 
 from schemas.cloudevents import cloudevent_headers, encode
 from schemas.common import Event
-from schemas.dead_letter import DeadLetter
 from services.common.config import CommonSettings
 
 Headers = list[tuple[str, bytes]]
@@ -86,57 +83,3 @@ def create_consumer(
 def event_message(event: Event, key: str) -> dict[str, Any]:
     """Arguments for producer.send(): JSON body, key, CloudEvents headers."""
     return {"value": encode(event), "key": key.encode(), "headers": cloudevent_headers(event)}
-
-
-def dead_letter_for(
-    raw: bytes,
-    *,
-    stage: str,
-    service: str,
-    error_type: str,
-    error: str,
-    source_topic: str | None = None,
-    source_partition: int | None = None,
-    source_offset: int | None = None,
-    source_reference: str | None = None,
-) -> DeadLetter:
-    now = datetime.now(UTC)
-    return DeadLetter(
-        event_id=uuid4(),
-        occurred_at=now,
-        source=f"caresignal/{service}",
-        stage=stage,
-        service=service,
-        error_type=error_type,
-        error=error,
-        source_topic=source_topic,
-        source_partition=source_partition,
-        source_offset=source_offset,
-        source_reference=source_reference,
-        payload_b64=DeadLetter.encode_payload(raw),
-    )
-
-
-def dead_letter_headers(letter: DeadLetter) -> Headers:
-    """x-* headers so that DLQ tooling can filter without decoding the body."""
-    headers = [
-        ("x-error-type", letter.error_type.encode()),
-        ("x-error-message", letter.error[:1000].encode()),
-        ("x-service", letter.service.encode()),
-        ("x-stage", letter.stage.encode()),
-        ("x-failed-at", letter.occurred_at.isoformat().encode()),
-    ]
-    if letter.source_topic is not None:
-        headers += [
-            ("x-source-topic", letter.source_topic.encode()),
-            ("x-source-partition", str(letter.source_partition).encode()),
-            ("x-source-offset", str(letter.source_offset).encode()),
-        ]
-    if letter.source_reference is not None:
-        headers.append(("x-source-reference", letter.source_reference.encode()))
-    return cloudevent_headers(letter) + headers
-
-
-def send_dead_letter(producer: KafkaProducer, topic: str, letter: DeadLetter, key: bytes | None = None):
-    """Publish a dead letter; returns the send future (callers flush or wait on it)."""
-    return producer.send(topic, value=encode(letter), key=key, headers=dead_letter_headers(letter))

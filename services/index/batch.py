@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.common.errors import PoisonMessageError
 from services.index.documents import Action
 from services.index.outcomes import Outcome
 
@@ -21,20 +22,19 @@ class Message:
     value: bytes | None
     actions: list[Action] = field(default_factory=list)
     action_outcomes: list[Outcome] = field(default_factory=list)
-    error_type: str | None = None
-    error: str | None = None
+    rejection: PoisonMessageError | None = None
 
     @property
     def rejected(self) -> bool:
-        return self.error is not None and not self.pending_actions
+        return self.rejection is not None and not self.pending_actions
 
     @property
     def pending_actions(self) -> list[int]:
         """Indices of actions not yet settled (never sent, or failed transiently)."""
         return [i for i, outcome in enumerate(self.action_outcomes) if not outcome.final]
 
-    def reject(self, error_type: str, error: str) -> None:
-        self.error_type, self.error = error_type, error
+    def reject(self, rejection: PoisonMessageError) -> None:
+        self.rejection = rejection
 
 
 @dataclass(frozen=True)

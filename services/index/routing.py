@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from schemas import AlertRaised, AlertStatusChanged, EvidenceClassified, LocationReference, Topic
 from services.common.config import CommonSettings
-from services.common.errors import PoisonMessageError
+from services.common.dlq import decode
 from services.common.indices import Names
 from services.index.documents import (
     Action,
@@ -63,10 +63,4 @@ class TopicRouter:
     def actions_for(self, topic_name: str, raw: bytes | None, indexed_at: datetime) -> list[Action]:
         """Decode and validate one message; PoisonMessageError when it is not a valid event."""
         route = ROUTES[self._by_name[topic_name]]
-        if raw is None:
-            raise PoisonMessageError("empty message (tombstone) where an event was expected", "EmptyMessage")
-        try:
-            event = route.model.model_validate_json(raw)
-        except ValidationError as error:
-            raise PoisonMessageError(str(error), "ValidationError") from error
-        return route.to_actions(event, self.names, indexed_at)
+        return route.to_actions(decode(route.model, raw), self.names, indexed_at)

@@ -21,8 +21,9 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
 
+from services.common.dlq import DeadLetterBreaker, Origin, dead_letter, dead_letter_message
 from services.common.errors import PoisonMessageError, TransientError
-from services.common.kafka import create_consumer, create_producer, dead_letter_for, send_dead_letter
+from services.common.kafka import create_consumer, create_producer
 from services.index.batch import FillRules, Message, message_size, offsets_to_commit
 from services.index.config import IndexSettings
 from services.index.outcomes import Outcome, is_transient_status, worst
@@ -36,10 +37,6 @@ SERVICE = "index"
 
 class StoppedWhileRetryingError(Exception):
     """Shutdown was requested while Elasticsearch was still unavailable: leave the batch uncommitted."""
-
-
-class CircuitOpenError(Exception):
-    """Too many consecutive messages were dead-lettered: a bad deploy should halt, not drain a topic."""
 
 
 @dataclass
@@ -67,7 +64,7 @@ class Indexer:
             max_bytes=settings.index_flush_bytes,
             linger_seconds=settings.index_linger_seconds,
         )
-        self.consecutive_dead_letters = 0
+        self.breaker = DeadLetterBreaker(settings.index_max_consecutive_dead_letters)
         self.stats = IndexerStats()
 
     def run(self, stop: threading.Event) -> None:
@@ -129,7 +126,7 @@ class Indexer:
                 message.actions = self.router.actions_for(message.topic, message.value, now)
                 message.action_outcomes = [Outcome.TRANSIENT] * len(message.actions)
             except PoisonMessageError as error:
-                message.reject(error.error_type, str(error))
+                message.reject(error)
         retries = self._index_until_settled(batch, consumer, stop)
         rejected = [message for message in batch if message.rejected]
         self._dead_letter(rejected, producer)
@@ -147,7 +144,9 @@ class Indexer:
             retries,
             (time.monotonic() - began) * 1000,
         )
-        self._trip_circuit(batch)
+        for message in batch:
+            self.breaker.record(message.rejected)
+        self.breaker.check()
 
     def _index_until_settled(
         self, batch: list[Message], consumer: KafkaConsumer, stop: threading.Event
@@ -164,7 +163,9 @@ class Indexer:
             for (message, i), (outcome, reason) in zip(todo, results, strict=True):
                 message.action_outcomes[i] = outcome
                 if outcome is Outcome.REJECTED:
-                    message.reject("mapper_rejection", reason or "rejected by elasticsearch")
+                    message.reject(
+                        PoisonMessageError(reason or "rejected by elasticsearch", "mapper_rejection")
+                    )
                 elif outcome is Outcome.TRANSIENT:
                     last_reason = reason
             if last_reason is None:
@@ -228,18 +229,11 @@ class Indexer:
     def _dead_letter(self, rejected: list[Message], producer: KafkaProducer) -> None:
         futures = []
         for message in rejected:
+            assert message.rejection is not None
+            origin = Origin(message.topic, message.partition, message.offset)
+            letter = dead_letter(message.value, message.rejection, service=SERVICE, origin=origin)
             topic = self.router.dead_letter_topic(message.topic)
-            letter = dead_letter_for(
-                message.value or b"",
-                stage=SERVICE,
-                service=SERVICE,
-                error_type=message.error_type or "Rejected",
-                error=message.error or "",
-                source_topic=message.topic,
-                source_partition=message.partition,
-                source_offset=message.offset,
-            )
-            futures.append(send_dead_letter(producer, topic, letter, key=message.key))
+            futures.append(producer.send(topic, **dead_letter_message(letter, message.key)))
         producer.flush()
         for future in futures:
             future.get(timeout=30)  # raises if the dead letter was not written: do not commit
@@ -253,11 +247,3 @@ class Indexer:
             consumer.commit(offsets)
         except CommitFailedError as error:
             log.warning("commit failed after a rebalance (%s); the new owner will redeliver", error)
-
-    def _trip_circuit(self, batch: list[Message]) -> None:
-        for message in batch:
-            self.consecutive_dead_letters = self.consecutive_dead_letters + 1 if message.rejected else 0
-        if self.consecutive_dead_letters >= self.settings.index_max_consecutive_dead_letters:
-            raise CircuitOpenError(
-                f"{self.consecutive_dead_letters} consecutive messages dead-lettered; stopping"
-            )

@@ -16,11 +16,11 @@ from kafka.errors import KafkaError
 from pydantic_core import PydanticSerializationError
 
 from schemas.common import utc_now
-from schemas.dead_letter import DeadLetter
 from schemas.locations import LocationReference
 from schemas.topics import Topic
+from services.common.dlq import Origin, dead_letter, dead_letter_message
 from services.common.errors import TransientError
-from services.common.kafka import dead_letter_for, event_message, send_dead_letter
+from services.common.kafka import event_message
 from services.ingest.adapters import Adapter
 from services.ingest.config import IngestSettings
 from services.ingest.mapping import history_key, map_batch
@@ -137,9 +137,12 @@ class Intake:
         for plan in plans:
             pending = []
             if plan.error is not None:
-                letter = self._dead_letter(plan)
-                key = plan.outcome.record.reference.encode()
-                pending.append(send_dead_letter(self._producer, self.dlq_topic, letter, key))
+                record = plan.outcome.record
+                letter = dead_letter(
+                    record.raw, plan.error, service=SERVICE, origin=Origin(reference=record.reference)
+                )
+                key = record.reference.encode()
+                pending.append(self._producer.send(self.dlq_topic, **dead_letter_message(letter, key)))
             for message in plan.messages:
                 marker = (message.topic, message.dedup_key)
                 if marker in seen or marker in sent_now:
@@ -172,17 +175,6 @@ class Intake:
             for message in plan.messages:
                 by_topic.setdefault(message.topic, []).append(message.dedup_key)
         return {(topic, key) for topic, keys in by_topic.items() for key in self._store.seen(topic, keys)}
-
-    def _dead_letter(self, plan: _Plan) -> DeadLetter:
-        assert plan.error is not None
-        return dead_letter_for(
-            plan.outcome.record.raw,
-            stage="ingest",
-            service=SERVICE,
-            error_type=plan.error.code,
-            error=plan.error.reason,
-            source_reference=plan.outcome.record.reference,
-        )
 
     def _await_acks(self, futures: list[list[Any]]) -> set[int]:
         """ids of the futures that failed; every future is done when this returns."""

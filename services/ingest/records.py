@@ -9,13 +9,14 @@ from typing import Any
 
 from schemas.evidence import EvidenceReceived
 from schemas.locations import LocationReference
+from services.common.errors import PoisonMessageError
 
 
-class RecordError(Exception):
-    """A record is invalid; `code` names the kind of problem (used as the dead letter's error_type)."""
+class RecordError(PoisonMessageError):
+    """A record is invalid; `code` names the kind of problem (the dead letter's error_type)."""
 
     def __init__(self, reason: str, code: str = "InvalidRecord") -> None:
-        super().__init__(reason)
+        super().__init__(reason, code)
         self.reason = reason
         self.code = code
 

@@ -19,9 +19,10 @@ from schemas.cloudevents import encode
 from schemas.common import ProviderRef
 from schemas.dead_letter import DeadLetter
 from schemas.evidence import EvidenceClassified
-from services.classify.agents import CircuitOpenError, ClassifyAgents, LocationIndex
+from services.classify.agents import ClassifyAgents, LocationIndex
 from services.classify.metrics import ClassifyMetrics
 from services.classify.resolve import KnownLocation
+from services.common.dlq import TooManyDeadLettersError
 
 pytestmark = pytest.mark.anyio
 
@@ -199,7 +200,7 @@ async def test_classify_evidence_stops_after_too_many_consecutive_dead_letters(h
             if harness.stopped:
                 break
             await asyncio.sleep(0.01)
-    assert isinstance(harness.stopped[0], CircuitOpenError)
+    assert isinstance(harness.stopped[0], TooManyDeadLettersError)
     assert harness.agents.metrics.dead_lettered["ValidationError"] == 3  # stopped before the 4th
 
 
