@@ -45,8 +45,8 @@ from schemas.reference import local_authorities
 from services.alerts.config import DEFAULT_RULES_FILE
 from services.alerts.engine import AlertEngine
 from services.alerts.rules import load_rules
-from services.classify.lemmas import lemma_string
 from services.classify.pipeline.redactor import TABLE_FILE
+from services.common.lemmas import lemma_string
 
 DATA = Path("/work/shared/data")
 LEMMA_TABLE = Path("models/caresignal_evidence/redactor") / f"{TABLE_FILE}.gz"

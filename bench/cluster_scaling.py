@@ -39,9 +39,9 @@ from harness import SOCIAL_SAMPLES, Workers, cluster_settings  # noqa: E402
 
 from deploy.settings import StackSettings  # noqa: E402
 from deploy.stack import LocalStack  # noqa: E402
-from deploy.topics import ensure_topics  # noqa: E402
 from schemas.topics import Topic  # noqa: E402
 from services.common.config import CommonSettings  # noqa: E402
+from services.common.topics import ensure_topics  # noqa: E402
 from services.ingest.config import IngestSettings  # noqa: E402
 from services.ingest.files import ingest_file  # noqa: E402
 

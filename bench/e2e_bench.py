@@ -40,11 +40,11 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from deploy.topics import ensure_topics  # noqa: E402
 from schemas import EvidenceReceived, SourceType, Topic, evidence_id_for  # noqa: E402
 from schemas.common import AreaRef  # noqa: E402
 from services.common.config import CommonSettings  # noqa: E402
 from services.common.kafka import create_producer, event_message  # noqa: E402
+from services.common.topics import ensure_topics  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "pxtextmining_phase1.csv"
 PLACES = ["Oldham", "Manchester", "Leeds", "Kent", "Devon", "Birmingham", "Camden", "Cornwall"]

@@ -36,12 +36,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from index_factories import produce, random_evidence  # noqa: E402
 
-from deploy.topics import ensure_topics  # noqa: E402
 from schemas.reference import local_authorities  # noqa: E402
 from schemas.topics import Topic  # noqa: E402
 from services.common.config import CommonSettings  # noqa: E402
 from services.common.indices import Names  # noqa: E402
 from services.common.kafka import create_producer  # noqa: E402
+from services.common.topics import ensure_topics  # noqa: E402
 from services.index.config import IndexSettings  # noqa: E402
 from services.index.documents import evidence_action  # noqa: E402
 from services.index.profiles import area_profile, lens_body  # noqa: E402

@@ -23,9 +23,9 @@ from kafka import KafkaAdminClient
 from rich.console import Console
 from rich.table import Table
 
-from deploy.topics import ensure_topics
 from schemas.topics import Topic
 from services.common.kafka import create_producer, event_message
+from services.common.topics import ensure_topics
 from services.ingest.adapters import Source, adapter_for
 from services.ingest.config import IngestSettings
 from services.ingest.files import ingest_file

@@ -14,7 +14,7 @@ from deploy.engine import EngineStatus
 from deploy.errors import StackError
 from deploy.settings import StackSettings
 from deploy.stack import LocalStack
-from deploy.topics import ensure_topics
+from services.common.topics import ensure_topics
 
 console = Console(stderr=True)
 stack_app = typer.Typer(

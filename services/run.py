@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from deploy.settings import StackSettings
 from deploy.stack import LocalStack
-from deploy.topics import ensure_topics
+from services.common.topics import ensure_topics
 
 console = Console(stderr=True)
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"

@@ -34,7 +34,8 @@ from schemas import (
     evidence_id_for,
 )
 from schemas.common import Event
-from schemas.reference import local_authorities, quality_statements
+from schemas.reference import quality_statements
+from services.common.areas import local_authority_area
 from services.common.config import CommonSettings
 from services.common.kafka import event_message
 
@@ -43,15 +44,9 @@ BASE_TIME = datetime(2025, 3, 15, 12, 0, tzinfo=UTC)
 
 def area_for(la_code: str) -> AreaRef:
     """The AreaRef classify would resolve for an upper-tier local authority code."""
-    la = local_authorities()[la_code]
-    return AreaRef(
-        local_authority_code=la.code,
-        local_authority_name=la.name,
-        icb_code=la.icb_code,
-        icb_name=la.icb_name,
-        region_code=la.region_code,
-        region_name=la.region_name,
-    )
+    area = local_authority_area(la_code)
+    assert area is not None, la_code
+    return area
 
 
 def evidence(

@@ -14,12 +14,11 @@ from pydantic import Field
 from schemas.common import AreaRef, Frozen, ProviderRef
 from schemas.evidence import EvidenceReceived
 from schemas.locations import LocationReference
-from services.classify.gazetteer import (
-    NamedArea,
-    ProviderGazetteer,
-    authority_by_name,
+from services.classify.gazetteer import NamedArea, ProviderGazetteer
+from services.common.areas import (
     icb_areas,
     local_authority_area,
+    local_authority_named,
     match_place,
     region_areas,
 )
@@ -78,13 +77,13 @@ def is_newer(candidate: KnownLocation, current: KnownLocation | None) -> bool:
 def complete_area(area: AreaRef) -> AreaRef | None:
     """The given area with missing levels filled from the reference; None when it names no known area.
 
-    Codes decide; a local authority name alone is matched exactly. Given values are kept as given.
+    Codes decide; a local authority name alone is matched as ingest matches it. Given values are kept.
     """
     reference = None
     if area.local_authority_code:
         reference = local_authority_area(area.local_authority_code)
     elif area.local_authority_name:
-        reference = authority_by_name(area.local_authority_name)
+        reference = local_authority_named(area.local_authority_name)
     if reference is None and area.icb_code:
         reference = icb_areas().get(area.icb_code)
     if reference is None and area.region_code:

@@ -70,7 +70,7 @@ def search_endpoint(
 
 @router.get("/v1/areas/{code}", response_model=AreaProfile, tags=["profiles"], summary="Area profile")
 def area_endpoint(_: ApiKey, es: Es, settings: Settings, code: str) -> AreaProfile:
-    """A local authority, an ICB (E54) or a region (E12): evidence against England, and ratings."""
+    """A local authority, ICB (E54) or region (E12), by code or name: evidence against England, ratings."""
     return profiles.area_profile(
         es, Names(settings), code, top=settings.query_top_providers, terms=settings.query_emerging_terms
     )

@@ -96,7 +96,7 @@ def search_command(
 
 
 def area(code: str, as_json: JsonFlag = False) -> None:
-    """Profile of a local authority, ICB (E54) or region (E12)."""
+    """Profile of a local authority, ICB (E54) or region (E12), by code or name (e.g. Oldham)."""
     with elasticsearch_session(IndexSettings()) as (es, settings):
         profile = profiles.area_profile(es, Names(settings), code)
     if as_json:

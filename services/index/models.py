@@ -149,7 +149,9 @@ class AreaInfo(Shape):
     code: str
     name: str
     level: str = Field(description="'local_authority', 'icb' or 'region'.")
-    resolved_from: str | None = Field(default=None, description="The district code asked for, if any.")
+    resolved_from: str | None = Field(
+        default=None, description="The district code or name asked for, if any."
+    )
 
 
 class AreaProfile(Shape):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -13,9 +13,11 @@ from elasticsearch import Elasticsearch
 from services.common.errors import InvalidRequestError
 from services.common.http import elasticsearch_errors
 from services.common.indices import Names
+from services.common.lemmas import query_lemmas
 from services.index.areas import resolve_area
-from services.index.lemmas import Lemmatiser, lookup_lemmas
 from services.index.models import FacetBucket, SearchFilters, SearchHit, SearchPage, SortOrder
+
+Lemmatiser = Callable[[str], str]
 
 FACETS = {
     "source_type": "source_type",
@@ -106,7 +108,7 @@ def search_body(
     sort: SortOrder,
     size: int,
     cursor: str | None,
-    lemmatise: Lemmatiser = lookup_lemmas,
+    lemmatise: Lemmatiser = query_lemmas,
 ) -> dict[str, Any]:
     """The _search body, with multi-select facets: each facet counts the result set as filtered by
     everything except its own filter (so the other values of a chosen facet keep their counts); the
@@ -184,7 +186,7 @@ def search_evidence(
     sort: SortOrder = SortOrder.RELEVANCE,
     size: int = 20,
     cursor: str | None = None,
-    lemmatise: Lemmatiser = lookup_lemmas,
+    lemmatise: Lemmatiser = query_lemmas,
 ) -> SearchPage:
     body = search_body(text, filters, sort=sort, size=size, cursor=cursor, lemmatise=lemmatise)
     with elasticsearch_errors():

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 
 from schemas.common import AreaRef, ProviderRef, utc_now
 from schemas.evidence import MAX_TEXT_CHARS, AuthorRole, SourceType
+from services.common.areas import resolve_area
 from services.ingest.adapters.common import build_evidence, content_reference
-from services.ingest.areas import resolve_area
 from services.ingest.fields import EARLIEST, FUTURE_TOLERANCE
 from services.ingest.records import Mapped, MappingContext
 

@@ -32,8 +32,8 @@ from kafka import KafkaAdminClient
 
 from deploy.settings import StackSettings
 from deploy.stack import LocalStack
-from deploy.topics import ensure_topics
 from services.common.config import CommonSettings
+from services.common.topics import ensure_topics
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 

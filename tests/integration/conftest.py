@@ -15,8 +15,8 @@ from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 from prefixed import remove_prefixed
 
-from deploy.topics import ensure_topics
 from services.common.config import CommonSettings
+from services.common.topics import ensure_topics
 
 pytestmark = pytest.mark.integration
 

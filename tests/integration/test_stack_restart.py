@@ -16,8 +16,8 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from deploy.settings import StackSettings
 from deploy.stack import LocalStack
-from deploy.topics import ensure_topics
 from schemas import Topic
+from services.common.topics import ensure_topics
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

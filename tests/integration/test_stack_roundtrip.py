@@ -26,7 +26,7 @@ EXAMPLE = (
 
 
 def test_topics_create_is_idempotent_and_applies_catalogue_configs(settings: CommonSettings) -> None:
-    from deploy.topics import ensure_topics
+    from services.common.topics import ensure_topics
 
     assert not any(result.created for result in ensure_topics(settings))
     admin = KafkaAdminClient(**settings.kafka_options())

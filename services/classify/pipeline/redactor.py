@@ -14,27 +14,15 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from services.classify.lemmas import lemma_string
 from services.classify.pipeline.io import write_gzip_json
 from services.classify.redaction import redact
+from services.common.lemmas import lemma_string, load_lookup_table
 
 TABLE_FILE = "lemma_lookup.json"
 
 for _name in ("redacted_text", "redactions", "lemmas"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-
-
-def load_lookup_table() -> dict[str, str]:
-    """spaCy's English lemma lookup table (lowercase entries), or {} when spacy-lookups-data is absent."""
-    try:
-        from importlib.resources import files
-
-        path = files("spacy_lookups_data").joinpath("data", "en_lemma_lookup.json.gz")
-        data = srsly.read_gzip_json(str(path))
-    except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
-        return {}
-    return {key: value for key, value in dict(data).items() if key == key.lower()}
 
 
 class Redactor:

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 from schemas.common import AreaRef, KeyQuestion, ProviderRef, Rating
 from schemas.evidence import EVIDENCE_NAMESPACE, AuthorRole, InspectionFinding, SourceType
 from schemas.locations import GeoPoint, KeyQuestionRating, LocationReference
+from services.common.areas import resolve_area
 from services.ingest.adapters.common import build_evidence, describe_validation_error
-from services.ingest.areas import resolve_area
 from services.ingest.fields import optional_datetime, optional_str, required_str
 from services.ingest.records import Mapped, MappingContext, RatingSeen, RecordError
 

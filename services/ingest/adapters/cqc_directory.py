@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from schemas.evidence import EVIDENCE_NAMESPACE
 from schemas.locations import LocationReference
+from services.common.areas import resolve_area
 from services.ingest.adapters.common import describe_validation_error
-from services.ingest.areas import resolve_area
 from services.ingest.fields import optional_datetime, optional_str, required_str
 from services.ingest.records import Mapped, MappingContext, RecordError
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from schemas.common import ProviderRef
 from schemas.evidence import SourceType
+from services.common.areas import resolve_area
 from services.ingest.adapters.common import author_role_for, build_evidence, content_reference
-from services.ingest.areas import resolve_area
 from services.ingest.fields import optional_int, optional_str, parse_datetime, required_text
 from services.ingest.records import Mapped, MappingContext
 

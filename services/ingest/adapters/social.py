@@ -7,8 +7,8 @@ from typing import Any
 
 from schemas.common import ProviderRef
 from schemas.evidence import AuthorRole, SourceType
+from services.common.areas import local_authority_named, resolve_area
 from services.ingest.adapters.common import build_evidence
-from services.ingest.areas import local_authority_named, resolve_area
 from services.ingest.fields import optional_str, parse_datetime, required_str, required_text
 from services.ingest.records import Mapped, MappingContext
 

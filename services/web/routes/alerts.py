@@ -13,9 +13,9 @@ from schemas import AlertRuleKind, AlertSeverity, AlertStatus
 from services.alerts import lifecycle
 from services.alerts.api import Publisher
 from services.alerts.models import AlertFilters, AlertView, StatusChange
+from services.common.areas import find_areas
 from services.common.errors import NotFoundError
 from services.index import evidence
-from services.index.areas import find_areas
 from services.web.csrf import CsrfChecked, csrf_token, set_csrf_cookie
 from services.web.deps import Es, IndexNames
 from services.web.errors import PageError, PageRoute

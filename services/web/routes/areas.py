@@ -9,8 +9,9 @@ from schemas import AlertStatus
 from schemas.reference import local_authorities
 from services.alerts import lifecycle
 from services.alerts.models import AlertFilters
+from services.common.areas import all_areas, find_areas
 from services.index import overview, profiles
-from services.index.areas import all_areas, find_areas, resolve_area
+from services.index.areas import resolve_area
 from services.index.models import AreaInfo, CountBySentiment
 from services.web import charts
 from services.web.deps import Es, IndexNames, Settings

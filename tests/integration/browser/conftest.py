@@ -25,8 +25,8 @@ from playwright.sync_api import Page, Playwright, sync_playwright
 from prefixed import remove_prefixed
 from web_browser import AXE, CHROMIUM, ROOT, WebApp, open_context
 
-from deploy.topics import ensure_topics
 from services.common.config import CommonSettings
+from services.common.topics import ensure_topics
 from services.ingest.config import IngestSettings
 from services.ingest.files import ingest_file
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from schemas.evidence import AuthorRole
+from services.common.areas import resolve_area
 from services.ingest.adapters.common import author_role_for
-from services.ingest.areas import resolve_area
 
 
 @pytest.mark.parametrize(

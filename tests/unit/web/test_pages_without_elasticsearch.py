@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from services import cli
 from services.api import ApiSettings, create_app
-from services.index.areas import find_areas, resolve_area
+from services.common.areas import find_areas
+from services.index.areas import resolve_area
 from services.web.csrf import CSRF_COOKIE
 
 

@@ -1,15 +1,20 @@
-"""Lemma strings for indexing: lookup table when available, else a small rule-based English fallback.
+"""The one lemma rule, used when indexing (classify fills `lemmas`) and when querying (search matches them).
 
-The lookup table is spaCy's English `lemma_lookup` from the spacy-lookups-data package, copied into the
-trained model at build time (so the runtime never needs the package). Without that package the fallback
-below is used: lowercase, a few irregular forms and conservative suffix rules. Either way placeholders like
-[PERSON] are kept as they are and punctuation is dropped.
+The lookup table is spaCy's English `lemma_lookup` from the spacy-lookups-data package: classify copies it
+into the trained model at build time (so the worker never needs the package), and the query side reads the
+same package. Without that package the fallback below is used: lowercase, a few irregular forms and
+conservative suffix rules. Either way placeholders like [PERSON] are kept as they are and punctuation is
+dropped. A new lemma rule goes here, and both sides follow it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
+from importlib.resources import files
+
+import srsly
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z_]+\]")
 WORD_RE = re.compile(r"\[[A-Z_]+\]|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -183,3 +188,23 @@ def lemma_string(text: str, lookup: Mapping[str, str] | Callable[[str], str | No
         lemma = (get(lower) or lower) if get else rule_lemma(lower)  # table: unknown words stay as they are
         out.append(lemma.lower())
     return " ".join(out)
+
+
+def load_lookup_table() -> dict[str, str]:
+    """spaCy's English lemma lookup table (lowercase entries), or {} when spacy-lookups-data is absent."""
+    try:
+        path = files("spacy_lookups_data").joinpath("data", "en_lemma_lookup.json.gz")
+        data = srsly.read_gzip_json(str(path))
+    except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
+        return {}
+    return {key: value for key, value in dict(data).items() if key == key.lower()}
+
+
+@cache
+def _query_table() -> dict[str, str]:
+    return load_lookup_table()
+
+
+def query_lemmas(text: str) -> str:
+    """The lemmas of a search query, by the rule and table classify used to fill the `lemmas` field."""
+    return lemma_string(text, _query_table() or None)
