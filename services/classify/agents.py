@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import UnknownTopicOrPartitionError
 from faust.types import EventT, StreamT, TopicT
 from pydantic import ValidationError
 
@@ -95,15 +96,15 @@ class LocationFollower:
         self.metrics = metrics
 
     async def run(self) -> None:
-        await self.consumer.start()
+        """The consumer is subscribed to the topic without a group: starting it assigns every partition."""
         try:
-            await self.consumer._client._wait_on_metadata(self.topic)  # noqa: SLF001 - no public equivalent
-            partitions = [
-                TopicPartition(self.topic, p) for p in self.consumer.partitions_for_topic(self.topic) or ()
-            ]
-            if not partitions:
-                raise RuntimeError(f"topic {self.topic} does not exist: run `caresignal topics create`")
-            self.consumer.assign(partitions)
+            await self.consumer.start()
+        except UnknownTopicOrPartitionError as error:
+            raise RuntimeError(
+                f"topic {self.topic} does not exist: run `caresignal topics create`"
+            ) from error
+        try:
+            partitions = list(self.consumer.assignment())
             await self.consumer.seek_to_beginning(*partitions)
             ends = await self.consumer.end_offsets(partitions)
             while True:
@@ -278,7 +279,7 @@ class ClassifyAgents:
         self.metrics.area_resolutions[resolution.method.value] += 1
         if resolution.unresolved_location_id:
             self.metrics.unresolved_location_ids += 1
-            log.info(
+            log.debug(  # per item: counted in the periodic summary line at INFO
                 "location %s not in the reference yet; area by %s",
                 resolution.unresolved_location_id,
                 resolution.method.value,

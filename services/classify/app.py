@@ -60,12 +60,9 @@ def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -
 
     @app.task
     async def follow_locations() -> None:
-        follower = LocationFollower(
-            AIOKafkaConsumer(**aiokafka_options(settings), enable_auto_commit=False),
-            settings.topic(Topic.LOCATIONS_REFERENCE),
-            locations,
-            metrics,
-        )
+        topic = settings.topic(Topic.LOCATIONS_REFERENCE)
+        consumer = AIOKafkaConsumer(topic, **aiokafka_options(settings), enable_auto_commit=False)
+        follower = LocationFollower(consumer, topic, locations, metrics)
         try:
             await follower.run()
         except Exception as error:
@@ -76,25 +73,28 @@ def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -
     @app.page("/metrics")
     class MetricsView(View):
         async def get(self, request: Request, **kwargs: Any) -> Response:
-            _update_lag(app, metrics, evidence_topic.get_topic_name())
+            await _update_lag(app, metrics, evidence_topic.get_topic_name())
             return self.text(metrics.render(), content_type="text/plain; version=0.0.4")
 
     @app.timer(interval=settings.classify_metrics_log_seconds)
     async def log_metrics() -> None:
-        _update_lag(app, metrics, evidence_topic.get_topic_name())
+        await _update_lag(app, metrics, evidence_topic.get_topic_name())
         log.info("classify %s", metrics.summary())
 
     return app
 
 
-def _update_lag(app: faust.App, metrics: ClassifyMetrics, topic: str) -> None:
-    """Lag of each assigned input partition: high watermark minus the next offset to commit."""
+async def _update_lag(app: faust.App, metrics: ClassifyMetrics, topic: str) -> None:
+    """Lag of each assigned input partition: high watermark minus the offset this worker last committed
+    (faust's monitor), or minus its read position before its first commit there."""
     consumer = app.consumer
     assigned = [tp for tp in consumer.assignment() if tp.topic == topic]
     metrics.assigned_partitions = len(assigned)
     metrics.lag = {}
     for tp in assigned:
         highwater = consumer.highwater(tp)
-        committed = consumer._committed_offset.get(tp)  # noqa: SLF001 - faust exposes no public accessor
+        done = app.monitor.tp_committed_offsets.get(tp)
+        if done is None:
+            done = await consumer.position(tp)
         if highwater is not None:
-            metrics.lag[(tp.topic, tp.partition)] = max(highwater - (committed or 0), 0)
+            metrics.lag[(tp.topic, tp.partition)] = max(highwater - (done or 0), 0)

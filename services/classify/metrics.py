@@ -51,7 +51,9 @@ class ClassifyMetrics:
             f"classified={self.classified} dead_lettered={self.dead_lettered.total()} batches={self.batches} "
             f"mean_batch_s={mean:.3f} items_per_s={self.items_per_second():.1f} "
             f"last_batch_items_per_s={self.last_batch_items_per_second:.1f} lag={sum(self.lag.values())} "
-            f"resolutions={dict(self.area_resolutions)} locations_recorded={self.locations_recorded}"
+            f"resolutions={dict(self.area_resolutions)} "
+            f"unresolved_location_ids={self.unresolved_location_ids} "
+            f"locations_recorded={self.locations_recorded}"
         )
 
     def render(self) -> str:

@@ -15,6 +15,9 @@ gaps in that scheme lose records, and both are closed here:
   seek runs and then not delivered. A batch whose fetch spanned the seek may hold records read
   after it; so the partition is moved back to the first record not delivered whenever its position
   is past it (never forward), and the seek or that rewind reads every such record again.
+
+This overrides faust's and aiokafka's internals, so pyproject.toml pins both exactly and
+`tests/unit/common/test_faust_rewind.py` fails loudly when an upgrade changes what it relies on.
 """
 
 from __future__ import annotations

@@ -96,6 +96,15 @@ class Worker:
         values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(f"{name} ")]
         return values[0] if values else 0.0
 
+    def lags(self) -> list[float]:
+        """The consumer lag of each assigned partition on the /metrics page."""
+        try:
+            text = httpx.get(f"http://127.0.0.1:{self.port}/metrics", timeout=2).text
+        except httpx.HTTPError:
+            return []
+        prefix = "caresignal_classify_consumer_lag{"
+        return [float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix)]
+
 
 @contextmanager
 def classify_worker(settings: CommonSettings, log_path: Path, **env: str) -> Iterator[Worker]:
@@ -288,6 +297,11 @@ def test_classify_workers_share_a_topic_without_losing_or_doubling_items(
             )
             elapsed = time.monotonic() - started
             shares = [w.metric("caresignal_classify_classified_total") for w in workers]
+            wait_until(
+                lambda: [w.lags() for w in workers] == [[0.0] * 3] * 2,
+                30,
+                "each worker's lag on its 3 partitions to fall to 0 once its offsets are committed",
+            )
     finally:
         drain.close()
     ids = [body(message)["evidence_id"] for message in drain.on(CLASSIFIED)]

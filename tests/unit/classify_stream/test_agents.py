@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,3 +259,17 @@ async def test_classify_evidence_stops_unacknowledged_when_a_send_fails(harness:
             await asyncio.sleep(0.01)
     assert isinstance(harness.stopped[0], ConnectionError)
     assert not event.message.acked  # redelivered after the restart, never lost
+
+
+async def test_classify_evidence_counts_unknown_locations_in_the_summary_not_per_item_at_info(
+    harness: Harness, classify: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="services.classify")
+    unknown = ProviderRef(location_id="1-999999999", name="Nowhere House")
+    for n in range(3):
+        item = received(f"hw-unknown-{n}", provider=unknown)
+        await classify.put(encode(item), key=str(item.evidence_id).encode(), wait=False)
+    await harness.classified.wait_for(3)
+    assert harness.agents.metrics.unresolved_location_ids == 3
+    assert not [record for record in caplog.records if "not in the reference" in record.getMessage()]
+    assert "unresolved_location_ids=3" in harness.agents.metrics.summary()

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
+from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
-from aiokafka import TopicPartition
+import faust
+import faust.transport.consumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaTimeoutError
+from faust.transport.drivers import aiokafka as faust_aiokafka
 
 from services.alerts.app import create_app
 from services.alerts.config import AlertsSettings
@@ -159,3 +166,35 @@ def test_fresh_records_holds_records_until_the_seek_in_progress_ends() -> None:
         return during, seen
 
     assert asyncio.run(scenario()) == ([], [0])
+
+
+PINNED = {"faust-streaming": "0.15.3", "aiokafka": "0.14.0"}
+
+
+def _parameters(function: Callable[..., Any]) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+def test_faust_rewind_internals_are_those_it_was_written_against() -> None:
+    """faust_rewind.py overrides faust's and aiokafka's internals: an upgrade must fail here, loudly.
+
+    Before changing a pin, re-read services/common/faust_rewind.py and re-run the failover tests.
+    """
+    installed = {name: version(name) for name in PINNED}
+    assert installed == PINNED, f"faust_rewind.py was written against {PINNED}; found {installed}"
+    thread, consumer = faust_aiokafka.AIOKafkaConsumerThread, faust_aiokafka.Consumer
+    assert _parameters(thread.getmany) == ["self", "active_partitions", "timeout"]
+    assert _parameters(thread.seek_to_committed) == ["self"]
+    assert callable(thread.call_thread) and callable(thread._ensure_consumer)
+    assert _parameters(consumer._new_consumer_thread) == ["self"]
+    assert _parameters(consumer.perform_seek) == ["self"]
+    assert _parameters(consumer.getmany) == ["self", "timeout"]
+    assert _parameters(consumer._is_changelog_tp) == ["self", "tp"]
+    assert "self._read_offset = " in inspect.getsource(faust.transport.consumer.Consumer.__init__)
+    assert "await self.seek_to_committed()" in inspect.getsource(
+        faust.transport.consumer.Consumer.perform_seek
+    )
+    assert faust_aiokafka.Transport.Consumer is consumer
+    assert _parameters(faust.App._new_transport) == ["self"]
+    for name in ("seek_to_committed", "seek", "assignment", "beginning_offsets", "end_offsets", "position"):
+        assert callable(getattr(AIOKafkaConsumer, name)), name
