@@ -32,15 +32,15 @@ from rich.console import Console
 from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from index_factories import produce, random_evidence  # noqa: E402
+from workload import random_evidence  # noqa: E402
 
 from schemas.reference import local_authorities  # noqa: E402
 from schemas.topics import Topic  # noqa: E402
 from services.common.config import CommonSettings  # noqa: E402
 from services.common.indices import Names  # noqa: E402
-from services.common.kafka import create_producer  # noqa: E402
+from services.common.kafka import create_producer, event_message  # noqa: E402
 from services.common.topics import ensure_topics  # noqa: E402
 from services.index.config import IndexSettings  # noqa: E402
 from services.index.documents import evidence_action  # noqa: E402
@@ -201,7 +201,9 @@ def main() -> None:
         topic = topic_settings.topic(Topic.EVIDENCE_CLASSIFIED)
         producer = create_producer(topic_settings)
         started = time.perf_counter()
-        produce(producer, topic, events)
+        for event in events:
+            producer.send(topic, **event_message(event, str(event.evidence_id)))
+        producer.flush()
         results["produce_s"] = time.perf_counter() - started
         producer.close()
         timings = {

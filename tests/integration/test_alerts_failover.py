@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from alerts_factories import (
+from factories.alerts import (
     TEST_RULES,
     AlertReader,
     at,

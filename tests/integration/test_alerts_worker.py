@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from alerts_factories import (
+from factories.alerts import (
     LEEDS,
     MANCHESTER,
     TEST_RULES,

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+from factories.waiting import wait_until
 from kafka import KafkaConsumer
 
 from schemas.common import AreaRef, Event, ProviderRef
@@ -143,15 +144,6 @@ def _answers(port: int) -> bool:
         return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {seconds}s waiting for {what}")
 
 
 def produce(

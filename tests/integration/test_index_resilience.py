@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 import pytest
 from elasticsearch import Elasticsearch
-from index_factories import evidence, produce
-from test_index_worker import count, wait_until
+from factories.index import count, evidence, produce
+from factories.waiting import wait_until
 
 from schemas import Topic
 from services.common.config import CommonSettings
@@ -135,14 +135,14 @@ def test_index_worker_retries_while_es_unreachable_then_indexes_everything_once(
     thread.start()
     try:
         produce(producer, topic, first)
-        wait_until(lambda: count(es, names.evidence_alias) == 40, message="first 40 documents")
+        wait_until(lambda: count(es, names.evidence_alias) == 40, what="first 40 documents")
         proxy.close()
         produce(producer, topic, second)
-        wait_until(lambda: indexer.stats.retries >= 3, message="retries while ES is unreachable")
+        wait_until(lambda: indexer.stats.retries >= 3, what="retries while ES is unreachable")
         assert thread.is_alive()
         assert count(es, names.evidence_alias) == 40
         proxy.open()
-        wait_until(lambda: count(es, names.evidence_alias) == 100, timeout=30, message="all 100 documents")
+        wait_until(lambda: count(es, names.evidence_alias) == 100, seconds=30, what="all 100 documents")
     finally:
         stop.set()
         thread.join(timeout=30)
@@ -178,13 +178,13 @@ def test_index_worker_killed_mid_stream_and_restarted_indexes_everything_once(
     producer.close()
     worker = start_worker_process(settings)
     try:
-        wait_until(lambda: count(es, names.evidence_alias) >= 60, timeout=30, message="indexing under way")
+        wait_until(lambda: count(es, names.evidence_alias) >= 60, seconds=30, what="indexing under way")
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         at_kill = count(es, names.evidence_alias)
         assert at_kill < len(items), "the worker finished before it was killed: the test proved nothing"
         worker = start_worker_process(settings)
-        wait_until(lambda: count(es, names.evidence_alias) == len(items), timeout=60, message="all documents")
+        wait_until(lambda: count(es, names.evidence_alias) == len(items), seconds=60, what="all documents")
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0
     finally:

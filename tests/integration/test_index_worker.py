@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from elasticsearch import Elasticsearch
-from index_factories import evidence, location, once_searchable, produce
+from factories.index import count, evidence, location, produce
+from factories.waiting import wait_until
 from kafka import KafkaConsumer
 
 from schemas import DeadLetter, Rating, Topic
@@ -21,15 +21,6 @@ from services.index.templates import delete_templates
 from services.index.worker import Indexer
 
 pytestmark = pytest.mark.integration
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 45.0, message: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {message}")
 
 
 @pytest.fixture
@@ -60,17 +51,6 @@ class RunningIndexer:
         assert not self.thread.is_alive(), "indexer did not stop"
 
 
-def count(es: Elasticsearch, index: str, query: dict | None = None) -> int:
-    """Documents matching `query` (once the index's shards have started)."""
-    body = {"query": query} if query else {}
-
-    def refreshed_count() -> int:
-        es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
-        return es.count(index=index, ignore_unavailable=True, allow_no_indices=True, **body)["count"]
-
-    return once_searchable(refreshed_count)
-
-
 def test_index_worker_replay_leaves_document_count_unchanged(
     index_settings: IndexSettings, es: Elasticsearch
 ) -> None:
@@ -79,11 +59,11 @@ def test_index_worker_replay_leaves_document_count_unchanged(
     producer = create_producer(index_settings)
     produce(producer, index_settings.topic(Topic.EVIDENCE_CLASSIFIED), items)
     with RunningIndexer(index_settings):
-        wait_until(lambda: count(es, names.evidence_alias) == 50, message="50 documents")
+        wait_until(lambda: count(es, names.evidence_alias) == 50, what="50 documents")
         produce(producer, index_settings.topic(Topic.EVIDENCE_CLASSIFIED), items)  # replay
         marker = evidence("marker")
         produce(producer, index_settings.topic(Topic.EVIDENCE_CLASSIFIED), [marker])
-        wait_until(lambda: count(es, names.evidence_alias) == 51, message="marker after replay")
+        wait_until(lambda: count(es, names.evidence_alias) == 51, what="marker after replay")
     producer.close()
     assert count(es, names.evidence_alias) == 51
     ids = {hit["_id"] for hit in es.search(index=names.evidence_alias, size=100)["hits"]["hits"]}
@@ -101,7 +81,7 @@ def test_index_worker_older_location_version_does_not_overwrite_newer(
     produce(producer, index_settings.topic(Topic.LOCATIONS_REFERENCE), [newer, older, marker])
     producer.close()
     with RunningIndexer(index_settings):
-        wait_until(lambda: count(es, names.locations_alias) == 2, message="both locations")
+        wait_until(lambda: count(es, names.locations_alias) == 2, what="both locations")
     document = es.get(index=names.locations_index, id="1-555")
     assert document["_source"]["overall_rating"]["rating"] == "Inadequate"
     assert document["_version"] == 2_000
@@ -135,7 +115,7 @@ def test_index_worker_dead_letters_malformed_documents_with_es_reason(
     producer.send(topic, key=b"garbage", value=b"{not json").get(timeout=30)
     producer.close()
     with RunningIndexer(index_settings):
-        wait_until(lambda: count(es, names.evidence_alias) == 1, message="the good document")
+        wait_until(lambda: count(es, names.evidence_alias) == 1, what="the good document")
         letters = read_dead_letters(index_settings, Topic.EVIDENCE_CLASSIFIED, 2)
     by_type = {letter.error_type: (letter, headers) for letter, headers in letters}
     assert set(by_type) == {"mapper_rejection", "ValidationError"}

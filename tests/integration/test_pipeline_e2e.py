@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
+from factories.index import once_searchable
 from fastapi.testclient import TestClient
-from index_factories import once_searchable
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from schemas import Topic

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 from elasticsearch import Elasticsearch
+from factories.index import BASE_TIME, alert, evidence, index_directly, location
 from fastapi.testclient import TestClient
-from index_factories import BASE_TIME, alert, evidence, index_directly, location
 from kafka import KafkaConsumer
 
 from schemas import AlertStatusChanged, Rating, SentimentLabel, SeverityLevel, SourceType, Topic

@@ -1,6 +1,6 @@
 """`caresignal train`: cross-validate, tune decisions on out-of-fold scores, fit on all data, assemble.
 
-Steps (also declared in training/project.yml):
+Steps (the one training entry point: `make model` and `caresignal train` both run this):
 
 1. k-fold cross-validation on the v6 corpus, folds grouped by respondent (phase 1 is only ever training
    data): a statements model and a sentiment model per fold, scored on the held-out fold.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from alerts_factories import LEEDS, at, classified
+from factories.alerts import LEEDS, at, classified
 
 from schemas.alerts import AlertRuleKind
 from schemas.evidence import SourceType

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from alerts_factories import LEEDS, at, negative
+from factories.alerts import LEEDS, at, negative
 
 from schemas.alerts import AlertRuleKind
 from services.alerts.terms import item_terms

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alerts_factories import at, classified, high_severity, negative
+from factories.alerts import at, classified, high_severity, negative
 
 from services.alerts.codec import decode_stage, encode_stage
 from services.alerts.config import DEFAULT_RULES_FILE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alerts_factories import at, inspection
+from factories.alerts import at, inspection
 
 from schemas.alerts import AlertRuleKind, AlertSeverity
 from schemas.common import KeyQuestion, Rating

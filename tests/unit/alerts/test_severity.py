@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from alerts_factories import at, high_severity, negative
+from factories.alerts import at, high_severity, negative
 
 from schemas.alerts import AlertRuleKind, AlertSeverity
 

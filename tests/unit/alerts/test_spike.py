@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from alerts_factories import LEEDS, at, classified, negative
+from factories.alerts import LEEDS, at, classified, negative
 
 from schemas.alerts import AlertRuleKind
 from schemas.evidence import SentimentLabel

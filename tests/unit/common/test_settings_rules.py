@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from classify_stream.fakes import FakeAnalyser
+from factories.fakes import FakeAnalyser
 
 from deploy.settings import StackSettings
 from services.alerts.app import create_app as create_alerts_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from index_factories import alert, evidence, location
+from factories.index import alert, evidence, location
 
 from schemas import AlertStatus, AlertStatusChanged, Topic
 from services.common.config import CommonSettings

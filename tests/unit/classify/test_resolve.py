@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from classify_stream.factories import ROYAL_OLDHAM_ID, received, royal_oldham
+from factories.classify import ROYAL_OLDHAM_ID, received, royal_oldham
+
 from schemas.common import AreaRef, ProviderRef
 from services.classify.gazetteer import ProviderGazetteer
 from services.classify.resolve import AreaResolutionMethod, KnownLocation, complete_area, is_newer, resolve

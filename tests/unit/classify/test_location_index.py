@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from factories.classify import ROYAL_OLDHAM_ID, royal_oldham
 from pydantic import ValidationError
 
-from classify_stream.factories import ROYAL_OLDHAM_ID, royal_oldham
 from schemas.cloudevents import encode
 from services.classify.agents import LocationIndex
 

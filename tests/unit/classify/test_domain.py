@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from classify_stream.factories import NOW, ROYAL_OLDHAM_ID, received, royal_oldham
-from classify_stream.fakes import FakeAnalyser
+from factories.classify import NOW, ROYAL_OLDHAM_ID, received, royal_oldham
+from factories.fakes import FakeAnalyser
+
 from schemas.common import ProviderRef
 from schemas.evidence import SegmentEvidence, Sentiment, SentimentLabel
 from services.classify.domain import SOURCE, build_classified, classified_event_id

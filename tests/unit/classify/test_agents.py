@@ -12,10 +12,10 @@ from typing import Any
 
 import faust
 import pytest
+from factories.classify import ROYAL_OLDHAM_ID, received, royal_oldham
+from factories.fakes import FakeAnalyser
 from faust.types import StreamT
 
-from classify_stream.factories import ROYAL_OLDHAM_ID, received, royal_oldham
-from classify_stream.fakes import FakeAnalyser
 from schemas.cloudevents import encode
 from schemas.common import ProviderRef
 from schemas.dead_letter import DeadLetter

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -34,7 +33,6 @@ from schemas import (
     evidence_id_for,
 )
 from schemas.common import Event
-from schemas.reference import quality_statements
 from services.common.areas import local_authority_area
 from services.common.config import CommonSettings
 from services.common.kafka import event_message
@@ -163,42 +161,6 @@ def produce(producer: KafkaProducer, topic: str, events: Iterable[Event]) -> Non
         future.get(timeout=30)
 
 
-def random_evidence(rng: random.Random, index: int, la_codes: list[str]) -> EvidenceClassified:
-    """Synthetic evidence with skewed, realistic-looking distributions (benchmarks)."""
-    statements = [qs.id for qs in quality_statements()]
-    weights = [1.0 / (rank + 1) for rank in range(len(statements))]
-    chosen = set(rng.choices(statements, weights=weights, k=rng.choice((1, 1, 2, 3))))
-    sentiment = rng.choices(list(SentimentLabel), weights=(0.33, 0.18, 0.41, 0.08))[0]
-    high = sentiment is SentimentLabel.NEGATIVE and rng.random() < 0.08
-    words = rng.sample(VOCABULARY, k=rng.randint(8, 30))
-    la_code = la_codes[min(len(la_codes) - 1, int(rng.paretovariate(1.2)) - 1)]
-    location_number = rng.randint(1, 4000)
-    return evidence(
-        f"bench-{index}",
-        text=" ".join(words).capitalize() + ".",
-        la_code=la_code,
-        location_id=f"1-{location_number}",
-        provider_id=f"1-P{location_number // 3}",
-        provider_name=f"Care service {location_number}",
-        source_type=rng.choice(list(SourceType)),
-        statements=sorted(chosen),
-        sentiment=sentiment,
-        severity=SeverityLevel.HIGH if high else SeverityLevel.NORMAL,
-        reasons=["safeguarding"] if high else [],
-        occurred_at=BASE_TIME - timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
-    )
-
-
-WORDS = (
-    "staff kind caring rude medication late missed appointment waiting weeks call bell ignored "
-    "dignity respect food cold clean dirty room safeguarding fall injury bruise manager listened "
-    "complaint response discharge hospital transport carer visit short rushed family informed pain "
-    "relief night shift agency understaffed activities lonely garden wheelchair hoist record care "
-    "plan review dementia confused assessment funding council waiting list respite"
-)
-VOCABULARY = WORDS.split()
-
-
 def index_directly(es: Elasticsearch, settings: CommonSettings, events: Iterable[Event]) -> None:
     """Index events as the worker would (same actions), bypassing Kafka, and make them searchable."""
     from services.common.indices import Names
@@ -236,3 +198,14 @@ def once_searchable(query: Callable[[], Answer], attempts: int = 40) -> Answer:
                 raise
             time.sleep(0.25)
     raise AssertionError("the index never became searchable")
+
+
+def count(es: Elasticsearch, index: str, query: dict | None = None) -> int:
+    """Documents matching `query` (once the index's shards have started)."""
+    body = {"query": query} if query else {}
+
+    def refreshed_count() -> int:
+        es.indices.refresh(index=index, ignore_unavailable=True, allow_no_indices=True)
+        return es.count(index=index, ignore_unavailable=True, allow_no_indices=True, **body)["count"]
+
+    return once_searchable(refreshed_count)
