@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
-from harness import (
+from kafka import KafkaAdminClient
+
+from cluster.harness import (
     SteadyStream,
     Workers,
     alert_copies,
@@ -28,8 +30,6 @@ from harness import (
     wait_all_searchable,
     wait_in_sync,
 )
-from kafka import KafkaAdminClient
-
 from deploy.settings import StackSettings
 from deploy.stack import LocalStack
 from services.common.config import CommonSettings

@@ -213,6 +213,9 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
     region = client.get(f"/v1/areas/{NORTH_WEST}", headers=KEY).json()
     assert region["area"]["level"] == "region"
     assert region["evidence"]["total"] == sum(e.area.region_code == NORTH_WEST for e in items)
+    by_name = client.get("/v1/areas/Oldham", headers=KEY).json()
+    assert by_name["area"] == {**profile["area"], "resolved_from": "Oldham"}
+    assert by_name["evidence"] == profile["evidence"]
 
 
 def test_query_provider_profile_for_a_location_and_its_provider(

@@ -14,12 +14,8 @@ def test_unit_test_folders_mirror_the_packages_and_are_packages() -> None:
         path for path in (ROOT / "tests" / "unit").iterdir() if path.is_dir() and path.name != "__pycache__"
     ]
     assert {folder.name for folder in folders} <= PACKAGES | {"deploy"}
-    for folder in [
-        *folders,
-        ROOT / "tests" / "unit",
-        ROOT / "tests" / "integration",
-        ROOT / "tests" / "contract",
-    ]:
+    suites = [path for path in (ROOT / "tests").iterdir() if path.is_dir() and path.name != "__pycache__"]
+    for folder in [*folders, *suites]:
         assert (folder / "__init__.py").is_file(), f"{folder} has no __init__.py"
 
 
