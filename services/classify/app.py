@@ -61,7 +61,9 @@ def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -
     @app.task
     async def follow_locations() -> None:
         topic = settings.topic(Topic.LOCATIONS_REFERENCE)
-        consumer = AIOKafkaConsumer(topic, **aiokafka_options(settings), enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(
+            topic, **aiokafka_options(settings), enable_auto_commit=False, auto_offset_reset="earliest"
+        )
         follower = LocationFollower(consumer, topic, locations, metrics)
         try:
             await follower.run()

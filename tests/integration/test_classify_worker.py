@@ -222,7 +222,7 @@ def test_classify_worker_classifies_resolves_and_dead_letters(
         with classify_worker(settings, tmp_path / "worker.log") as worker:
             wait_until(
                 lambda: worker.metric("caresignal_classify_locations_recorded_total") == 1,
-                30,
+                60,
                 "the location table",
             )
             produce(settings, "evidence.received.v1", [(by_id, str(by_id.evidence_id))])

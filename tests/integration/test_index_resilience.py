@@ -178,7 +178,7 @@ def test_index_worker_killed_mid_stream_and_restarted_indexes_everything_once(
     producer.close()
     worker = start_worker_process(settings)
     try:
-        wait_until(lambda: count(es, names.evidence_alias) >= 60, seconds=30, what="indexing under way")
+        wait_until(lambda: count(es, names.evidence_alias) >= 60, seconds=60, what="indexing under way")
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         at_kill = count(es, names.evidence_alias)
