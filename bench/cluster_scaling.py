@@ -33,10 +33,9 @@ from rich.console import Console
 from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "cluster")]
+sys.path[:0] = [str(ROOT)]
 
-from harness import SOCIAL_SAMPLES, Workers, cluster_settings  # noqa: E402
-
+from deploy.cluster_harness import SOCIAL_SAMPLES, Workers, cluster_settings  # noqa: E402
 from deploy.settings import StackSettings  # noqa: E402
 from deploy.stack import LocalStack  # noqa: E402
 from schemas.topics import Topic  # noqa: E402

@@ -19,7 +19,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from kafka import KafkaAdminClient
 
-from cluster.harness import (
+from deploy.cluster_harness import (
     SteadyStream,
     Workers,
     alert_copies,

@@ -1,5 +1,5 @@
-"""What the fault suite and the scaling benchmark drive on the local cluster: worker processes, a steady
-stream through the real ingest path, and the checks that nothing was lost or duplicated."""
+"""What the fault suite (tests/cluster) and the scaling benchmark drive on the local cluster: worker
+processes, a steady stream through the real ingest path, and the checks that nothing was lost or duplicated."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from services.common.errors import TransientError
 from services.ingest.config import IngestSettings
 from services.ingest.files import ingest_file
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SOCIAL_SAMPLES = ROOT / "samples" / "social_comments.jsonl"
 HIGH_SEVERITY = "My mum was hit by a carer and left with bruises, this is abuse and neglect. #{place}"
 PLACES = ["Camden", "Oldham", "Leeds", "Bristol", "Manchester", "Liverpool", "Norfolk", "Kent"]
