@@ -1,5 +1,5 @@
 """What the fault suite (tests/cluster) and the scaling benchmark drive on the local cluster: worker
-processes, a steady stream through the real ingest path, and the checks that nothing was lost or duplicated."""
+processes, a steady stream through the real ingest path, and the checks that nothing is lost or doubled."""
 
 from __future__ import annotations
 
