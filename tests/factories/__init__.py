@@ -1,1 +1,2 @@
-"""Builders shared by the tests: events, fakes and helpers, one module per service (tests/ is on sys.path)."""
+"""Builders and helpers shared by the tests (tests/ is on sys.path): events and fakes, one module per
+service; waiting with a deadline; clean-up of a test's prefixed topics and indices; the browser harness."""

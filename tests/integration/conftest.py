@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from elasticsearch import Elasticsearch
+from factories.prefixed import remove_prefixed
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
-from prefixed import remove_prefixed
 
 from services.common.config import CommonSettings
 from services.common.topics import ensure_topics

@@ -11,8 +11,8 @@ from uuid import uuid4
 
 import pytest
 from elasticsearch import Elasticsearch
+from factories.index import BASE_TIME, evidence, index_directly
 from fastapi.testclient import TestClient
-from index_factories import BASE_TIME, evidence, index_directly
 
 from schemas import SentimentLabel
 from services.api import create_app

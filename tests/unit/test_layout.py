@@ -1,4 +1,5 @@
-"""The repository's layout rules: test folders mirror packages; benchmarks stand on their own."""
+"""The repository's layout rules: test folders mirror packages and are packages, shared test helpers
+live in tests/factories/, benchmarks stand on their own."""
 
 from __future__ import annotations
 
@@ -6,17 +7,31 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+TESTS = ROOT / "tests"
 PACKAGES = {path.name for path in (ROOT / "services").iterdir() if (path / "__init__.py").is_file()}
 
 
-def test_unit_test_folders_mirror_the_packages_and_are_packages() -> None:
+def test_unit_test_folders_mirror_the_packages() -> None:
     folders = [
         path for path in (ROOT / "tests" / "unit").iterdir() if path.is_dir() and path.name != "__pycache__"
     ]
     assert {folder.name for folder in folders} <= PACKAGES | {"deploy"}
-    suites = [path for path in (ROOT / "tests").iterdir() if path.is_dir() and path.name != "__pycache__"]
-    for folder in [*folders, *suites]:
-        assert (folder / "__init__.py").is_file(), f"{folder} has no __init__.py"
+
+
+def test_every_test_folder_is_a_package() -> None:
+    for folder in TESTS.rglob("*"):
+        if folder.is_dir() and "__pycache__" not in folder.parts:
+            assert (folder / "__init__.py").is_file(), f"{folder} has no __init__.py"
+
+
+def test_shared_test_helpers_live_in_factories() -> None:
+    """Outside tests/factories/ a module is a test, a conftest or a package marker: no loose helpers."""
+    for module in TESTS.rglob("*.py"):
+        if (TESTS / "factories") in module.parents:
+            continue
+        assert module.name in ("conftest.py", "__init__.py") or module.name.startswith("test_"), (
+            f"{module.relative_to(ROOT)} is a shared helper: it belongs in tests/factories/"
+        )
 
 
 def test_benchmarks_do_not_import_from_tests() -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 import httpx
 import pytest
 from elasticsearch import Elasticsearch
+from factories.browser import AXE, CHROMIUM, ROOT, WebApp, open_context
+from factories.prefixed import remove_prefixed
 from playwright.sync_api import Page, Playwright, sync_playwright
-from prefixed import remove_prefixed
-from web_browser import AXE, CHROMIUM, ROOT, WebApp, open_context
 
 from services.common.config import CommonSettings
 from services.common.topics import ensure_topics

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from factories.browser import DESKTOP, MOBILE, ROOT, WebApp, assert_accessible, shown_number, visit
 from playwright.sync_api import Page, expect
-from web_browser import DESKTOP, MOBILE, ROOT, WebApp, assert_accessible, shown_number, visit
 
 OLDHAM = "E08000004"
 SCREENSHOT_MAX_HEIGHT = 2400

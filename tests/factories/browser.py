@@ -1,4 +1,5 @@
-"""Helpers of the browser tests: the running app, a Chromium with a fresh profile, axe-core checks."""
+"""Helpers of the browser tests (tests/integration/browser): the running app, a Chromium with a fresh
+profile, axe-core checks."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page, Playwright
 
 from services.common.config import CommonSettings
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
