@@ -11,7 +11,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from elasticsearch import Elasticsearch
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from services.alerts.api import router as alerts_router
@@ -48,6 +50,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.es.close()
 
 
+async def validation_error(request: Request, error: Exception) -> JSONResponse:
+    """422 with where and why, never the value sent: bodies carry personal data (no `input`, no `ctx`)."""
+    assert isinstance(error, RequestValidationError)
+    problems = [{"loc": problem["loc"], "msg": problem["msg"], "type": problem["type"]} for problem in error.errors()]
+    return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": problems})
+
+
 def create_app(settings: CommonSettings | None = None) -> FastAPI:
     """Build the app: the JSON API under /v1 (every endpoint but /healthz requires an X-API-Key) and
     the web app at /."""
@@ -62,6 +71,7 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     elif not isinstance(settings, ApiSettings):
         settings = ApiSettings(**settings.model_dump())
     app.state.settings = settings
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

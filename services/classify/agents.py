@@ -264,6 +264,7 @@ class ClassifyAgents:
                 self.analyser.model_name,
                 self.analyser.model_version,
                 datetime.now(UTC),
+                self.analyser.redact,
             )
         except ValidationError as error:
             return PoisonMessageError(str(error), f"InvalidAnalysis:{type(error).__name__}")

@@ -55,6 +55,10 @@ class Classifier(Protocol):
 
     def analyse(self, texts: Sequence[str]) -> list[TextAnalysis]: ...
 
+    def redact(self, text: str) -> str:
+        """A short free-text field with personal data replaced (names, places and references)."""
+        ...
+
 
 def analysis_from_doc(doc) -> TextAnalysis:  # doc: spacy.tokens.Doc produced by the assembled pipeline
     statements = sorted(doc._.statements or [], key=lambda item: (-item[1], item[0]))
@@ -66,7 +70,10 @@ def analysis_from_doc(doc) -> TextAnalysis:  # doc: spacy.tokens.Doc produced by
     label, probability, polarity = doc._.sentiment or ("neutral", 0.0, None)
     reasons = list(doc._.severity_reasons or [])
     raw = doc.text
-    redacted = doc._.redacted_text if doc._.redacted_text is not None else raw
+    redaction = doc._.redaction
+    if redaction is None:
+        raise ValueError("the pipeline has no caresignal_redactor: nothing may leave it unredacted")
+    redacted = redaction.text
     return TextAnalysis(
         quality_statements=scores,
         key_questions=key_questions(ids),
@@ -94,7 +101,7 @@ def analysis_from_doc(doc) -> TextAnalysis:  # doc: spacy.tokens.Doc produced by
             for segment in doc._.segment_evidence or []
         ],
         redacted_text=redacted,
-        redactions=dict(doc._.redactions or {}),
+        redactions=dict(redaction.counts),
         lemmas=doc._.lemmas or "",
     )
 
@@ -129,3 +136,6 @@ class EvidenceAnalyser:
 
     def analyse(self, texts: Sequence[str]) -> list[TextAnalysis]:
         return list(self.iter_analyse(texts))
+
+    def redact(self, text: str) -> str:
+        return self.nlp.get_pipe("redactor").redact(text).text

@@ -10,6 +10,7 @@ from uuid import UUID, uuid5
 
 from schemas.evidence import AuthorRole, EvidenceCategory, EvidenceClassified, EvidenceReceived, SourceType
 from services.classify.analyser import TextAnalysis
+from services.classify.disclosure import Redact, cqc_id, published_area, published_metadata, published_provider
 from services.classify.resolve import AreaResolution
 
 SOURCE = "caresignal/classify"
@@ -57,8 +58,13 @@ def build_classified(
     model_name: str,
     model_version: str,
     now: datetime,
+    redact: Redact,
 ) -> EvidenceClassified:
-    """The classified, redacted item; personal data leaves classify only as typed placeholders."""
+    """The classified, redacted item; personal data leaves classify only as typed placeholders.
+
+    Every field is decided in `disclosure` (dropped, redacted, or kept for a reason); `redact` redacts the
+    short free-text fields the way the analyser redacted the text.
+    """
     return EvidenceClassified(
         event_id=classified_event_id(received.evidence_id, model_version),
         occurred_at=received.occurred_at,
@@ -66,14 +72,14 @@ def build_classified(
         correlation_id=received.evidence_id,
         evidence_id=received.evidence_id,
         source_type=received.source_type,
-        source_reference=received.source_reference,
+        source_reference=redact(received.source_reference),
         received_at=received.received_at,
         classified_at=now,
         text=analysis.redacted_text,
         redactions=dict(analysis.redactions),
         lemmas=analysis.lemmas,
-        provider=resolution.provider,
-        area=resolution.area,
+        provider=published_provider(resolution.provider, resolution.registered_name, redact),
+        area=published_area(resolution.area, redact),
         area_resolution=resolution.method.value,
         author_role=received.author_role,
         inspection=received.inspection,
@@ -87,12 +93,12 @@ def build_classified(
         evidence_category=evidence_category(received.source_type, received.author_role),
         model_name=model_name,
         model_version=model_version,
-        metadata=_metadata(received, resolution),
+        metadata=_metadata(received, resolution, redact),
     )
 
 
-def _metadata(received: EvidenceReceived, resolution: AreaResolution) -> dict[str, object]:
-    """The source's extras, plus a note when a location id was not (yet) in the reference."""
-    if resolution.unresolved_location_id is None:
-        return dict(received.metadata)
-    return {**received.metadata, "unresolved_location_id": resolution.unresolved_location_id}
+def _metadata(received: EvidenceReceived, resolution: AreaResolution, redact: Redact) -> dict[str, object]:
+    """The source's allow-listed extras, plus a note when a CQC location id was not (yet) in the reference."""
+    metadata = published_metadata(received.source_type, received.metadata, redact)
+    unresolved = cqc_id(resolution.unresolved_location_id)
+    return metadata if unresolved is None else {**metadata, "unresolved_location_id": unresolved}

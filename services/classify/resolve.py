@@ -64,6 +64,9 @@ class AreaResolution(Frozen):
     area: AreaRef
     method: AreaResolutionMethod
     provider: ProviderRef
+    registered_name: str | None = Field(
+        default=None, description="The location's name in CQC's register, when the reference holds it."
+    )
     unresolved_location_id: str | None = Field(
         default=None, description="A location id the reference did not (yet) hold."
     )
@@ -118,7 +121,13 @@ def resolve(
     area, method = _area_of(given, location, provider, providers)
     if given.place and area.place is None:
         area = area.model_copy(update={"place": given.place})
-    return AreaResolution(area=area, method=method, provider=provider, unresolved_location_id=missing_id)
+    return AreaResolution(
+        area=area,
+        method=method,
+        provider=provider,
+        registered_name=location.name if location is not None else None,
+        unresolved_location_id=missing_id,
+    )
 
 
 def _area_of(

@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from schemas.common import AreaRef, ProviderRef, utc_now
 from schemas.evidence import MAX_TEXT_CHARS, AuthorRole, SourceType
+from schemas.metadata import metadata_problems
 from services.common.areas import resolve_area
 from services.ingest.adapters.common import build_evidence, content_reference
 from services.ingest.fields import EARLIEST, FUTURE_TOLERANCE
@@ -52,7 +53,8 @@ class EvidenceSubmission(BaseModel):
         default_factory=AreaRef, description="Codes are resolved from local_authority_name."
     )
     metadata: dict[str, Any] = Field(
-        default_factory=dict, description="Source-specific extras (JSON values)."
+        default_factory=dict,
+        description="Source-specific extras: only the keys FORMATS.md lists for the source type.",
     )
 
     @field_validator("text")
@@ -61,6 +63,13 @@ class EvidenceSubmission(BaseModel):
         if not value.strip():
             raise ValueError("text is blank")
         return value
+
+    @model_validator(mode="after")
+    def _allowed_metadata(self) -> EvidenceSubmission:
+        problems = metadata_problems(self.source_type, self.metadata)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator("occurred_at")
     @classmethod

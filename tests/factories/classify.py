@@ -20,14 +20,15 @@ def received(
     text: str = "The nurses at the ward were kind but the wait was long.",
     provider: ProviderRef | None = None,
     area: AreaRef | None = None,
+    source_type: SourceType = SourceType.HEALTHWATCH_FEEDBACK,
     **fields: Any,
 ) -> EvidenceReceived:
     return EvidenceReceived(
-        event_id=evidence_id_for(SourceType.HEALTHWATCH_FEEDBACK, reference),
+        event_id=evidence_id_for(source_type, reference),
         occurred_at=NOW,
         source="caresignal/ingest/healthwatch",
-        evidence_id=evidence_id_for(SourceType.HEALTHWATCH_FEEDBACK, reference),
-        source_type=SourceType.HEALTHWATCH_FEEDBACK,
+        evidence_id=evidence_id_for(source_type, reference),
+        source_type=source_type,
         source_reference=reference,
         received_at=NOW,
         text=text,

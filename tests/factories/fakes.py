@@ -1,4 +1,4 @@
-"""A fake analyser: deterministic analyses without spaCy, failing on texts that contain 'EXPLODE'."""
+"""A fake analyser: deterministic analyses without spaCy but with the real redactor; fails on 'EXPLODE'."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from schemas.common import KeyQuestion
 from schemas.evidence import QualityStatementScore, Sentiment, SentimentLabel, Severity, SeverityLevel
 from services.classify.analyser import TextAnalysis
+from services.classify.redaction import redact
 
 
 class FakeAnalyser:
-    """Replaces 'Mrs Smith' with [PERSON]; raises on any batch holding a text with 'EXPLODE'."""
+    """Fixed statements and sentiment, real redaction; raises on any batch holding a text with 'EXPLODE'."""
 
     model_name = "fake_evidence"
     model_version = "0.0.1"
@@ -24,15 +25,18 @@ class FakeAnalyser:
             raise ValueError("the model cannot read this text")
         return [self._one(text) for text in texts]
 
+    def redact(self, text: str) -> str:
+        return redact(text).text
+
     @staticmethod
     def _one(text: str) -> TextAnalysis:
-        redacted = text.replace("Mrs Smith", "[PERSON]")
+        redaction = redact(text)
         return TextAnalysis(
             quality_statements=[QualityStatementScore(id="safe.safeguarding", score=0.9)],
             key_questions=[KeyQuestion.SAFE],
             sentiment=Sentiment(label=SentimentLabel.NEGATIVE, score=0.8),
             severity=Severity(level=SeverityLevel.NORMAL),
-            redacted_text=redacted,
-            redactions={"PERSON": 1} if redacted != text else {},
-            lemmas=redacted.lower(),
+            redacted_text=redaction.text,
+            redactions=redaction.counts,
+            lemmas=redaction.text.lower(),
         )

@@ -69,7 +69,8 @@ def test_http_intake_accepts_one_item_and_a_batch_with_deterministic_ids(client,
     assert response.json()["evidence_ids"] == [expected_id]
     assert response.json()["accepted"] == 1
 
-    batch = {"items": [ITEM, {**ITEM, "source_reference": "HW-OLD-00002", "source_type": "call_centre_note"}]}
+    note = {"source_reference": "HW-OLD-00002", "source_type": "call_centre_note", "metadata": {"channel": "phone"}}
+    batch = {"items": [ITEM, {**ITEM, **note}]}
     again = client.post("/v1/evidence", json=batch, headers=KEY)
     assert again.status_code == 202, again.text
     body = again.json()
@@ -114,3 +115,27 @@ def test_http_intake_is_documented_in_openapi(client):
     operation = schema["paths"]["/v1/evidence"]["post"]
     assert {"202", "401", "422"} <= set(operation["responses"])
     assert operation["tags"] == ["intake"]
+
+
+def test_http_intake_422_names_the_field_and_the_reason_never_the_value(client):
+    secret = "Caller Margaret Brown, 07700 900123. "
+    too_long = {**ITEM, "text": secret * 600, "occurred_at": f"{secret}2026"}
+    response = client.post("/v1/evidence", json=too_long, headers=KEY)
+    assert response.status_code == 422
+    problems = response.json()["detail"]
+    assert {tuple(problem["loc"]) for problem in problems} == {("body", "text"), ("body", "occurred_at")}
+    assert all(set(problem) == {"loc", "msg", "type"} for problem in problems)
+    assert "Margaret" not in response.text and "900123" not in response.text
+
+
+def test_http_intake_accepts_only_the_metadata_keys_of_the_source_type(client):
+    phone = {**ITEM, "metadata": {"star_rating": 2, "caller_phone": "07700 900123"}}
+    response = client.post("/v1/evidence", json=phone, headers=KEY)
+    assert response.status_code == 422
+    (problem,) = response.json()["detail"]
+    assert "caller_phone" in problem["msg"] and "star_rating" in problem["msg"]
+    assert "900123" not in response.text
+    wrong_type = {**ITEM, "metadata": {"star_rating": "five stars from Margaret"}}
+    assert client.post("/v1/evidence", json=wrong_type, headers=KEY).status_code == 422
+    social = {**ITEM, "source_type": "social_media_comment", "metadata": {"author_handle": "@maggie", "platform": "x"}}
+    assert client.post("/v1/evidence", json=social, headers=KEY).status_code == 202

@@ -56,12 +56,12 @@ class RedactedDoc:
         self.sentencizer = sentencizer()
 
     def __call__(self, doc: Doc) -> Doc:
-        redacted = doc._.redacted_text is not None and bool(doc._.redactions)
-        view = self.tokenizer(doc._.redacted_text) if redacted else doc  # nothing redacted: the same text
+        redacted = doc._.redaction is not None and bool(doc._.redaction.counts)
+        view = self.tokenizer(doc._.redaction.text) if redacted else doc  # nothing redacted: the same text
         doc._.redacted_doc = self.sentencizer(view)
         return doc
 
 
-@Language.factory("caresignal_redacted_doc", assigns=["doc._.redacted_doc"], requires=["doc._.redacted_text"])
+@Language.factory("caresignal_redacted_doc", assigns=["doc._.redacted_doc"], requires=["doc._.redaction"])
 def make_redacted_doc(nlp: Language, name: str) -> RedactedDoc:
     return RedactedDoc(nlp, name)

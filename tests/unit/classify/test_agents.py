@@ -125,7 +125,7 @@ async def classify(harness: Harness) -> AsyncIterator[Any]:
 async def test_classify_evidence_publishes_classified_events_with_cloudevent_headers(
     harness: Harness, classify: Any
 ) -> None:
-    items = [received(f"hw-{n}", text=f"Mrs Smith waited {n} hours.") for n in range(4)]
+    items = [received(f"hw-{n}", text=f"Caller Margaret Brown, 14 Acacia Avenue, waited {n} hours.") for n in range(4)]
     for item in items:
         await classify.put(encode(item), key=str(item.evidence_id).encode(), wait=False)
     events = await harness.classified.wait_for(4)
@@ -135,7 +135,7 @@ async def test_classify_evidence_publishes_classified_events_with_cloudevent_hea
     headers = dict(first.headers)
     assert headers["ce_type"] == b"uk.caresignal.evidence.classified.v1"
     assert headers["ce_id"] == str(_classified(first).event_id).encode()
-    assert _classified(first).text == "[PERSON] waited 0 hours."
+    assert _classified(first).text == "Caller [PERSON], [ADDRESS], waited 0 hours."
     assert _classified(first).model_version == "0.0.1"
     assert harness.agents.analyser.batches[0] == 3  # type: ignore[attr-defined]  # batched, not one by one
     assert harness.agents.metrics.classified == 4

@@ -1,8 +1,10 @@
-"""Name lists for rule-based person-name redaction (no pretrained NER is available offline).
+"""Word lists for rule-based person-name redaction (no pretrained NER is published on PyPI by its authors).
 
 FIRST_NAMES: common given names in England and Wales (ONS baby-name tables over several decades, written
 out by hand). AMBIGUOUS_NAMES are also ordinary words or months; they count as names only with context
 (a title, "my mum ...", "called ..."). NOT_NAMES are capitalised words that must never be taken for a name.
+ROLES, RELATIONS and TITLES are the words a name follows ("Caller Margaret Brown", "my mum Edna",
+"Dr Okonkwo"); PLACE_WORDS end the names of places and services ("Florence Ward", "George Eliot Hospital").
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ FIRST_NAMES: frozenset[str] = frozenset(
     priya raj ravi sanjay anil deepak sunita amrit gurpreet harpreet jaspreet sandeep imran omar yusuf
     zainab kwame kofi chidi ngozi tunde wei chen piotr agnieszka marta tomasz katarzyna andrzej ioana elena
     mihai bogdan anita usha asif bilal hamza ayesha sana nasreen shabana
+    kev steph jen jo bex liz bev pam val mo del baz gaz ken ron reg les sid stan bert alf wilf
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
@@ -61,7 +64,7 @@ NOT_NAMES: frozenset[str] = frozenset(
     someone somebody anyone everyone nobody them him us me management manager managers switchboard
     triage control call handler crew
     in into on at to for of with by from is was are were has had have and or but not so as law issues
-    problems needs mr mrs ms miss mx dr prof sir madam
+    problems needs mr mrs ms miss mx dr prof sir madam english british redacted i've i'm i'd i'll if
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
@@ -159,4 +162,48 @@ TITLES: tuple[str, ...] = (
     "Nana",
     "Granny",
     "Grandad",
+)
+
+# Roles a name follows in notes and feedback ("Caller Margaret Brown", "Registered manager Karen Holt").
+ROLES: frozenset[str] = frozenset(
+    """
+    caller whistleblower relative patient resident client complainant informant contact advocate visitor
+    manager carer nurse midwife paramedic consultant surgeon doctor gp physio physiotherapist therapist
+    pharmacist dentist receptionist inspector officer councillor solicitor chef porter cleaner housekeeper
+    cook driver handler technician assistant hca worker coordinator co-ordinator lead user member student
+    director owner proprietor supervisor administrator secretary volunteer interpreter keyworker
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+# Lower-case words inside a name: "Mariana da Silva", "Dr Van der Merwe", "Mohammed bin Salman".
+PARTICLES: frozenset[str] = frozenset(
+    "da de del della der di do dos du la le van von den ter bin bint ibn al el ben ap y".split()
+)
+
+# A capitalised word followed by one of these names a place or a service, not a person.
+PLACE_WORDS: frozenset[str] = frozenset(
+    """
+    ward unit house hospital hospitals hospice infirmary centre center court lodge road street lane avenue
+    close drive way park place surgery practice medical health clinic suite wing block building hall
+    gardens grange manor trust team service services care nursing home homes village green hill square
+    terrace crescent mews ambulance general royal university college school station bay room theatre
+    department dept pharmacy chemist chemists partnership group limited ltd plc council borough city county
+    district estate road foundation church chapel mosque temple library hotel palace prison airport
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+# Words after which a capitalised word is taken as a name ("called Steve", "spoke to Hassan").
+NAMING_CUES: tuple[str, ...] = ("called", "named", "name is", "name was", "name", "known as")
+THANKING_CUES: tuple[str, ...] = (
+    "thanks to", "thank you to", "thank you", "thank u", "thanks", "cheers", "shoutout to", "shout out to",
+    "spoke to", "spoke with", "talked to", "speak to", "ask for", "mention for", "mention to", "on to",
+    "helped by", "seen by", "reported by", "made by", "treated by", "looked after by", "examined by",
+    "raised by", "supported by", "visited by", "behalf of",
+)  # fmt: skip
+# Words after a single capitalised word that say it is a person ("Zofia was the only one who listened").
+PERSON_PREDICATES: frozenset[str] = frozenset(
+    """
+    was is has had said says told explained helped stayed went gave made came took listened sorted looked
+    rang called asked did does never always shouted refused visits visited deserves needs wants
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
