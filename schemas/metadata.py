@@ -50,13 +50,18 @@ METADATA_FIELDS: dict[SourceType, dict[str, MetadataField]] = {
         "registration_status": MetadataField(str, Disclosure.REDACT, _REGISTER),
         "inspection_areas": MetadataField(list, Disclosure.REDACT, _REGISTER),
         "report_uri": MetadataField(
-            str, Disclosure.KEEP, "the path of a CQC report", re.compile(r"/reports/[0-9a-f-]{36}(?:\?\d{1,14})?")
+            str,
+            Disclosure.KEEP,
+            "the path of a CQC report",
+            re.compile(r"/reports/[0-9a-f-]{36}(?:\?\d{1,14})?"),
         ),
     },
     SourceType.HEALTHWATCH_FEEDBACK: {
         "star_rating": MetadataField(int, Disclosure.KEEP, "a number from 1 to 5"),
         "healthwatch_area": MetadataField(str, Disclosure.REDACT, "free text naming a Healthwatch"),
-        "feedback_from": MetadataField(str, Disclosure.DROP, "free text about the giver; author_role carries it"),
+        "feedback_from": MetadataField(
+            str, Disclosure.DROP, "free text about the giver; author_role carries it"
+        ),
         "service_type": MetadataField(str, Disclosure.REDACT, "free text naming a kind of service"),
     },
     SourceType.CALL_CENTRE_NOTE: {
@@ -83,7 +88,10 @@ def metadata_problems(source_type: SourceType, metadata: dict[str, Any]) -> list
     for key, value in metadata.items():
         field = allowed.get(key)
         if field is None:
-            problems.append(f"metadata key {key!r} is not accepted for {source_type.value} (accepted: {', '.join(allowed)})")
+            accepted = ", ".join(allowed)
+            problems.append(
+                f"metadata key {key!r} is not accepted for {source_type.value} (accepted: {accepted})"
+            )
         elif value is not None and not field.accepts(value):
             shape = "a CQC report path" if field.pattern is not None else f"a {field.kind.__name__}"
             problems.append(f"metadata {key!r} must be {shape}")

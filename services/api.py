@@ -53,7 +53,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 async def validation_error(request: Request, error: Exception) -> JSONResponse:
     """422 with where and why, never the value sent: bodies carry personal data (no `input`, no `ctx`)."""
     assert isinstance(error, RequestValidationError)
-    problems = [{"loc": problem["loc"], "msg": problem["msg"], "type": problem["type"]} for problem in error.errors()]
+    problems = [
+        {"loc": problem["loc"], "msg": problem["msg"], "type": problem["type"]} for problem in error.errors()
+    ]
     return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": problems})
 
 

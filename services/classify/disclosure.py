@@ -35,7 +35,9 @@ def cqc_id(value: str | None) -> str | None:
 def published_provider(provider: ProviderRef, registered_name: str | None, redact: Redact) -> ProviderRef:
     """Ids of CQC's shape; the registered name, else the given name redacted."""
     name = registered_name or (redact(provider.name) if provider.name else None)
-    return ProviderRef(location_id=cqc_id(provider.location_id), provider_id=cqc_id(provider.provider_id), name=name)
+    return ProviderRef(
+        location_id=cqc_id(provider.location_id), provider_id=cqc_id(provider.provider_id), name=name
+    )
 
 
 _LEVELS: tuple[tuple[str, str, Callable[[str], AreaRef | None]], ...] = (
@@ -54,7 +56,9 @@ def published_area(area: AreaRef, redact: Redact) -> AreaRef:
         reference = reference_area(code) if code else None
         given = getattr(area, name_field)
         published[code_field] = code
-        published[name_field] = getattr(reference, name_field) if reference else (redact(given) if given else None)
+        published[name_field] = (
+            getattr(reference, name_field) if reference else (redact(given) if given else None)
+        )
     published["place"] = redact(area.place) if area.place else None
     return AreaRef(**published)
 

@@ -10,7 +10,13 @@ from uuid import UUID, uuid5
 
 from schemas.evidence import AuthorRole, EvidenceCategory, EvidenceClassified, EvidenceReceived, SourceType
 from services.classify.analyser import TextAnalysis
-from services.classify.disclosure import Redact, cqc_id, published_area, published_metadata, published_provider
+from services.classify.disclosure import (
+    Redact,
+    cqc_id,
+    published_area,
+    published_metadata,
+    published_provider,
+)
 from services.classify.resolve import AreaResolution
 
 SOURCE = "caresignal/classify"

@@ -69,7 +69,11 @@ def test_http_intake_accepts_one_item_and_a_batch_with_deterministic_ids(client,
     assert response.json()["evidence_ids"] == [expected_id]
     assert response.json()["accepted"] == 1
 
-    note = {"source_reference": "HW-OLD-00002", "source_type": "call_centre_note", "metadata": {"channel": "phone"}}
+    note = {
+        "source_reference": "HW-OLD-00002",
+        "source_type": "call_centre_note",
+        "metadata": {"channel": "phone"},
+    }
     batch = {"items": [ITEM, {**ITEM, **note}]}
     again = client.post("/v1/evidence", json=batch, headers=KEY)
     assert again.status_code == 202, again.text
@@ -137,5 +141,9 @@ def test_http_intake_accepts_only_the_metadata_keys_of_the_source_type(client):
     assert "900123" not in response.text
     wrong_type = {**ITEM, "metadata": {"star_rating": "five stars from Margaret"}}
     assert client.post("/v1/evidence", json=wrong_type, headers=KEY).status_code == 422
-    social = {**ITEM, "source_type": "social_media_comment", "metadata": {"author_handle": "@maggie", "platform": "x"}}
+    social = {
+        **ITEM,
+        "source_type": "social_media_comment",
+        "metadata": {"author_handle": "@maggie", "platform": "x"},
+    }
     assert client.post("/v1/evidence", json=social, headers=KEY).status_code == 202

@@ -82,7 +82,7 @@ class Redaction:
     spans: tuple[Span, ...] = ()
 
     def render(self, original: str, start: int, end: int) -> str:
-        """The redacted form of `original[start:end]`: a span that touches personal data shows its placeholder."""
+        """The redacted form of `original[start:end]`; a span touching personal data shows its placeholder."""
         pieces, position = [], start
         for span in self.spans:
             if span.end <= start or span.start >= end:

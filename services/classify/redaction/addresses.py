@@ -24,11 +24,11 @@ BUILDING_WORDS: tuple[str, ...] = (
     "Hall", "Villas", "Cottages", "Place", "Apartments", "Flats",
 )  # fmt: skip
 # Lower-case words that never sit between a number and a street word ("2 miles down the road").
-_NOT_STREET_WORDS = (
-    "the a an of on in at to by for and or from down up along across over into off past near round "
-    "hours hour days day weeks week minutes minute miles mile times people staff years year months month "
-    "more other different separate"
-).split()
+_NOT_STREET_WORDS = """
+    the a an of on in at to by for and or from down up along across over into off past near round hours hour
+    days day weeks week minutes minute miles mile times people staff years year months month more other
+    different separate
+""".split()  # noqa: SIM905 - a word list reads best as text
 
 _SUFFIX = rf"(?:{'|'.join(STREET_SUFFIXES)})\.?"
 _CAP_WORD = r"(?:St\.?|[A-Z][\w'’-]*)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 _AT = r"(?:@|\s?(?:\[at\]|\(at\))\s?)"
 _DOT = r"(?:\.|\s?(?:\[dot\]|\(dot\))\s?)"
 EMAIL_RE = re.compile(

@@ -177,7 +177,7 @@ ROLES: frozenset[str] = frozenset(
 
 # Lower-case words inside a name: "Mariana da Silva", "Dr Van der Merwe", "Mohammed bin Salman".
 PARTICLES: frozenset[str] = frozenset(
-    "da de del della der di do dos du la le van von den ter bin bint ibn al el ben ap y".split()
+    "da de del della der di do dos du la le van von den ter bin bint ibn al el ben ap y".split()  # noqa: SIM905
 )
 
 # A capitalised word followed by one of these names a place or a service, not a person.

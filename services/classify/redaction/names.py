@@ -129,7 +129,11 @@ class NameFinder:
         if cue is None and not (self._is_first_name(token) and _predicate_follows(tokens, index + 1)):
             return index
         end = index + 1
-        if end < len(tokens) and _joined(text, tokens[end - 1], tokens[end]) and self._is_lower_proper(tokens[end]):
+        if (
+            end < len(tokens)
+            and _joined(text, tokens[end - 1], tokens[end])
+            and self._is_lower_proper(tokens[end])
+        ):
             end += 1
         return end
 
@@ -189,7 +193,9 @@ class NameFinder:
             tokens[i].lower
             for start, end in found.items()
             for i in range(start, end)
-            if tokens[i].is_capitalised and len(tokens[i].lower) > 2 and self._kind(tokens[i]) is not WordKind.ORDINARY
+            if tokens[i].is_capitalised
+            and len(tokens[i].lower) > 2
+            and self._kind(tokens[i]) is not WordKind.ORDINARY
         }
         covered = {i for start, end in found.items() for i in range(start, end)}
         for index, token in enumerate(tokens):
@@ -219,7 +225,11 @@ def _run_end(text: str, tokens: list[Token], index: int) -> int:
         if token.lower in PARTICLES and end + 1 < len(tokens) and tokens[end + 1].is_capitalised:
             end, words = end + 2, words + 1  # the particle and the word after it, whatever that word is
             continue
-        if not token.is_capitalised or token.lower in NOT_NAMES or tokens[end - 1].name_end < tokens[end - 1].end:
+        if (
+            not token.is_capitalised
+            or token.lower in NOT_NAMES
+            or tokens[end - 1].name_end < tokens[end - 1].end
+        ):
             break
         end, words = end + 1, words + 1
     return end
@@ -228,7 +238,9 @@ def _run_end(text: str, tokens: list[Token], index: int) -> int:
 def _ends_in_place(text: str, tokens: list[Token], start: int, end: int) -> bool:
     """The run is (or is followed by) the name of a place or service: 'Florence Ward', 'Salford Royal'."""
     inside = any(tokens[i].lower in PLACE_WORDS for i in range(start + 1, end))
-    after = end < len(tokens) and _joined(text, tokens[end - 1], tokens[end]) and tokens[end].lower in PLACE_WORDS
+    after = (
+        end < len(tokens) and _joined(text, tokens[end - 1], tokens[end]) and tokens[end].lower in PLACE_WORDS
+    )
     return inside or (after and tokens[end].is_capitalised)
 
 
@@ -238,8 +250,12 @@ def _predicate_follows(tokens: list[Token], end: int) -> bool:
     following = tokens[end].lower
     if following in PERSON_PREDICATES:
         return True
-    return following in ("the", "our", "on") and end + 1 < len(tokens) and (
-        tokens[end + 1].lower in ROLES or tokens[end + 1].lower in ("reception", "desk", "ward", "phone")
+    return (
+        following in ("the", "our", "on")
+        and end + 1 < len(tokens)
+        and (
+            tokens[end + 1].lower in ROLES or tokens[end + 1].lower in ("reception", "desk", "ward", "phone")
+        )
     )
 
 
@@ -262,7 +278,9 @@ def _cue_before(text: str, tokens: list[Token], index: int) -> str | None:
     relation = lower.split("-")[0]
     if relation in _RELATIONS or relation.rstrip("s") in _RELATIONS:
         before = _words_before(tokens, position - 1, 2)
-        if any(word in _DETERMINERS for word in before) or (position > 1 and tokens[position - 2].name_end < tokens[position - 2].end):
+        if any(word in _DETERMINERS for word in before) or (
+            position > 1 and tokens[position - 2].name_end < tokens[position - 2].end
+        ):
             return "relation"
     if lower == "of" and position > 1 and tokens[position - 2].lower.split("-")[0] in _RELATIONS:
         return "relation"  # "niece of Albert Greenhalgh"

@@ -77,7 +77,9 @@ def classes_from_probabilities(log_probs: dict[str, float], place_names: list[st
     places = frozenset(
         word for name in place_names for word in re.findall(r"[a-z]+", name.lower()) if len(word) > 2
     ) - frozenset(("and", "the", "city", "upon", "with", "county", "north", "south", "east", "west"))
-    return WordClasses(proper=proper, mixed=mixed, known=frozenset(lower) | frozenset(capitalised), places=places)
+    return WordClasses(
+        proper=proper, mixed=mixed, known=frozenset(lower) | frozenset(capitalised), places=places
+    )
 
 
 def _place_names() -> list[str]:

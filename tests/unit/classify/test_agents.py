@@ -125,7 +125,10 @@ async def classify(harness: Harness) -> AsyncIterator[Any]:
 async def test_classify_evidence_publishes_classified_events_with_cloudevent_headers(
     harness: Harness, classify: Any
 ) -> None:
-    items = [received(f"hw-{n}", text=f"Caller Margaret Brown, 14 Acacia Avenue, waited {n} hours.") for n in range(4)]
+    items = [
+        received(f"hw-{n}", text=f"Caller Margaret Brown, 14 Acacia Avenue, waited {n} hours.")
+        for n in range(4)
+    ]
     for item in items:
         await classify.put(encode(item), key=str(item.evidence_id).encode(), wait=False)
     events = await harness.classified.wait_for(4)

@@ -39,3 +39,10 @@ def test_analyser_empty_batch(rules_analyser) -> None:
 def test_analyser_load_missing_model_says_how_to_build(tmp_path: Path) -> None:
     with pytest.raises(ModelNotFoundError, match="caresignal train"):
         EvidenceAnalyser.load(tmp_path / "nowhere")
+
+
+def test_analyser_severity_matches_come_from_the_redacted_text(rules_analyser) -> None:
+    (analysis,) = rules_analyser.analyse(["They left Margaret on the floor for hours. Call 07700 900123."])
+    assert analysis.severity.reasons == ["neglect"]
+    assert analysis.severity.matches == ["left [PERSON] on the floor"]
+    assert "Margaret" not in analysis.model_dump_json()

@@ -62,7 +62,9 @@ PLANTED = {
     "email": ("margaret.brown@example.com",),
     "handle": ("@maggieb1950", "maggieb1950"),
 }
-PLANTED_TEXT = "Caller Margaret Brown, 14 Acacia Avenue, 07700 900123, margaret.brown@example.com, @maggieb1950"
+PLANTED_TEXT = (
+    "Caller Margaret Brown, 14 Acacia Avenue, 07700 900123, margaret.brown@example.com, @maggieb1950"
+)
 
 
 @pytest.mark.parametrize("source_type", list(SourceType))

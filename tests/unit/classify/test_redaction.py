@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from services.classify.redaction import PLACEHOLDERS, nhs_checksum_ok, redact
+from services.classify.redaction import PLACEHOLDERS, Span, nhs_checksum_ok, redact
 
 TEMPLATES = [
     "{x}",
@@ -249,6 +249,19 @@ def test_redaction_nhs_checksum() -> None:
         ("Emma on reception was lovely", "[PERSON] on reception was lovely"),
         ("I spoke to Priya", "I spoke to [PERSON]"),
         ("Her name is Kwame", "Her name is [PERSON]"),
+        ("Caller Margaret Brown rang", "Caller [PERSON] rang"),
+        ("Whistleblower Tom Baker said", "Whistleblower [PERSON] said"),
+        ("Relative Ahmed Khan reported", "Relative [PERSON] reported"),
+        ("Member of the public Yusuf Mahmood saw it", "Member of the public [PERSON] saw it"),
+        ("niece of Albert Greenhalgh", "niece of [PERSON]"),
+        ("Sarah, Tom and Emma were great", "[PERSON], [PERSON] and [PERSON] were great"),
+        ("Carers Nicola, Precious and Agata", "Carers [PERSON], [PERSON] and [PERSON]"),
+        ("my nan doris loves it", "my nan [PERSON] loves it"),
+        ("dr patel listens", "dr [PERSON] listens"),
+        ("Dr Van der Merwe phoned", "Dr [PERSON] phoned"),
+        ("Oluwaseun Adeyemi is the best carer", "[PERSON] is the best carer"),
+        ("Zofia was the only one who listened", "[PERSON] was the only one who listened"),
+        ("Caller Margaret Brown. Later Margaret rang again", "Caller [PERSON]. Later [PERSON] rang again"),
     ],
 )
 def test_redaction_person_names(text: str, expected: str) -> None:
@@ -278,6 +291,12 @@ def test_redaction_person_names(text: str, expected: str) -> None:
         "Mark my words, the service was good",
         "Thank you NEAS",
         "Kettering General Hospital",
+        "Patient Transport Service was late",
+        "George Eliot Hospital was busy",
+        "The surgery on Green Lane is closed",
+        "We waited 3 hours and walked 2 miles down the road",
+        "Salford Royal was excellent",
+        "My dad was sent home. Every nurse was kind.",
     ],
 )
 def test_redaction_leaves_ordinary_text_alone(text: str) -> None:
@@ -286,12 +305,44 @@ def test_redaction_leaves_ordinary_text_alone(text: str) -> None:
     assert result.counts == {}
 
 
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Caller lives at 14 Acacia Avenue now", "14 Acacia Avenue"),
+        ("Flat 3, 22 Mill Lane, Oldham", "Flat 3, 22 Mill Lane"),
+        ("at 3a High Street today", "3a High Street"),
+        ("send it to 17-19 Market Place", "17-19 Market Place"),
+        ("No. 12 Chapel Row", "No. 12 Chapel Row"),
+        ("4 The Crescent, Bath", "4 The Crescent"),
+        ("Flat 9, Oakwood Heights is on the ninth floor", "Flat 9, Oakwood Heights"),
+        ("88 Bolton Road West", "88 Bolton Road West"),
+        ("PO Box 123", "PO Box 123"),
+        ("we live at 23 acacia avenue and", "23 acacia avenue"),
+    ],
+)
+def test_redaction_addresses(text: str, address: str) -> None:
+    result = redact(text)
+    assert result.text == text.replace(address, "[ADDRESS]")
+    assert result.counts == {"ADDRESS": 1}
+
+
+def test_redaction_spans_are_offsets_of_the_original_and_render_any_span_redacted() -> None:
+    text = "Caller Margaret Brown, 07700 900123, said the carer left her on the floor."
+    result = redact(text)
+    assert result.spans == (Span(7, 21, "PERSON"), Span(23, 35, "PHONE"))
+    start = text.index("Brown")
+    assert result.render(text, start, text.index("said") + 4) == "[PERSON], [PHONE], said"
+    assert result.render(text, text.index("the carer"), len(text)) == "the carer left her on the floor."
+    assert result.render(text, 0, len(text)) == result.text
+
+
 def test_redaction_counts_each_kind() -> None:
     result = redact(
         "Email jo@example.com or @jo_smith, see www.example.com, ring 07700 900123, NE1 4LP, "
-        "DOB 01/02/1950, NHS 943 476 5919, Dr Khan."
+        "DOB 01/02/1950, NHS 943 476 5919, Dr Khan, 14 Acacia Avenue."
     )
     assert result.counts == {
+        "ADDRESS": 1,
         "DATE_OF_BIRTH": 1,
         "EMAIL": 1,
         "HANDLE": 1,
@@ -310,5 +361,6 @@ def test_redaction_counts_each_kind() -> None:
         "01/02/1950",
         "943 476 5919",
         "Khan",
+        "Acacia",
     ):
         assert value not in result.text

@@ -1,0 +1,296 @@
+"""Personal data planted in every input field of every source, through the real pipeline: it appears nowhere.
+
+Planted: one string holding every identifier kind (a name after a role word, an address, a postcode, a phone,
+an e-mail, an NHS number, a date of birth, a handle, a URL) in every free field of a Healthwatch CSV row, a
+call-centre note, a social post and `POST /v1/evidence` items of each source type (a CQC API location, public
+register data, is copied unplanted so that the planted items resolve to it); the bundled samples go through
+too (the names, e-mails, phones, NHS numbers and handles they carry).
+Real broker, real Elasticsearch, the trained model: the classify, index and alerts workers run as processes.
+Scanned: every stored field of every Elasticsearch document under the test's prefix, every event on
+evidence.classified.v1 and alerts.raised.v1, and every API response (all search pages, searches with
+highlights, the profile of every area and of the locations involved, the alert list and every alert).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elasticsearch import Elasticsearch, helpers
+from factories.pipeline import (
+    ALERTS,
+    CLASSIFY,
+    INDEX,
+    SAMPLES,
+    ingest_samples,
+    pipeline_workers,
+    wait_for_documents,
+)
+from fastapi.testclient import TestClient
+from kafka import KafkaConsumer, TopicPartition
+
+from schemas import Topic
+from services.api import create_app
+from services.common.config import CommonSettings
+from services.ingest.api import close_intake
+from services.ingest.config import IngestSettings
+from services.ingest.files import ingest_file
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+HEADERS = {"X-API-Key": "dev-key"}
+PLANTED = (
+    "Caller Zofia Pennington, 14 Acacia Avenue, OL1 3AB, tel 07700 900123, zofia.pennington@example.com, "
+    "NHS number 943 476 5919, DOB 01/02/1950, @zofiap1950, https://example.com/zofia"
+)
+# What must never come out, lower case: every planted value (and its distinctive parts).
+PLANTED_NEEDLES = (
+    "zofia", "pennington", "acacia", "ol1 3ab", "07700 900123", "900123", "943 476 5919", "4765919",
+    "01/02/1950", "zofiap1950", "example.com/zofia",
+)  # fmt: skip
+TEXT = f"They left my mum on the floor all night and she was neglected. {PLANTED}"
+LOCATION_ID = "1-999999999"  # the planted CQC location, in Oldham
+OLDHAM = "Oldham"
+
+
+def sample_needles() -> set[str]:
+    """The personal data the bundled samples carry, read from how samples/make_samples.py writes them."""
+    notes = [
+        json.loads(line)["note"] for line in (SAMPLES / "call_centre_notes.jsonl").read_text().splitlines()
+    ]
+    with (SAMPLES / "call_centre_notes.csv").open(encoding="utf-8") as handle:
+        notes += [row["note"] for row in csv.DictReader(handle)]
+    posts = [json.loads(line) for line in (SAMPLES / "social_comments.jsonl").read_text().splitlines()]
+    texts = notes + [post["text"] for post in posts]
+    name = r"([A-Z][a-z]+ (?:O'[A-Z][a-z]+|[A-Z][a-z]+))"
+    needles = set()
+    for text in texts:
+        needles.update(re.findall(rf"(?:Caller|public|nurse|worker|GP) {name}", text))
+        needles.update(re.findall(rf"of {name}, NHS number", text))
+        needles.update(re.findall(r"NHS number (\d{3} \d{3} \d{4})", text))
+        needles.update(re.findall(r"[\w.]+@example\.(?:com|org|net)", text))
+        needles.update(re.findall(r"(?:tel|on) (0\d{3,4} \d{3} ?\d{3,4})", text))
+        needles.update(re.findall(r"@\w+", text))
+    needles.update(post["author_handle"] for post in posts if post.get("author_handle"))
+    return {needle.lower() for needle in needles if len(needle) > 5}
+
+
+def planted_files(directory: Path) -> dict[str, Path]:
+    """One file per source, each with two records: everything planted, and planted but located in Oldham."""
+    directory.mkdir(parents=True, exist_ok=True)
+    healthwatch = directory / "healthwatch.csv"
+    columns = [
+        "feedback_id", "healthwatch_area", "local_authority", "service_name", "cqc_location_id",
+        "cqc_provider_id", "service_type", "feedback_date", "star_rating", "feedback_text", "feedback_from",
+    ]  # fmt: skip
+    with healthwatch.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for number, (authority, location) in enumerate([(PLANTED, PLANTED), (OLDHAM, LOCATION_ID)]):
+            row = dict.fromkeys(columns, PLANTED)
+            row.update(
+                feedback_id=f"{number} {PLANTED}",
+                local_authority=authority,
+                cqc_location_id=location,
+                feedback_date="2026-10-02",
+                star_rating="1",
+                feedback_text=TEXT,
+            )
+            writer.writerow(row)
+    notes = directory / "notes.jsonl"
+    social = directory / "social.jsonl"
+    with notes.open("w", encoding="utf-8") as note_file, social.open("w", encoding="utf-8") as post_file:
+        for number, (authority, location, place) in enumerate(
+            [(PLANTED, PLANTED, PLANTED), (OLDHAM, LOCATION_ID, "Oldham, England")]
+        ):
+            note = {
+                "contact_id": f"{number} {PLANTED}",
+                "contact_date": "2026-10-03T10:00:00Z",
+                "channel": PLANTED,
+                "contact_type": "relative_or_carer",
+                "whistleblowing": "no",
+                "provider_name": PLANTED,
+                "provider_id": PLANTED,
+                "location_id": location,
+                "local_authority": authority,
+                "note": TEXT,
+                "safeguarding_referral_made": "yes",
+            }
+            post = {
+                "platform": PLANTED,
+                "post_id": f"{number} {PLANTED}",
+                "created_at": "2026-10-04T10:00:00Z",
+                "author_handle": "@zofiap1950",
+                "text": TEXT,
+                "organisation_mentioned": PLANTED,
+                "location_id": location,
+                "place": place,
+                "url": "https://example.com/zofia",
+                "in_reply_to": PLANTED,
+            }
+            note_file.write(json.dumps(note) + "\n")
+            post_file.write(json.dumps(post) + "\n")
+    location = json.loads((SAMPLES / "cqc_locations.json").read_text())[0]
+    location.update(locationId=LOCATION_ID, localAuthority=OLDHAM)  # CQC's register is public: not planted
+    cqc = directory / "cqc.json"
+    cqc.write_text(json.dumps([location]))
+    return {"cqc-api": cqc, "healthwatch": healthwatch, "call-centre": notes, "social": social}
+
+
+def planted_submissions() -> list[dict[str, Any]]:
+    """POST /v1/evidence items of each source type: every free field and allowed metadata key planted."""
+    metadata = {
+        "healthwatch_feedback": {"star_rating": 1, "healthwatch_area": PLANTED, "feedback_from": PLANTED,
+                                 "service_type": PLANTED},
+        "call_centre_note": {"contact_type": PLANTED, "channel": PLANTED, "whistleblowing": True},
+        "social_media_comment": {"platform": PLANTED, "author_handle": "@zofiap1950",
+                                 "url": "https://example.com/zofia", "in_reply_to": PLANTED},
+    }  # fmt: skip
+    items = []
+    for source_type, extras in metadata.items():
+        for number, area in enumerate(
+            [
+                {"local_authority_code": PLANTED, "local_authority_name": PLANTED, "icb_code": PLANTED,
+                 "icb_name": PLANTED, "region_code": PLANTED, "region_name": PLANTED, "place": PLANTED},
+                {"local_authority_name": OLDHAM, "place": PLANTED},
+            ]
+        ):  # fmt: skip
+            items.append(
+                {
+                    "source_type": source_type,
+                    "source_reference": f"{number} {PLANTED}",
+                    "occurred_at": "2026-10-05T10:00:00Z",
+                    "text": TEXT,
+                    "author_role": "relative_or_carer",
+                    "provider": {"location_id": LOCATION_ID if number else PLANTED, "provider_id": PLANTED,
+                                 "name": PLANTED},
+                    "area": area,
+                    "metadata": extras,
+                }
+            )  # fmt: skip
+    return items
+
+
+def leaks(payload: str, needles: set[str]) -> list[str]:
+    lowered = payload.lower()
+    return sorted(needle for needle in needles if needle in lowered)
+
+
+def topic_values(settings: CommonSettings, topic: str) -> list[str]:
+    consumer = KafkaConsumer(**settings.kafka_options(), enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        values: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and any(consumer.position(tp) < ends[tp] for tp in partitions):
+            for batch in consumer.poll(timeout_ms=500).values():
+                values.extend(message.value.decode() for message in batch)
+        return values
+    finally:
+        consumer.close()
+
+
+def wait_for_alerts(es: Elasticsearch, alias: str, timeout_s: float = 180) -> int:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        es.indices.refresh(index=alias, ignore_unavailable=True, allow_no_indices=True)
+        found = es.count(index=alias, ignore_unavailable=True, allow_no_indices=True)["count"]
+        if found:
+            return found
+        time.sleep(1)
+    return 0
+
+
+@pytest.fixture
+def pipeline(settings: CommonSettings, tmp_path: Path) -> Iterator[None]:
+    env = {"CARESIGNAL_ALERTS_DATADIR": str(tmp_path / "alerts"), "CARESIGNAL_ALERTS_TICK_INTERVAL_S": "0.5"}
+    with pipeline_workers(settings, tmp_path, CLASSIFY, INDEX, ALERTS, env=env):
+        yield
+
+
+def api_responses(client: TestClient) -> Iterator[tuple[str, str]]:
+    """(request, response body) for every page of every search, every profile involved, every alert."""
+    cursor: str | None = ""
+    areas: set[str] = set()
+    locations = {LOCATION_ID}
+    while cursor is not None:
+        params = {"size": 100, "sort": "date", **({"cursor": cursor} if cursor else {})}
+        page = client.get("/v1/search", params=params, headers=HEADERS)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        areas.update(bucket["value"] for bucket in body["facets"]["local_authority"])
+        yield f"search {params}", page.text
+        cursor = body["next_cursor"]
+    for query in ("neglected floor", "caller", "avenue", "zofia", "acacia pennington", "example"):
+        response = client.get("/v1/search", params={"q": query, "size": 100}, headers=HEADERS)
+        assert response.status_code == 200, response.text
+        if query == "neglected floor":
+            assert any(hit["highlights"] for hit in response.json()["hits"]), "highlights must be scanned"
+        yield f"search q={query}", response.text
+    for code in sorted(areas):
+        response = client.get(f"/v1/areas/{code}", headers=HEADERS)
+        assert response.status_code == 200, response.text
+        yield f"area {code}", response.text
+    for location in sorted(locations):
+        response = client.get(f"/v1/providers/{location}", headers=HEADERS)
+        assert response.status_code == 200, response.text
+        yield f"provider {location}", response.text
+    alerts = client.get("/v1/alerts", params={"size": 100}, headers=HEADERS)
+    assert alerts.status_code == 200, alerts.text
+    assert alerts.json()["alerts"], "the planted high-severity items raise alerts to scan"
+    yield "alerts", alerts.text
+    for alert in alerts.json()["alerts"]:
+        response = client.get(f"/v1/alerts/{alert['alert_id']}", headers=HEADERS)
+        yield f"alert {alert['alert_id']}", response.text
+
+
+def test_no_planted_or_sample_personal_data_in_any_document_event_or_response(
+    settings: CommonSettings, es: Elasticsearch, pipeline: None, tmp_path: Path
+) -> None:
+    needles = set(PLANTED_NEEDLES) | sample_needles()
+    assert len(needles) > 100, "the samples should carry names, phones, e-mails, NHS numbers and handles"
+    accepted = ingest_samples(settings, tmp_path / "ingest")
+    ingest_settings = IngestSettings(**{**settings.model_dump(), "state_dir": tmp_path / "ingest"})
+    for source, path in planted_files(tmp_path / "planted").items():
+        summary = ingest_file(path, source, ingest_settings)
+        assert summary.rejected == 0, summary.rejects[:3]
+        if source != "cqc-api":
+            source_type = {"healthwatch": "healthwatch_feedback", "call-centre": "call_centre_note"}.get(
+                source, "social_media_comment"
+            )
+            accepted[source_type] += summary.accepted
+    app = create_app(settings)
+    with TestClient(app) as client:
+        posted = client.post("/v1/evidence", json={"items": planted_submissions()}, headers=HEADERS)
+        assert posted.status_code == 202, posted.text
+        for item in planted_submissions():
+            accepted[item["source_type"]] += 1
+
+        counts = wait_for_documents(es, settings.index("evidence"), accepted)
+        assert {source: counts.get(source, 0) for source in accepted} == accepted
+        assert wait_for_alerts(es, settings.index("alerts")), "no alert was indexed"
+
+        found: dict[str, list[str]] = {}
+        for hit in helpers.scan(es, index=f"{settings.es_index_prefix}*", query={"query": {"match_all": {}}}):
+            if problems := leaks(json.dumps(hit["_source"], ensure_ascii=False), needles):
+                found[f"es {hit['_index']}/{hit['_id']}"] = problems
+        for topic in (Topic.EVIDENCE_CLASSIFIED, Topic.ALERTS_RAISED):
+            values = topic_values(settings, settings.topic(topic))
+            assert values, f"nothing on {topic}"
+            for number, value in enumerate(values):
+                if problems := leaks(value, needles):
+                    found[f"{topic} #{number}"] = problems
+        for request, body in api_responses(client):
+            if problems := leaks(body, needles):
+                found[f"api {request}"] = problems
+    close_intake(app)
+    assert not found, json.dumps(dict(list(found.items())[:15]), indent=1)
