@@ -56,7 +56,7 @@ PLANTED_NEEDLES = (
 )  # fmt: skip
 TEXT = f"They left my mum on the floor all night and she was neglected. {PLANTED}"
 LOCATION_ID = "1-999999999"  # the planted CQC location, in Oldham
-OLDHAM = "Oldham"
+OLDHAM, OLDHAM_CODE = "Oldham", "E08000004"
 
 
 def sample_needles() -> set[str]:
@@ -164,7 +164,7 @@ def planted_submissions() -> list[dict[str, Any]]:
             items.append(
                 {
                     "source_type": source_type,
-                    "source_reference": f"{number} {PLANTED}",
+                    "source_reference": f"http {number} {PLANTED}",
                     "occurred_at": "2026-10-05T10:00:00Z",
                     "text": TEXT,
                     "author_role": "relative_or_carer",
@@ -177,9 +177,15 @@ def planted_submissions() -> list[dict[str, Any]]:
     return items
 
 
-def leaks(payload: str, needles: set[str]) -> list[str]:
-    lowered = payload.lower()
-    return sorted(needle for needle in needles if needle in lowered)
+def leaks(payload: Any, needles: set[str], path: str = "") -> list[str]:
+    """'path: needle' for every planted value found in a JSON value (strings, keys, nested)."""
+    if isinstance(payload, dict):
+        found = [hit for key, value in payload.items() for hit in leaks(value, needles, f"{path}.{key}")]
+        return found + [f"{path} key: {hit}" for key in payload for hit in leaks(str(key), needles)]
+    if isinstance(payload, list):
+        return [hit for number, value in enumerate(payload) for hit in leaks(value, needles, f"{path}[{number}]")]
+    lowered = str(payload).lower()
+    return [f"{path}: {needle}" for needle in sorted(needles) if needle in lowered]
 
 
 def topic_values(settings: CommonSettings, topic: str) -> list[str]:
@@ -236,10 +242,10 @@ def api_responses(client: TestClient) -> Iterator[tuple[str, str]]:
         if query == "neglected floor":
             assert any(hit["highlights"] for hit in response.json()["hits"]), "highlights must be scanned"
         yield f"search q={query}", response.text
+    assert OLDHAM_CODE in areas
     for code in sorted(areas):
         response = client.get(f"/v1/areas/{code}", headers=HEADERS)
-        assert response.status_code == 200, response.text
-        yield f"area {code}", response.text
+        yield f"area {code} ({response.status_code})", response.text
     for location in sorted(locations):
         response = client.get(f"/v1/providers/{location}", headers=HEADERS)
         assert response.status_code == 200, response.text
@@ -281,16 +287,16 @@ def test_no_planted_or_sample_personal_data_in_any_document_event_or_response(
 
         found: dict[str, list[str]] = {}
         for hit in helpers.scan(es, index=f"{settings.es_index_prefix}*", query={"query": {"match_all": {}}}):
-            if problems := leaks(json.dumps(hit["_source"], ensure_ascii=False), needles):
+            if problems := leaks(hit["_source"], needles):
                 found[f"es {hit['_index']}/{hit['_id']}"] = problems
         for topic in (Topic.EVIDENCE_CLASSIFIED, Topic.ALERTS_RAISED):
             values = topic_values(settings, settings.topic(topic))
             assert values, f"nothing on {topic}"
             for number, value in enumerate(values):
-                if problems := leaks(value, needles):
+                if problems := leaks(json.loads(value), needles):
                     found[f"{topic} #{number}"] = problems
         for request, body in api_responses(client):
-            if problems := leaks(body, needles):
+            if problems := leaks(json.loads(body), needles):
                 found[f"api {request}"] = problems
     close_intake(app)
     assert not found, json.dumps(dict(list(found.items())[:15]), indent=1)

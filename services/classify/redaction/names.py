@@ -95,9 +95,7 @@ class NameFinder:
         if not token.is_word or token.lower in NOT_NAMES or token.lower in _RELATIONS:
             return index
         if not token.is_capitalised:
-            if not (self._is_first_name(token) or self._is_lower_proper(token)):
-                return index
-            return self._lower_name_at(text, tokens, index, _cue_before(text, tokens, index))
+            return self._lower_name_at(text, tokens, index)
         cue = _cue_before(text, tokens, index)
         end = _run_end(text, tokens, index)
         kinds = [self._kind(tokens[i]) for i in range(index, end) if tokens[i].lower not in PARTICLES]
@@ -124,18 +122,21 @@ class NameFinder:
             return end
         return index
 
-    def _lower_name_at(self, text: str, tokens: list[Token], index: int, cue: str | None) -> int:
+    def _lower_name_at(self, text: str, tokens: list[Token], index: int) -> int:
+        """A lower-case name: a first name or proper noun after a cue ("my nan doris", "dr patel"), two
+        unknown or proper words after one ("caller zofia pennington"), or a first name before a verb."""
         token = tokens[index]
+        known = self._is_first_name(token) or self._is_lower_proper(token)
+        following = index + 1 < len(tokens) and _joined(text, token, tokens[index + 1])
+        surname = following and self._is_lower_name(tokens[index + 1])
+        if not (known or (surname and self._kind(token) is WordKind.UNKNOWN)):
+            return index
+        cue = _cue_before(text, tokens, index)
         if cue is None and not (self._is_first_name(token) and _predicate_follows(tokens, index + 1)):
             return index
-        end = index + 1
-        if (
-            end < len(tokens)
-            and _joined(text, tokens[end - 1], tokens[end])
-            and self._is_lower_proper(tokens[end])
-        ):
-            end += 1
-        return end
+        if not known and cue == "thanking":
+            return index
+        return index + 2 if surname else index + 1
 
     # --- word tests -----------------------------------------------------------------------------------
 
@@ -156,6 +157,15 @@ class NameFinder:
 
     def _is_lower_proper(self, token: Token) -> bool:
         return token.is_word and len(token.lower) > 1 and self._kind(token) is WordKind.PROPER
+
+    def _is_lower_name(self, token: Token) -> bool:
+        return (
+            token.is_word
+            and not token.is_capitalised
+            and len(token.lower) > 1
+            and token.lower not in NOT_NAMES
+            and self._kind(token) in (WordKind.PROPER, WordKind.UNKNOWN)
+        )
 
     # --- names that come with names already found -----------------------------------------------------
 
