@@ -183,7 +183,7 @@ def leaks(payload: Any, needles: set[str], path: str = "") -> list[str]:
         found = [hit for key, value in payload.items() for hit in leaks(value, needles, f"{path}.{key}")]
         return found + [f"{path} key: {hit}" for key in payload for hit in leaks(str(key), needles)]
     if isinstance(payload, list):
-        return [hit for number, value in enumerate(payload) for hit in leaks(value, needles, f"{path}[{number}]")]
+        return [hit for n, value in enumerate(payload) for hit in leaks(value, needles, f"{path}[{n}]")]
     lowered = str(payload).lower()
     return [f"{path}: {needle}" for needle in sorted(needles) if needle in lowered]
 
@@ -218,7 +218,7 @@ def wait_for_alerts(es: Elasticsearch, alias: str, timeout_s: float = 180) -> in
 
 @pytest.fixture
 def pipeline(settings: CommonSettings, tmp_path: Path) -> Iterator[None]:
-    env = {"CARESIGNAL_ALERTS_DATADIR": str(tmp_path / "alerts"), "CARESIGNAL_ALERTS_TICK_INTERVAL_S": "0.5"}
+    env = {"CARESIGNAL_STATE_DIR": str(tmp_path / "state"), "CARESIGNAL_ALERTS_TICK_INTERVAL_SECONDS": "0.5"}
     with pipeline_workers(settings, tmp_path, CLASSIFY, INDEX, ALERTS, env=env):
         yield
 
