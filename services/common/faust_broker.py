@@ -65,7 +65,9 @@ def create_faust_app(
 
     Topics carry raw bytes (pydantic decodes inside the agents, so validation failures reach our
     dead-letter code); consumers start from the earliest offset; faust's data directory follows the
-    state-directory rule. `options` adds what one worker needs beyond that.
+    state-directory rule. The web server (bound to `web_host`, 127.0.0.1 by default) serves health at `/`
+    and the worker's own pages (metrics) only: faust's router, table, graph and statistics views are off,
+    since tables hold evidence ids and words of evidence. `options` adds what one worker needs beyond that.
     """
     app_id = settings.group_id(service)
     datadir = settings.service_state_dir(service) / app_id
@@ -84,6 +86,11 @@ def create_faust_app(
         web_enabled=web_enabled,
         web_bind=web_host,
         web_port=web_port,
+        web_router_enabled=False,
+        web_tables_enabled=False,
+        web_graph_enabled=False,
+        web_stats_enabled=False,
+        web_metrics_enabled=False,
         autodiscover=False,
         **options,
     )
