@@ -22,6 +22,7 @@ from services.common.auth import ApiKey, api_key_header, require_api_key
 from services.common.http import get_settings
 from services.ingest.config import IngestSettings
 from services.ingest.intake import DeliveryError, Intake
+from services.ingest.mapping import reject_conflicting_duplicates
 from services.ingest.records import MappingContext, Outcome, RecordError, SourceRecord
 from services.ingest.seen_store import SeenStore
 from services.ingest.submissions import (
@@ -126,10 +127,11 @@ def submit_evidence(
             outcomes.append(Outcome(record, mapped=map_submission(item, context)))
         except RecordError as error:
             outcomes.append(Outcome(record, error=error))
+    outcomes = reject_conflicting_duplicates(outcomes)
     if failed := [(index, o.error) for index, o in enumerate(outcomes) if o.error is not None]:
         raise RequestValidationError(
             [
-                {"loc": ("body", "items", index, "text"), "msg": error.reason, "type": error.code}
+                {"loc": ("body", "items", index, _field_of(error)), "msg": error.reason, "type": error.code}
                 for index, error in failed
             ]
         )
@@ -149,6 +151,10 @@ def submit_evidence(
         evidence_ids=[item.evidence_id for item in accepted],
         items=accepted,
     )
+
+
+def _field_of(error: RecordError) -> str:
+    return "source_reference" if error.code == "ConflictingDuplicate" else "text"
 
 
 def _without_union_tag(problem: Any) -> dict[str, Any]:

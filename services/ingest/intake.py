@@ -111,16 +111,22 @@ class Intake:
         return summary
 
     def deliver(self, outcomes: list[Outcome]) -> list[ItemResult]:
-        """Send what is new, dead-letter what is invalid, await every ack, then record what was delivered."""
+        """Send what is new, dead-letter what is invalid, await every ack, then record what was delivered.
+
+        From the seen check to the record, the ids of the batch are locked: a concurrent batch carrying
+        one of them waits, then finds it seen (one send per id, however many identical requests).
+        """
         plans = [self._plan(outcome) for outcome in outcomes]
-        seen = self._seen_keys(plans)
-        try:
-            futures = self._send(plans, seen)
-        except KafkaError as error:  # e.g. metadata timeout: topic missing or broker down
-            raise DeliveryError(f"could not send: {error!r}", []) from error
-        failures = self._await_acks(futures)
-        results = [self._result(plan, pending, seen) for plan, pending in zip(plans, futures, strict=True)]
-        self._record_delivered(plans, futures, failures, seen)
+        markers = [(message.topic, message.dedup_key) for plan in plans for message in plan.messages]
+        with self._store.delivering(markers):
+            seen = self._seen_keys(plans)
+            try:
+                futures = self._send(plans, seen)
+            except KafkaError as error:  # e.g. metadata timeout: topic missing or broker down
+                raise DeliveryError(f"could not send: {error!r}", []) from error
+            failures = self._await_acks(futures)
+            results = [self._result(plan, sent, seen) for plan, sent in zip(plans, futures, strict=True)]
+            self._record_delivered(plans, futures, failures, seen)
         if failures:
             delivered = [
                 result

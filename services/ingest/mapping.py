@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from uuid import UUID
 
 from services.ingest.adapters import Adapter
 from services.ingest.records import MappingContext, Outcome, RatingSeen, RecordError, SourceRecord
@@ -37,7 +38,29 @@ def map_batch(
             base, reference=record.reference, ratings_seen=tuple(by_location.get(location_id or "", ()))
         )
         outcomes.append(map_record(adapter, record, context))
-    return outcomes
+    return reject_conflicting_duplicates(outcomes)
+
+
+def reject_conflicting_duplicates(outcomes: list[Outcome]) -> list[Outcome]:
+    """An evidence id met again in the batch with different content is a conflict, not 'already seen'.
+
+    The id is uuid5(source type, source reference): two different items under one reference would
+    otherwise silently lose the second. Identical repeats stay as they are (already seen).
+    """
+    first: dict[UUID, tuple[str, str]] = {}  # evidence id -> (reference of the record, its content)
+    checked = []
+    for outcome in outcomes:
+        conflict = None
+        for event in outcome.mapped.evidence if outcome.error is None else ():
+            content = event.model_dump_json()
+            reference, known = first.setdefault(event.evidence_id, (outcome.record.reference, content))
+            if known != content:
+                conflict = RecordError(
+                    f"same source type and source reference as {reference} but different content",
+                    "ConflictingDuplicate",
+                )
+        checked.append(Outcome(outcome.record, error=conflict) if conflict else outcome)
+    return checked
 
 
 def history_key(adapter: Adapter, record: SourceRecord) -> str | None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 
+from services.ingest.key_locks import KeyLocks
 from services.ingest.records import RatingSeen
 
 _SCHEMA = """
@@ -35,10 +37,16 @@ class SeenStore:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._connection = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
+        self._in_flight = KeyLocks()
         with self._lock:
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=NORMAL")
             self._connection.executescript(_SCHEMA)
+
+    def delivering(self, markers: Iterable[tuple[str, str]]) -> AbstractContextManager[None]:
+        """Hold (topic, key) pairs while they are checked, sent and recorded: a concurrent delivery of the
+        same keys in this process waits, then finds them seen."""
+        return self._in_flight.holding(markers)
 
     def seen(self, topic: str, keys: Iterable[str]) -> set[str]:
         """Those of `keys` already recorded for `topic`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 
 import pytest
@@ -147,3 +148,25 @@ def test_http_intake_accepts_only_the_metadata_keys_of_the_source_type(client):
         "metadata": {"author_handle": "@maggie", "platform": "x"},
     }
     assert client.post("/v1/evidence", json=social, headers=KEY).status_code == 202
+
+
+def test_http_intake_sends_an_item_once_however_many_identical_requests_arrive_together(client, settings):
+    item = {**ITEM, "source_reference": "HW-OLD-CONCURRENT"}
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        responses = list(pool.map(lambda _: client.post("/v1/evidence", json=item, headers=KEY), range(10)))
+    assert [response.status_code for response in responses] == [202] * 10
+    statuses = sorted(response.json()["items"][0]["status"] for response in responses)
+    assert statuses == ["accepted"] + ["already_seen"] * 9
+    assert len(read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED), 2, timeout_s=5)) == 1
+
+
+def test_http_intake_refuses_one_reference_twice_in_a_batch_with_different_content(client, settings):
+    other = {**ITEM, "text": "A different item under the same reference."}
+    conflict = client.post("/v1/evidence", json={"items": [ITEM, other]}, headers=KEY)
+    assert conflict.status_code == 422
+    (problem,) = conflict.json()["detail"]
+    assert problem["loc"] == ["body", "items", 1, "source_reference"]
+    assert "http:item 0" in problem["msg"] and problem["type"] == "ConflictingDuplicate"
+    repeated = client.post("/v1/evidence", json={"items": [ITEM, ITEM]}, headers=KEY)
+    assert repeated.status_code == 202
+    assert [item["status"] for item in repeated.json()["items"]] == ["accepted", "already_seen"]

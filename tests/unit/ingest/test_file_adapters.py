@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from schemas.evidence import MAX_TEXT_CHARS, AuthorRole, SourceType
 from services.ingest.readers import InputFormat
 
@@ -87,3 +89,15 @@ def test_same_item_gives_the_same_evidence_id(map_file, samples):
     first = _evidence(map_file(samples / "social_comments.jsonl", "social", InputFormat.JSONL))
     second = _evidence(map_file(samples / "social_comments.jsonl", "social", InputFormat.JSONL))
     assert [event.evidence_id for event in first] == [event.evidence_id for event in second]
+
+
+def test_one_contact_id_twice_in_a_file_with_different_notes_rejects_the_second(map_file, tmp_path):
+    notes = tmp_path / "notes.jsonl"
+    row = {"contact_id": "NCSC-1", "contact_date": "2026-10-01", "note": "First note."}
+    notes.write_text(
+        "\n".join(json.dumps(line) for line in (row, {**row, "note": "Another note."}, row)) + "\n"
+    )
+    first, second, third = map_file(notes, "call-centre")
+    assert first.error is None and third.error is None  # an identical repeat stays "already seen"
+    assert second.error is not None and second.error.code == "ConflictingDuplicate"
+    assert "notes.jsonl:line 1" in second.error.reason
