@@ -52,6 +52,15 @@ FILTER_FIELDS = {
     "evidence_category": "evidence_category",
 }
 MONTHLY = {"field": "occurred_at", "calendar_interval": "month", "format": "yyyy-MM"}
+# The types of the sort values a cursor carries: the score (or the date in epoch ms), then the evidence id.
+CURSOR_VALUE_TYPES: dict[SortOrder, tuple[type | tuple[type, ...], ...]] = {
+    SortOrder.RELEVANCE: ((int, float), str),
+    SortOrder.DATE: (int, str),
+}
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 40
+SEARCH_TIMEOUT = "5s"  # Elasticsearch stops collecting hits past this, per shard, and says so
+REQUEST_TIMEOUT_SECONDS = 15.0  # and the client gives up on the request past this
 SORTS = {
     SortOrder.RELEVANCE: [{"_score": "desc"}, {"evidence_id": "asc"}],
     SortOrder.DATE: [{"occurred_at": "desc"}, {"evidence_id": "asc"}],
@@ -98,7 +107,19 @@ def decode_cursor(cursor: str, sort: SortOrder) -> list[Any]:
         raise InvalidRequestError("invalid cursor") from error
     if cursor_sort is not sort or not isinstance(after, list) or len(after) != len(SORTS[sort]):
         raise InvalidRequestError("the cursor belongs to a different sort order")
+    for value, kinds in zip(after, CURSOR_VALUE_TYPES[sort], strict=True):
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise InvalidRequestError("invalid cursor")
     return after
+
+
+def checked_query(text: str) -> str:
+    """The query text, refused (400) past MAX_QUERY_CHARS characters or MAX_QUERY_TERMS words."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidRequestError(f"q must be at most {MAX_QUERY_CHARS} characters")
+    if len(text.split()) > MAX_QUERY_TERMS:
+        raise InvalidRequestError(f"q must be at most {MAX_QUERY_TERMS} words")
+    return text
 
 
 def search_body(
@@ -117,9 +138,10 @@ def search_body(
     faceted = {name: clause for name, clause in clauses.items() if name in FACETS}
     query: dict[str, Any] = {"bool": {"filter": [c for name, c in clauses.items() if name not in faceted]}}
     if text and text.strip():
-        query["bool"]["must"] = [text_query(text, lemmatise)]
+        query["bool"]["must"] = [text_query(checked_query(text), lemmatise)]
     body: dict[str, Any] = {
         "query": query,
+        "timeout": SEARCH_TIMEOUT,
         "size": size,
         "sort": SORTS[sort],
         "track_total_hits": True,
@@ -190,7 +212,7 @@ def search_evidence(
 ) -> SearchPage:
     body = search_body(text, filters, sort=sort, size=size, cursor=cursor, lemmatise=lemmatise)
     with elasticsearch_errors():
-        response = es.search(
+        response = es.options(request_timeout=REQUEST_TIMEOUT_SECONDS).search(
             index=names.evidence_alias, ignore_unavailable=True, allow_no_indices=True, **body
         )
     raw_hits = response["hits"]["hits"]

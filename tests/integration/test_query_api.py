@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,6 +19,8 @@ from services.alerts.api import status_publisher
 from services.alerts.errors import StatusNotPublishedError, StatusUnconfirmedError
 from services.api import create_app
 from services.common.config import CommonSettings
+from services.index.models import SortOrder
+from services.index.search import MAX_QUERY_CHARS, MAX_QUERY_TERMS, encode_cursor
 from services.index.templates import delete_templates
 
 pytestmark = pytest.mark.integration
@@ -113,6 +116,29 @@ def test_query_search_rejects_bad_cursor_and_oversized_pages(client: TestClient)
     assert client.get("/v1/search", params={"cursor": "nonsense"}, headers=KEY).status_code == 400
     assert client.get("/v1/search", params={"size": 5000}, headers=KEY).status_code == 400
     assert client.get("/v1/areas/E99999999", headers=KEY).status_code == 404
+
+
+def test_query_search_refuses_a_cursor_of_the_wrong_types_with_400(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    index_directly(es, settings, [evidence("c-1")])
+    for sort, after in (("date", ["yesterday", "x"]), ("date", [1.5, 2]), ("relevance", ["high", "x"])):
+        cursor = encode_cursor(SortOrder(sort), after)
+        response = client.get("/v1/search", params={"sort": sort, "cursor": cursor}, headers=KEY)
+        assert response.status_code == 400, (sort, after, response.text)
+
+
+def test_query_search_limits_the_query_text_with_400(client: TestClient) -> None:
+    many_words = " ".join(f"word{n}" for n in range(5000))
+    for q in (many_words, "x" * (MAX_QUERY_CHARS + 1), " ".join(["care"] * (MAX_QUERY_TERMS + 1))):
+        started = time.monotonic()
+        response = client.get("/v1/search", params={"q": q}, headers=KEY)
+        assert response.status_code == 400, response.text
+        assert time.monotonic() - started < 2
+    assert (
+        client.get("/v1/search", params={"q": " ".join(["care"] * MAX_QUERY_TERMS)}, headers=KEY).status_code
+        == 200
+    )
 
 
 def test_query_answers_503_without_leaking_when_elasticsearch_is_down(settings: CommonSettings) -> None:
