@@ -7,7 +7,7 @@ Routers receive them through the `Annotated` dependencies in `services/common/ht
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from elasticsearch import Elasticsearch
@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import Field
+from starlette.responses import Response
 
 from services.alerts.api import router as alerts_router
 from services.alerts.config import AlertsSettings
@@ -35,6 +36,44 @@ class ApiSettings(IngestSettings, IndexSettings, AlertsSettings):
     web_enabled: bool = Field(
         default=True, description="Serve the web app at / (it has no sign-in yet: keep it on 127.0.0.1)."
     )
+
+    api_docs_enabled: bool | None = Field(
+        default=None,
+        description="Serve /docs, /redoc and /openapi.json (Swagger UI loads from a public CDN); "
+        "unset: on, except in prod.",
+    )
+
+    @property
+    def docs(self) -> bool:
+        return self.api_docs_enabled if self.api_docs_enabled is not None else self.environment != "prod"
+
+
+# Headers on every response. The API serves evidence about people: never cached, never framed, never
+# sniffed. The interactive docs (off in prod) load Swagger UI from its CDN and run an inline script.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src 'self' data: https://fastapi.tiangolo.com; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
+
+
+async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    response = await call_next(request)
+    response.headers.update(SECURITY_HEADERS)
+    docs = request.url.path.startswith(DOCS_PATHS)
+    response.headers["Content-Security-Policy"] = (
+        DOCS_CONTENT_SECURITY_POLICY if docs else CONTENT_SECURITY_POLICY
+    )
+    return response
 
 
 @asynccontextmanager
@@ -62,18 +101,22 @@ async def validation_error(request: Request, error: Exception) -> JSONResponse:
 def create_app(settings: CommonSettings | None = None) -> FastAPI:
     """Build the app: the JSON API under /v1 (every endpoint but /healthz requires an X-API-Key) and
     the web app at /."""
+    if settings is None:
+        settings = ApiSettings()
+    elif not isinstance(settings, ApiSettings):
+        settings = ApiSettings(**settings.model_dump())
     app = FastAPI(
         title="CareSignal API",
         version="1.0.0",
         description="Evidence intake, area-intelligence search and profiles, and emerging-risk alerts.",
         lifespan=lifespan,
+        docs_url="/docs" if settings.docs else None,
+        redoc_url="/redoc" if settings.docs else None,
+        openapi_url="/openapi.json" if settings.docs else None,
     )
-    if settings is None:
-        settings = ApiSettings()
-    elif not isinstance(settings, ApiSettings):
-        settings = ApiSettings(**settings.model_dump())
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.middleware("http")(security_headers)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

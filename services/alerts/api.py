@@ -43,11 +43,13 @@ router = APIRouter(route_class=DomainErrorRoute, tags=["alerts"], lifespan=lifes
 Settings = Annotated[AlertsSettings, Depends(get_settings)]
 
 
-def alert_rules(request: Request) -> RuleSet:
-    """The rules loaded at start-up; 500 with the file's problems when it did not load."""
+def alert_rules(request: Request, settings: Settings) -> RuleSet:
+    """The rules loaded at start-up; 500 with the file's problems (by file name, not path) when it did not."""
     rules: RuleSet | RulesFileError = request.app.state.alert_rules
     if isinstance(rules, RulesFileError):
-        raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, detail=str(rules))
+        path = settings.alerts_rules_file
+        detail = str(rules).replace(str(path), path.name)
+        raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, detail=detail)
     return rules
 
 
@@ -95,7 +97,7 @@ def close_endpoint(
 def list_rules(_: ApiKey, settings: Settings, rules: Annotated[RuleSet, Depends(alert_rules)]) -> RuleList:
     common = {"id", "kind", "enabled", "severity", "description", "silence"}
     return RuleList(
-        file=str(settings.alerts_rules_file),
+        file=settings.alerts_rules_file.name,
         rules=[
             RuleSummary(
                 id=rule.id,

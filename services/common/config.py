@@ -14,6 +14,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "dev-key", "secret"}
+MIN_PROD_KEY_LENGTH = 32
+MIN_PROD_KEY_DISTINCT = 12  # a crude floor on entropy: "aaaa…" or "1234…" repeated is refused
 
 
 class CommonSettings(BaseSettings):
@@ -64,10 +66,21 @@ class CommonSettings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> CommonSettings:
-        placeholder = any(key.get_secret_value() in PLACEHOLDER_SECRETS for key in self.api_keys)
-        if self.environment == "prod" and placeholder:
+    def _refuse_weak_api_keys(self) -> CommonSettings:
+        """No key list is empty; in prod no key is a placeholder, short, or of few distinct characters."""
+        if not self.api_keys:
+            raise ValueError("CARESIGNAL_API_KEYS is empty: nobody could call the API")
+        keys = [key.get_secret_value() for key in self.api_keys]
+        if self.environment == "prod" and any(key in PLACEHOLDER_SECRETS for key in keys):
             raise ValueError("CARESIGNAL_API_KEYS holds a placeholder key; set real keys in prod")
+        if self.environment == "prod" and any(
+            len(key) < MIN_PROD_KEY_LENGTH or len(set(key)) < MIN_PROD_KEY_DISTINCT for key in keys
+        ):
+            raise ValueError(
+                f"CARESIGNAL_API_KEYS: in prod every key needs at least {MIN_PROD_KEY_LENGTH} characters, "
+                f"{MIN_PROD_KEY_DISTINCT} of them distinct (e.g. `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'`)"
+            )
         return self
 
     def topic(self, name: str) -> str:

@@ -25,6 +25,7 @@ def test_api_lists_alert_rules() -> None:
         "flatline",
         "new_term",
     }
+    assert body["file"] == "rules.yaml"  # the name, not where the server keeps it
     spike = next(rule for rule in body["rules"] if rule["id"] == "negative-spike-la")
     assert spike["settings"]["ratio"] == 3.0 and spike["silence_seconds"] == 14 * 86_400
 
@@ -39,3 +40,4 @@ def test_api_reports_a_rules_file_that_does_not_load(tmp_path) -> None:
         response = client.get("/v1/alert-rules", headers={"X-API-Key": "dev-key"})
     assert response.status_code == 500
     assert "no-such-kind" in response.json()["detail"]
+    assert str(tmp_path) not in response.text

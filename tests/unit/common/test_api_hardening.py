@@ -1,0 +1,55 @@
+"""The API app's hardening: API keys refused in prod when weak, docs off in prod, security headers."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr, ValidationError
+
+from services.api import ApiSettings, create_app
+from services.common.config import CommonSettings
+
+STRONG = "Jx8rT2vQ9mLw4ZpB7sKd1NcY6hFa3GeU"
+
+
+@pytest.mark.parametrize("environment", ["dev", "test", "prod"])
+def test_settings_refuse_an_empty_key_list(environment: str) -> None:
+    with pytest.raises(ValidationError, match="empty"):
+        CommonSettings(environment=environment, api_keys=[])
+
+
+@pytest.mark.parametrize("key", ["x", "dev-key", "a" * 40, "0123456789" * 3, STRONG[:20]])
+def test_settings_refuse_weak_keys_in_prod(key: str) -> None:
+    with pytest.raises(ValidationError, match="CARESIGNAL_API_KEYS"):
+        CommonSettings(environment="prod", api_keys=[SecretStr(STRONG), SecretStr(key)])
+
+
+def test_settings_accept_strong_keys_in_prod_and_the_dev_key_in_dev() -> None:
+    assert CommonSettings(environment="prod", api_keys=[SecretStr(STRONG)]).api_keys
+    assert CommonSettings(environment="dev").api_keys[0].get_secret_value() == "dev-key"
+
+
+def client_for(**settings: object) -> TestClient:
+    return TestClient(create_app(ApiSettings(**settings)))  # no lifespan: no engine is reached
+
+
+def test_docs_are_off_in_prod_unless_enabled_and_on_elsewhere() -> None:
+    prod = client_for(environment="prod", api_keys=[SecretStr(STRONG)])
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        assert prod.get(path).status_code == 404
+    enabled = client_for(environment="prod", api_keys=[SecretStr(STRONG)], api_docs_enabled=True)
+    assert enabled.get("/openapi.json").status_code == 200
+    assert client_for(environment="dev").get("/docs").status_code == 200
+
+
+def test_every_response_carries_the_security_headers() -> None:
+    client = client_for(environment="dev")
+    for path in ("/healthz", "/openapi.json", "/v1/search", "/no-such-page"):
+        headers = client.get(path).headers
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Cache-Control"] == "no-store"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "cdn.jsdelivr.net" not in headers["Content-Security-Policy"]
+    assert "cdn.jsdelivr.net" in client.get("/docs").headers["Content-Security-Policy"]
