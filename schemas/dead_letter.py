@@ -23,7 +23,12 @@ class DeadLetter(Event):
     source_partition: int | None = None
     source_offset: int | None = None
     source_reference: str | None = Field(default=None, description="File and line/row, HTTP item index, ...")
-    payload_b64: str = Field(description="The original bytes, base64-encoded.")
+    payload_b64: str = Field(description="The original bytes, base64-encoded (their start when truncated).")
+    payload_size: int | None = Field(default=None, description="Size of the original bytes.")
+    payload_sha256: str | None = Field(default=None, description="SHA-256 of the original bytes (hex).")
+    payload_truncated: bool = Field(
+        default=False, description="True when only the first bytes are kept, so the letter fits the topic."
+    )
 
     @property
     def payload(self) -> bytes:

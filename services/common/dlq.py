@@ -11,6 +11,7 @@ A new dead-letter reason is a new `error_type` on a PoisonMessageError raised wh
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ from services.common.errors import PoisonMessageError
 log = logging.getLogger(__name__)
 Model = TypeVar("Model", bound=BaseModel)
 MAX_HEADER_MESSAGE = 1000
+# A dead letter must fit the topic (Kafka's default limit is 1 MB): the original bytes are kept whole up to
+# this size (base64 adds a third), beyond it their start with the size and SHA-256 of the whole.
+MAX_DEAD_LETTER_PAYLOAD_BYTES = 256 * 1024
+MAX_DEAD_LETTER_ERROR_CHARS = 4000
 
 
 def decode(model: type[Model], raw: bytes | None) -> Model:
@@ -50,7 +55,9 @@ class Origin:
 
 
 def dead_letter(raw: bytes | None, error: PoisonMessageError, *, service: str, origin: Origin) -> DeadLetter:
-    """The dead letter for `raw`: why it was rejected, by which service, and the bytes unchanged."""
+    """The dead letter for `raw`: why it was rejected, by which service, and the bytes unchanged (up to
+    MAX_DEAD_LETTER_PAYLOAD_BYTES, with the size and SHA-256 of the whole)."""
+    raw = raw or b""
     return DeadLetter(
         event_id=uuid4(),
         occurred_at=datetime.now(UTC),
@@ -58,12 +65,15 @@ def dead_letter(raw: bytes | None, error: PoisonMessageError, *, service: str, o
         stage=service,
         service=service,
         error_type=error.error_type,
-        error=str(error),
+        error=str(error)[:MAX_DEAD_LETTER_ERROR_CHARS],
         source_topic=origin.topic,
         source_partition=origin.partition,
         source_offset=origin.offset,
         source_reference=origin.reference,
-        payload_b64=DeadLetter.encode_payload(raw or b""),
+        payload_b64=DeadLetter.encode_payload(raw[:MAX_DEAD_LETTER_PAYLOAD_BYTES]),
+        payload_size=len(raw),
+        payload_sha256=hashlib.sha256(raw).hexdigest(),
+        payload_truncated=len(raw) > MAX_DEAD_LETTER_PAYLOAD_BYTES,
     )
 
 

@@ -71,10 +71,16 @@ class _DeadLetteringRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            settings = get_settings(request)
+            limit = settings.ingest_max_http_body_bytes
+            if await _body_size(request) > limit:
+                require_api_key(settings, await api_key_header(request))  # 401 before 413
+                raise HTTPException(
+                    status.HTTP_413_CONTENT_TOO_LARGE, f"the body must be at most {limit} bytes"
+                )
             try:
                 return await handler(request)
             except RequestValidationError as error:
-                settings = get_settings(request)
                 require_api_key(settings, await api_key_header(request))  # 401 before 422
                 body = await request.body()
                 errors = [_without_union_tag(problem) for problem in error.errors()]
@@ -87,6 +93,12 @@ class _DeadLetteringRoute(APIRoute):
         return route
 
 
+async def _body_size(request: Request) -> int:
+    """The declared length, or (chunked) the length of the body read."""
+    declared = request.headers.get("content-length")
+    return int(declared) if declared and declared.isdigit() else len(await request.body())
+
+
 router = APIRouter(prefix="/v1", tags=["intake"], route_class=_DeadLetteringRoute, lifespan=lifespan)
 
 
@@ -97,7 +109,7 @@ router = APIRouter(prefix="/v1", tags=["intake"], route_class=_DeadLetteringRout
     summary="Submit evidence (one item or a batch)",
     responses={
         401: {"description": "Missing or invalid API key."},
-        413: {"description": "More items than the configured limit."},
+        413: {"description": "A body or a batch larger than the configured limits."},
         422: {"description": "Field-level errors; nothing was accepted, invalid items were dead-lettered."},
         503: {"description": "The broker did not acknowledge; retry later (resending is safe)."},
     },

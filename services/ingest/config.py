@@ -19,6 +19,9 @@ class IngestSettings(CommonSettings):
         default=120.0, gt=0, description="Longest wait for broker acks."
     )
     ingest_max_http_items: int = Field(default=1000, ge=1, description="Largest batch accepted over HTTP.")
+    ingest_max_http_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="Largest request body accepted over HTTP (413 beyond)."
+    )
     cqc_api_timeout_seconds: float = Field(default=30.0, gt=0)
     cqc_api_subscription_key: str | None = Field(
         default=None, description="Sent as Ocp-Apim-Subscription-Key to the CQC API when set."

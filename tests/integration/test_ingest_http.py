@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -170,3 +172,52 @@ def test_http_intake_refuses_one_reference_twice_in_a_batch_with_different_conte
     repeated = client.post("/v1/evidence", json={"items": [ITEM, ITEM]}, headers=KEY)
     assert repeated.status_code == 202
     assert [item["status"] for item in repeated.json()["items"]] == ["accepted", "already_seen"]
+
+
+def test_http_intake_refuses_a_body_over_the_limit_with_413(client):
+    huge = b'{"items": [' + b'"x",' * (5 * 1024 * 1024) + b'"x"]}'  # about 20 MB
+    response = client.post("/v1/evidence", content=huge, headers={**KEY, "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert str(16 * 1024 * 1024) in response.json()["detail"]
+    assert "Retry-After" not in response.headers
+
+
+def test_http_intake_dead_letters_a_large_invalid_body_within_the_topic_limit(client, settings):
+    too_long = {**ITEM, "text": "Margaret was left alone. " * 80_000}  # 2 MB: over MAX_TEXT_CHARS
+    original = json.dumps(too_long).encode()
+    response = client.post(
+        "/v1/evidence", content=original, headers={**KEY, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    (message,) = read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED_DLQ), 1)
+    letter = DeadLetter.model_validate_json(message.value)
+    assert letter.payload_truncated and letter.payload_size == len(original)
+    assert letter.payload_sha256 == hashlib.sha256(original).hexdigest()
+    assert original.startswith(letter.payload) and len(message.value) < 1_000_000
+
+
+def test_http_intake_refuses_an_item_too_large_for_the_topic_as_422(client):
+    bulky = {**ITEM, "provider": {"name": "Care " * 200_000}}  # valid fields, a 1 MB event
+    response = client.post("/v1/evidence", json=bulky, headers=KEY)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["type"] == "TooLarge"
+
+
+def test_http_intake_refuses_lone_surrogates_and_non_finite_numbers_with_422(client):
+    text = json.dumps(ITEM).replace('"Staff were rushed', '"x \\ud800 Staff were rushed')
+    nan = json.dumps(ITEM).replace('"star_rating": 1', '"star_rating": NaN')
+    key = json.dumps(ITEM).replace('"star_rating": 1', '"star_rating": 1, "st\\udc00r": 2')
+    for body in (text, nan, key):
+        response = client.post(
+            "/v1/evidence", content=body, headers={**KEY, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 422, (body[:80], response.status_code, response.text[:200])
+
+
+def test_http_intake_answers_unreadable_bodies_without_records_to_dead_letter(client, settings):
+    json_type = {**KEY, "Content-Type": "application/json"}
+    assert client.post("/v1/evidence", content=b'{"text": "\xff\xfe"}', headers=json_type).status_code == 400
+    assert client.post("/v1/evidence", content=b"[" * 5000 + b"]" * 5000, headers=json_type).status_code == 400
+    batch = {"items": [ITEM] * 1001}
+    assert client.post("/v1/evidence", json=batch, headers=KEY).status_code == 413
+    assert read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED_DLQ), 1, timeout_s=3) == []

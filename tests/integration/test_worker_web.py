@@ -1,4 +1,4 @@
-"""The workers' web servers: bound to 127.0.0.1 by default, serving health and metrics, never faust's tables."""
+"""The workers' web servers: bound to 127.0.0.1 by default, serving health and metrics, never tables."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pipeline_factories import ALERTS, pipeline_workers
+from factories.pipeline import ALERTS, pipeline_workers
 
 from services.common.config import CommonSettings
 
@@ -43,7 +43,9 @@ def wait_until_serving(url: str, timeout_s: float = 90) -> httpx.Response:
     raise AssertionError(f"nothing served {url} within {timeout_s}s")
 
 
-def test_alerts_worker_web_server_is_local_and_serves_no_tables(settings: CommonSettings, tmp_path: Path) -> None:
+def test_alerts_worker_web_server_is_local_and_serves_no_tables(
+    settings: CommonSettings, tmp_path: Path
+) -> None:
     port = free_port()
     env = {"CARESIGNAL_STATE_DIR": str(tmp_path / "state"), "CARESIGNAL_ALERTS_WEB_PORT": str(port)}
     web_enabled = [command for command in ALERTS if command != "--no-web"]

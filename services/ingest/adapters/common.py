@@ -51,6 +51,10 @@ def content_reference(*parts: object) -> str:
     return f"sha256:{digest[:32]}"
 
 
+# Well under Kafka's default message limit (1 MB): the text is at most 20,000 characters, the rest is small.
+MAX_EVENT_BYTES = 512 * 1024
+
+
 def build_evidence(
     *,
     source_type: SourceType,
@@ -68,7 +72,7 @@ def build_evidence(
     """An EvidenceReceived with its deterministic id; contract violations become a RecordError."""
     evidence_id = evidence_id_for(source_type, source_reference)
     try:
-        return EvidenceReceived(
+        evidence = EvidenceReceived(
             event_id=evidence_id,
             occurred_at=occurred_at,
             source=f"caresignal/ingest/{source_name}",
@@ -88,6 +92,10 @@ def build_evidence(
         )
     except ValidationError as error:
         raise RecordError(describe_validation_error(error), "ValidationError") from error
+    size = len(evidence.model_dump_json().encode())
+    if size > MAX_EVENT_BYTES:
+        raise RecordError(f"the item is {size} bytes as an event; at most {MAX_EVENT_BYTES}", "TooLarge")
+    return evidence
 
 
 def describe_validation_error(error: ValidationError) -> str:
