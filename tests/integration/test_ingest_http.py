@@ -217,7 +217,9 @@ def test_http_intake_refuses_lone_surrogates_and_non_finite_numbers_with_422(cli
 def test_http_intake_answers_unreadable_bodies_without_records_to_dead_letter(client, settings):
     json_type = {**KEY, "Content-Type": "application/json"}
     assert client.post("/v1/evidence", content=b'{"text": "\xff\xfe"}', headers=json_type).status_code == 400
-    assert client.post("/v1/evidence", content=b"[" * 5000 + b"]" * 5000, headers=json_type).status_code == 400
+    assert (
+        client.post("/v1/evidence", content=b"[" * 5000 + b"]" * 5000, headers=json_type).status_code == 400
+    )
     batch = {"items": [ITEM] * 1001}
     assert client.post("/v1/evidence", json=batch, headers=KEY).status_code == 413
     assert read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED_DLQ), 1, timeout_s=3) == []
