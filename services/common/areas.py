@@ -82,6 +82,16 @@ def region_areas() -> dict[str, AreaRef]:
 
 
 @cache
+def area_codes() -> dict[str, frozenset[str]]:
+    """Every code an `AreaRef` may carry, by field: upper-tier councils, ICBs, regions of England."""
+    return {
+        "local_authority_code": frozenset(local_authorities()),
+        "icb_code": frozenset(icb_areas()),
+        "region_code": frozenset(region_areas()),
+    }
+
+
+@cache
 def _district_upper_tier() -> dict[str, str]:
     return {row["ltla24_code"]: row["utla23_code"] for row in district_rows()}
 

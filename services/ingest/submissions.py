@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 from schemas.common import AreaRef, ProviderRef, utc_now
 from schemas.evidence import MAX_TEXT_CHARS, AuthorRole, SourceType
 from schemas.metadata import metadata_problems
-from services.common.areas import resolve_area
+from services.common.areas import area_codes, resolve_area
 from services.ingest.adapters.common import build_evidence, content_reference
 from services.ingest.fields import EARLIEST, FUTURE_TOLERANCE
 from services.ingest.records import Mapped, MappingContext
@@ -63,6 +63,16 @@ class EvidenceSubmission(BaseModel):
         if not value.strip():
             raise ValueError("text is blank")
         return value
+
+    @field_validator("area")
+    @classmethod
+    def _known_area_codes(cls, area: AreaRef) -> AreaRef:
+        for field, known in area_codes().items():
+            if getattr(area, field) is not None and getattr(area, field) not in known:
+                raise ValueError(
+                    f"{field} is not a code of the reference data (an English council, ICB or region)"
+                )
+        return area
 
     @model_validator(mode="after")
     def _allowed_metadata(self) -> EvidenceSubmission:

@@ -223,3 +223,15 @@ def test_http_intake_answers_unreadable_bodies_without_records_to_dead_letter(cl
     batch = {"items": [ITEM] * 1001}
     assert client.post("/v1/evidence", json=batch, headers=KEY).status_code == 413
     assert read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED_DLQ), 1, timeout_s=3) == []
+
+
+def test_http_intake_refuses_area_codes_outside_the_reference_and_dead_letters_them(client, settings):
+    for area in ({"local_authority_code": "ZZZ<script>"}, {"icb_code": "E54999999"}, {"region_code": "X"}):
+        response = client.post("/v1/evidence", json={**ITEM, "area": area}, headers=KEY)
+        assert response.status_code == 422, response.text
+        assert response.json()["detail"][0]["loc"] == ["body", "area"]
+        assert "script" not in response.text
+    letters = read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED_DLQ), 3)
+    assert len(letters) == 3
+    known = {"local_authority_code": "E08000004", "icb_code": "E54000057", "region_code": "E12000002"}
+    assert client.post("/v1/evidence", json={**ITEM, "area": known}, headers=KEY).status_code == 202
