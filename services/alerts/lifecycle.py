@@ -1,7 +1,9 @@
 """Alert queries and lifecycle: list, read, acknowledge and close (ES update + AlertStatusChanged event).
 
 The index worker writes alerts and their status history into Elasticsearch; this module reads them and
-changes an alert's lifecycle fields, publishing each change to alerts.status.v1.
+changes an alert's lifecycle fields, publishing each change to alerts.status.v1. Each step has its own
+fields (`acknowledged_*`, `closed_*`) and the status is the furthest step taken, so a change applied late
+or twice (by the index worker, after the API wrote a later one) never moves an alert backwards.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from services.alerts.errors import InvalidTransitionError, StatusNotPublishedErr
 from services.alerts.models import AlertFilters, AlertList, AlertStatusEntry, AlertView, StatusChange
 from services.common.errors import NotFoundError
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names, alert_status_fields
+from services.common.indices import Names, lifecycle_fields
 
 Publish = Callable[[AlertStatusChanged], None]
 log = logging.getLogger(__name__)
@@ -36,17 +38,41 @@ def check_transition(current: AlertStatus, target: AlertStatus) -> None:
         raise InvalidTransitionError(f"an alert that is {current.value} cannot be {target.value}")
 
 
+STEPS = (AlertStatus.CLOSED, AlertStatus.ACKNOWLEDGED)  # furthest first
+
+
+def current_status(source: dict[str, Any]) -> AlertStatus:
+    """The furthest lifecycle step the alert document records (open when none)."""
+    return next((step for step in STEPS if source.get(f"{step.value}_at")), AlertStatus.OPEN)
+
+
+def status_clause(status: AlertStatus) -> dict[str, Any]:
+    """The query clause for alerts whose current status is `status`."""
+    further = STEPS[: STEPS.index(status)] if status in STEPS else list(STEPS)
+    must_not = [{"exists": {"field": f"{step.value}_at"}} for step in further]
+    must = [{"exists": {"field": f"{status.value}_at"}}] if status in STEPS else []
+    return {"bool": {"must": must, "must_not": must_not}}
+
+
 def _view(source: dict[str, Any], history: list[AlertStatusEntry] | None = None) -> AlertView:
-    return AlertView(**{**source, "history": history or []})
+    status = current_status(source)
+    step = (
+        {f"status_{field}": source.get(f"{status.value}_{field}") for field in ("by", "note", "at")}
+        if status in STEPS
+        else {}
+    )
+    return AlertView(**{**source, "status": status, **step, "history": history or []})
 
 
 def list_alerts(es: Elasticsearch, names: Names, filters: AlertFilters, size: int = 50) -> AlertList:
     """Alerts newest first; stubs (a status change seen before its alert) are left out."""
     clauses: list[dict[str, Any]] = [{"exists": {"field": "rule_kind"}}]
     values = filters.model_dump(mode="json", exclude_none=True)
-    for name, field in (("status", "status"), ("rule_kind", "rule_kind"), ("severity", "severity")):
+    for name in ("rule_kind", "severity"):
         if name in values:
-            clauses.append({"term": {field: values[name]}})
+            clauses.append({"term": {name: values[name]}})
+    if filters.status is not None:
+        clauses.append(status_clause(filters.status))
     if "code" in values:
         clauses.append({"term": {"key.code": values["code"]}})
     with elasticsearch_errors():
@@ -94,14 +120,15 @@ def change_status(
     target: AlertStatus,
     change: StatusChange,
 ) -> AlertView:
-    """Check the transition, update the alert only if nobody changed it meanwhile, then publish the event.
+    """Check the transition, update the alert only if nobody changed it meanwhile, then publish the event;
+    answer from the state written (not a later read, which a late change could precede).
 
     When the event was certainly not published the update is undone, so the index does not hold a
     change the alerts.status topic lacks (a retry starts from the same state). When the broker only
     failed to confirm it in time the change stays: the producer keeps delivering it.
     """
     found = _get(es, names, alert_id)
-    check_transition(AlertStatus(found["_source"]["status"]), target)
+    check_transition(current_status(found["_source"]), target)
     now = datetime.now(UTC)
     event = AlertStatusChanged(
         event_id=uuid4(),
@@ -118,7 +145,7 @@ def change_status(
             updated = es.update(
                 index=names.alerts_index,
                 id=str(alert_id),
-                doc=alert_status_fields(event),
+                doc=lifecycle_fields(event),
                 if_seq_no=found["_seq_no"],
                 if_primary_term=found["_primary_term"],
                 refresh="wait_for",
@@ -136,14 +163,14 @@ def change_status(
     except StatusNotPublishedError:
         _undo(es, names, event, previous=found["_source"], updated=updated)
         raise
-    return get_alert(es, names, alert_id)
+    return _view({**found["_source"], **lifecycle_fields(event)}, _history(es, names, alert_id))
 
 
 def _undo(
     es: Elasticsearch, names: Names, event: AlertStatusChanged, previous: dict[str, Any], updated: Any
 ) -> None:
     """Put back the lifecycle fields the unpublished change replaced, unless someone changed them since."""
-    restored = {field: previous.get(field) for field in ("status", "status_by", "status_note", "status_at")}
+    restored = {field: previous.get(field) for field in lifecycle_fields(event)}
     try:
         es.update(
             index=names.alerts_index,

@@ -62,11 +62,9 @@ class Names:
         return self.settings.index("alert-status")
 
 
-def alert_status_fields(event: AlertStatusChanged) -> dict[str, Any]:
-    """The lifecycle fields of an alert document after this change."""
-    return {
-        "status": event.status.value,
-        "status_by": event.by,
-        "status_note": event.note,
-        "status_at": event.at.isoformat(),
-    }
+def lifecycle_fields(event: AlertStatusChanged) -> dict[str, Any]:
+    """The fields of an alert document that this change sets: its own step's (`acknowledged_*` or
+    `closed_*`), never another's. Applied in any order or again, the alert ends in the same state: the
+    status is read from which steps happened (see services/alerts/lifecycle.py), so it never goes back."""
+    step = event.status.value
+    return {f"{step}_by": event.by, f"{step}_note": event.note, f"{step}_at": event.at.isoformat()}

@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from schemas import AlertRaised, AlertStatus, AlertStatusChanged, EvidenceClassified, LocationReference
-from services.common.indices import Names, alert_status_fields
+from schemas import AlertRaised, AlertStatusChanged, EvidenceClassified, LocationReference
+from services.common.indices import Names, lifecycle_fields
 
 Action = dict[str, Any]
 
@@ -64,12 +64,12 @@ def alert_action(event: AlertRaised, names: Names, indexed_at: datetime) -> Acti
         "_index": names.alerts_index,
         "_id": str(event.alert_id),
         "doc": document,
-        "upsert": {**document, "status": AlertStatus.OPEN.value},
+        "upsert": document,
     }
 
 
 def alert_status_actions(event: AlertStatusChanged, names: Names, indexed_at: datetime) -> list[Action]:
-    """Set the alert's current status (creating a stub if the alert has not arrived yet) and keep history.
+    """Record the alert's lifecycle step (creating a stub if the alert has not arrived yet) and keep history.
 
     History is one document per change in `alert-status-v1` (appending to an array needs scripting).
     """
@@ -78,7 +78,7 @@ def alert_status_actions(event: AlertStatusChanged, names: Names, indexed_at: da
             "_op_type": "update",
             "_index": names.alerts_index,
             "_id": str(event.alert_id),
-            "doc": {**alert_status_fields(event), "alert_id": str(event.alert_id)},
+            "doc": {**lifecycle_fields(event), "alert_id": str(event.alert_id)},
             "doc_as_upsert": True,
         },
         {

@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -14,7 +15,7 @@ from factories.index import BASE_TIME, alert, evidence, index_directly, location
 from fastapi.testclient import TestClient
 from kafka import KafkaConsumer
 
-from schemas import AlertStatusChanged, Rating, SentimentLabel, SeverityLevel, SourceType, Topic
+from schemas import AlertStatus, AlertStatusChanged, Rating, SentimentLabel, SeverityLevel, SourceType, Topic
 from services.alerts.api import status_publisher
 from services.alerts.errors import StatusNotPublishedError, StatusUnconfirmedError
 from services.api import create_app
@@ -302,6 +303,24 @@ def test_query_alert_lifecycle_transitions_publish_events_and_survive_replay(
     assert mine == [("acknowledged", "Asha"), ("closed", "Ben")]
     index_directly(es, settings, events)  # the indexer applying them again changes nothing
     assert client.get(path, headers=KEY).json()["status"] == "closed"
+
+
+def test_query_alert_status_never_goes_backwards_when_an_earlier_change_is_applied_late(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    raised = alert(code=OLDHAM)
+    index_directly(es, settings, [raised])
+    path = f"/v1/alerts/{raised.alert_id}"
+    assert client.post(f"{path}/acknowledge", json={"by": "Asha"}, headers=KEY).status_code == 200
+    closed = client.post(f"{path}/close", json={"by": "Ben"}, headers=KEY)
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    late = AlertStatusChanged(
+        event_id=uuid4(), occurred_at=BASE_TIME, source="caresignal/alerts-api", alert_id=raised.alert_id,
+        status=AlertStatus.ACKNOWLEDGED, by="Asha", at=BASE_TIME,
+    )  # fmt: skip
+    index_directly(es, settings, [late])  # the index worker applies the acknowledge after the close
+    assert client.get(path, headers=KEY).json()["status"] == "closed"
+    assert client.post(f"{path}/close", json={"by": "Ben"}, headers=KEY).status_code == 409
 
 
 def test_query_alert_change_not_published_is_undone_and_unconfirmed_is_kept(

@@ -49,11 +49,11 @@ def test_location_action_uses_record_version() -> None:
     assert (action["_index"], action["_id"], action["version"]) == ("p-locations-v1", "1-9", 42)
 
 
-def test_alert_action_upserts_open_without_touching_status_on_update() -> None:
+def test_alert_action_upserts_without_touching_the_lifecycle_on_update() -> None:
     action = alert_action(alert(), NAMES, NOW)
     assert action["_op_type"] == "update"
-    assert "status" not in action["doc"]
-    assert action["upsert"]["status"] == "open"
+    lifecycle = {"acknowledged_at", "closed_at", "status"}
+    assert not lifecycle & set(action["doc"]) and not lifecycle & set(action["upsert"])
 
 
 def test_alert_status_actions_update_status_and_keep_history() -> None:
@@ -62,7 +62,8 @@ def test_alert_status_actions_update_status_and_keep_history() -> None:
         alert_id="00000000-0000-0000-0000-000000000002", status=AlertStatus.CLOSED, by="Ann", at=NOW,
     )  # fmt: skip
     update, history = alert_status_actions(change, NAMES, NOW)
-    assert update["doc"]["status"] == "closed" and update["doc_as_upsert"] is True
+    assert update["doc"]["closed_by"] == "Ann" and update["doc_as_upsert"] is True
+    assert not {"acknowledged_at", "status"} & set(update["doc"])  # another step's fields are never touched
     assert history["_index"] == "p-alert-status-v1" and history["_id"] == str(change.event_id)
 
 
