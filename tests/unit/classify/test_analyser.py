@@ -42,7 +42,9 @@ def test_analyser_load_missing_model_says_how_to_build(tmp_path: Path) -> None:
 
 
 def test_analyser_severity_matches_come_from_the_redacted_text(rules_analyser) -> None:
-    (analysis,) = rules_analyser.analyse(["They left Margaret on the floor for hours. Call 07700 900123."])
-    assert analysis.severity.reasons == ["neglect"]
-    assert analysis.severity.matches == ["left [PERSON] on the floor"]
-    assert "Margaret" not in analysis.model_dump_json()
+    (analysis,) = rules_analyser.analyse(
+        ["Carer Bogdan slapped Margaret Brown across the face. Call 07700 900123."]
+    )
+    assert analysis.severity.reasons == ["abuse"]
+    assert analysis.severity.matches == ["slapped [PERSON]"]
+    assert "Margaret" not in analysis.model_dump_json() and "Bogdan" not in analysis.model_dump_json()

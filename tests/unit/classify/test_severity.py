@@ -193,7 +193,7 @@ def test_severity_outcome_needs_a_companion_in_a_neighbouring_sentence(rules_ana
 
 def test_severity_matches_and_evidence_come_from_the_redacted_text(rules_nlp) -> None:
     doc = rules_nlp("My mum Jane Smith was slapped by Mr Brown, call 07700 900123.")
-    redacted = doc._.redacted_text
+    redacted = doc._.redaction.text
     assert "Jane" not in redacted and "Brown" not in redacted
     assert doc._.severity_reasons == ["abuse"]
     for reason, start, end in doc._.severity_evidence:
