@@ -145,7 +145,8 @@ def planted_files(directory: Path) -> dict[str, Path]:
 
 
 def planted_submissions() -> list[dict[str, Any]]:
-    """POST /v1/evidence items of each source type: every free field and allowed metadata key planted."""
+    """POST /v1/evidence items of each source type: every free field and allowed metadata key planted (area
+    codes must be reference codes, else the request is refused: test_ingest_http covers that)."""
     metadata = {
         "healthwatch_feedback": {"star_rating": 1, "healthwatch_area": PLANTED, "feedback_from": PLANTED,
                                  "service_type": PLANTED},
@@ -157,8 +158,8 @@ def planted_submissions() -> list[dict[str, Any]]:
     for source_type, extras in metadata.items():
         for number, area in enumerate(
             [
-                {"local_authority_code": PLANTED, "local_authority_name": PLANTED, "icb_code": PLANTED,
-                 "icb_name": PLANTED, "region_code": PLANTED, "region_name": PLANTED, "place": PLANTED},
+                {"local_authority_name": PLANTED, "icb_name": PLANTED, "region_name": PLANTED,
+                 "place": PLANTED},
                 {"local_authority_name": OLDHAM, "place": PLANTED},
             ]
         ):  # fmt: skip
