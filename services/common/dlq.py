@@ -65,7 +65,7 @@ def dead_letter(raw: bytes | None, error: PoisonMessageError, *, service: str, o
         stage=service,
         service=service,
         error_type=error.error_type,
-        error=str(error)[:MAX_DEAD_LETTER_ERROR_CHARS],
+        error=_shortened(str(error)),
         source_topic=origin.topic,
         source_partition=origin.partition,
         source_offset=origin.offset,
@@ -75,6 +75,14 @@ def dead_letter(raw: bytes | None, error: PoisonMessageError, *, service: str, o
         payload_sha256=hashlib.sha256(raw).hexdigest(),
         payload_truncated=len(raw) > MAX_DEAD_LETTER_PAYLOAD_BYTES,
     )
+
+
+def _shortened(error: str) -> str:
+    """The reason, its middle cut when long (an error may quote a whole oversized value): both ends stay."""
+    if len(error) <= MAX_DEAD_LETTER_ERROR_CHARS:
+        return error
+    half = MAX_DEAD_LETTER_ERROR_CHARS // 2
+    return f"{error[:half]} … [{len(error) - 2 * half} characters cut] … {error[-half:]}"
 
 
 def dead_letter_headers(letter: DeadLetter) -> list[tuple[str, bytes]]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from typing import Any
 
 import pytest
 
 from schemas import DeadLetter, LocationReference
 from services.common.dlq import (
+    MAX_DEAD_LETTER_PAYLOAD_BYTES,
     DeadLetterBreaker,
     Origin,
     TooManyDeadLettersError,
@@ -123,3 +125,13 @@ def test_breaker_opens_after_the_limit_in_a_row_and_a_success_resets_it() -> Non
     assert breaker.is_open
     with pytest.raises(TooManyDeadLettersError, match="3 consecutive dead letters"):
         breaker.check()
+
+
+def test_dead_letter_of_a_large_message_keeps_its_start_size_and_hash() -> None:
+    raw = b"x" * (MAX_DEAD_LETTER_PAYLOAD_BYTES + 10)
+    error = PoisonMessageError("a" * 3000 + "b" * 3000, "TooLarge")
+    letter = dead_letter(raw, error, service="ingest", origin=Origin(reference="http:item 0"))
+    assert letter.payload == raw[:MAX_DEAD_LETTER_PAYLOAD_BYTES] and letter.payload_truncated
+    assert (letter.payload_size, letter.payload_sha256) == (len(raw), hashlib.sha256(raw).hexdigest())
+    assert letter.error.startswith("a" * 2000) and letter.error.endswith("b" * 2000)
+    assert "characters cut" in letter.error
