@@ -116,18 +116,20 @@ def test_build_classified_records_a_location_id_missing_from_the_reference() -> 
 
 
 def test_build_classified_carries_the_segments_of_a_long_item() -> None:
-    item = received(text="Mrs Smith was slapped. " * 30)
+    item = received(text="Caller Margaret Brown was slapped. " * 30)
     (analysis,) = FakeAnalyser().analyse([item.text])
     segment = SegmentEvidence(
         start=0,
-        end=22,
-        text=analysis.redacted_text[:22],
+        end=29,
+        text=analysis.redacted_text[:29],
         quality_statements=["safe.safeguarding"],
         severity_reasons=["abuse"],
         sentiment=Sentiment(label=SentimentLabel.NEGATIVE, score=0.9, polarity=-0.85),
     )
     analysis = analysis.model_copy(update={"segments": [segment]})
     resolution = resolve(item, None, ProviderGazetteer(()))
-    classified = build_classified(item, analysis, resolution, "caresignal_evidence", "1.2.0", LATER)
+    classified = build_classified(
+        item, analysis, resolution, "caresignal_evidence", "1.2.0", LATER, redact_text
+    )
     assert classified.segments == [segment]
-    assert classified.text[segment.start : segment.end] == segment.text == "[PERSON] was slapped. "
+    assert classified.text[segment.start : segment.end] == segment.text == "Caller [PERSON] was slapped. "
