@@ -51,8 +51,8 @@ model: $(MODEL_DIR)/meta.json ## train the spaCy pipeline from ../shared/data (a
 # Everything the trained pipeline and its model card are built from: a change retrains, so a stale model
 # cannot hide a regression.
 MODEL_SOURCES := $(shell find services/classify/pipeline services/classify/training services/classify/evaluation \
-	schemas/reference_data -type f -not -name '*.pyc' | sort) $(wildcard services/classify/redaction* \
-	services/classify/names.py services/common/lemmas.py services/classify/statements.py schemas/evidence.py)
+	services/classify/redaction schemas/reference_data -type f -not -name '*.pyc' | sort) \
+	$(wildcard services/common/lemmas.py services/classify/statements.py schemas/evidence.py)
 
 $(MODEL_DIR)/meta.json: $(MODEL_SOURCES) | $(INSTALLED)
 	$(CARESIGNAL) train --output $(MODEL_DIR)

@@ -1,5 +1,5 @@
 """Redaction evaluation and speed: recall and over-redaction per kind and category on the hand-written set
-(tests/unit/classify/redaction_cases.txt), and items/s of `redact` on real NHS feedback.
+(services/classify/redaction/evaluation_cases.txt), and items/s of `redact` on real NHS feedback.
 
 Speed: `redact` over the free-text comments of /work/shared/data (real patient feedback, mean ~70 chars),
 beside a plain baseline in the same run: the structured-identifier rules alone (one regex pass each, no
@@ -22,7 +22,6 @@ from services.classify.redaction.evaluation import by_category, load_cases, scor
 from services.classify.redaction.word_classes import word_classes
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = ROOT / "tests" / "unit" / "classify" / "redaction_cases.txt"
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "bench-results" / "redaction_eval.json"
 KINDS = ("PERSON", "ADDRESS")
@@ -62,7 +61,7 @@ def main() -> None:
     words = word_classes()
     load_seconds = time.perf_counter() - started
 
-    cases = load_cases(CASES)
+    cases = load_cases()
     overall = score(cases, redact)
     categories = by_category(cases, redact)
     print(f"{'category':<58} {'kind':<8} {'values':>6} {'recall':>7} {'over-redaction':>15}")

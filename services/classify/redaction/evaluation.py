@@ -1,4 +1,4 @@
-"""Recall and over-redaction of the redactor on a marked evaluation set.
+"""Recall and over-redaction of the redactor on a marked evaluation set (`evaluation_cases.txt`).
 
 A case is one line of text with personal data marked `[[KIND:value]]`; `## name` lines start a category.
 * Recall of a kind: the share of its marked values of which no word survives redaction (the placeholder
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from services.classify.redaction import Redaction
 
+CASES_FILE = Path(__file__).with_name("evaluation_cases.txt")
 _MARK = re.compile(r"\[\[([A-Z_]+):(.+?)\]\]")
 _WORD = re.compile(r"\w+")
 
@@ -78,7 +79,7 @@ def parse_cases(lines: Iterable[str]) -> list[Case]:
     return cases
 
 
-def load_cases(path: Path) -> list[Case]:
+def load_cases(path: Path = CASES_FILE) -> list[Case]:
     return parse_cases(path.read_text(encoding="utf-8").splitlines())
 
 

@@ -1,15 +1,13 @@
-"""The hand-written evaluation set (redaction_cases.txt): recall and over-redaction per kind and category."""
+"""The hand-written redaction evaluation set: recall and over-redaction per kind and category."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from services.classify.redaction import redact
 from services.classify.redaction.evaluation import by_category, load_cases, score
 
-CASES = load_cases(Path(__file__).with_name("redaction_cases.txt"))
+CASES = load_cases()
 RECALL_TARGET = 0.95
 OVER_REDACTION_LIMIT = 0.01
 
