@@ -85,7 +85,7 @@ $(NODE_INSTALLED): package.json package-lock.json
 
 assets: $(STATIC)/app.css ## build the web app's CSS and copy GOV.UK / MOJ Frontend assets
 
-$(STATIC)/app.css: $(NODE_INSTALLED) $(WEB_ASSETS)/app.scss $(WEB_ASSETS)/app.js
+$(STATIC)/app.css: $(NODE_INSTALLED) $(WEB_ASSETS)/app.scss $(WEB_ASSETS)/app.js $(WEB_ASSETS)/js-enabled.js
 	rm -rf $(STATIC) && mkdir -p $(STATIC)
 	cp -r node_modules/govuk-frontend/dist/govuk/assets/images $(STATIC)/images
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
@@ -93,7 +93,7 @@ $(STATIC)/app.css: $(NODE_INSTALLED) $(WEB_ASSETS)/app.scss $(WEB_ASSETS)/app.js
 	cp -r node_modules/@ministryofjustice/frontend/moj/assets/images/. $(STATIC)/images/
 	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js $(STATIC)/
 	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css $(STATIC)/
-	cp $(WEB_ASSETS)/app.js $(STATIC)/
+	cp $(WEB_ASSETS)/app.js $(WEB_ASSETS)/js-enabled.js $(STATIC)/
 	node_modules/.bin/sass --pkg-importer=node --load-path=. --style=compressed --no-source-map --quiet-deps \
 		$(WEB_ASSETS)/app.scss $(STATIC)/app.css
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from schemas import AlertStatus
 from schemas.reference import local_authorities
+from services.alerts.lifecycle import status_clause
 from services.common.http import elasticsearch_errors
 from services.common.indices import Names
 from services.index.models import AreaActivity, EnglandOverview
@@ -55,7 +57,7 @@ def england_overview(es: Elasticsearch, names: Names, *, days: int = 30) -> Engl
             ignore_unavailable=True,
             allow_no_indices=True,
             size=0,
-            query={"term": {"status": "open"}},
+            query=status_clause(AlertStatus.OPEN),
             aggs={"codes": {"terms": {"field": "key.code", "size": COUNCILS}}},
         )
     alerts_by_code = {

@@ -19,6 +19,6 @@ SERVICE_NAME = "CareSignal"
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    return TEMPLATES.TemplateResponse(
-        request, name, {"service_name": SERVICE_NAME, **context}, status_code=status_code
-    )
+    """The page; its footer links to the API documentation only when the app serves it (not in prod)."""
+    common = {"service_name": SERVICE_NAME, "api_docs_url": request.app.docs_url}
+    return TEMPLATES.TemplateResponse(request, name, {**common, **context}, status_code=status_code)

@@ -25,6 +25,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP, MOBILE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+# Every page records what its Content-Security-Policy blocked (an inline script or style, a foreign host).
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => window.cspViolations.push(
+  `${event.violatedDirective} blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`));
+"""
 
 
 @dataclass
@@ -42,8 +48,10 @@ class WebApp:
 
 
 def open_context(driver: Playwright, user_data: Path, *, javascript: bool = True) -> BrowserContext:
-    """A Chromium with a fresh profile (user-data dir) of its own."""
-    return driver.chromium.launch_persistent_context(
+    """A Chromium with a fresh profile (user-data dir) of its own. Every page gets axe-core and the CSP
+    recorder as init scripts, which the browser runs outside the page's Content-Security-Policy (a script
+    tag added to the page would be blocked by it)."""
+    context = driver.chromium.launch_persistent_context(
         str(user_data),
         executable_path=str(CHROMIUM),
         headless=True,
@@ -54,17 +62,22 @@ def open_context(driver: Playwright, user_data: Path, *, javascript: bool = True
         timezone_id="Europe/London",
         accept_downloads=True,
     )
+    context.add_init_script(path=AXE)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    return context
 
 
 def serious_violations(page: Page) -> list[dict]:
     """axe-core's serious and critical violations on the page as it is now."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE.read_text())
+    assert page.evaluate("() => typeof window.axe !== 'undefined'"), "axe-core was not loaded"
     result = page.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def assert_accessible(page: Page) -> None:
+    """axe finds no serious or critical violation, and the Content-Security-Policy blocked nothing."""
+    blocked = page.evaluate("() => window.cspViolations")
+    assert blocked == [], f"CSP on {page.url}: {blocked}"
     violations = serious_violations(page)
     described = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"

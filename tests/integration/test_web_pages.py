@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
 from elasticsearch import Elasticsearch
-from factories.index import BASE_TIME, evidence, index_directly
+from factories.index import BASE_TIME, alert, evidence, index_directly
 from fastapi.testclient import TestClient
 
-from schemas import SentimentLabel
+from schemas import AlertRaised, AlertStatus, AlertStatusChanged, SentimentLabel
 from services.api import create_app
 from services.common.config import CommonSettings
 from services.common.indices import Names
@@ -101,6 +102,37 @@ def test_evidence_overview_and_area_name_endpoints(client: TestClient, corpus: l
     assert by_name["area"]["code"] == OLDHAM
     assert by_name["evidence"]["total"] == sum(e.area.local_authority_code == OLDHAM for e in corpus)
     assert client.get("/areas/oldham").headers["location"] == f"/areas/{OLDHAM}"
+
+
+def change(raised: AlertRaised, status: AlertStatus) -> AlertStatusChanged:
+    now = datetime.now(UTC)
+    return AlertStatusChanged(
+        event_id=uuid4(), occurred_at=now, source="caresignal/alerts-api", alert_id=raised.alert_id,
+        status=status, by="Asha", at=now,
+    )  # fmt: skip
+
+
+def test_overview_and_inbox_read_each_alerts_status_from_its_lifecycle(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    still_open, acknowledged, closed = alert(code=OLDHAM), alert(code=OLDHAM), alert(code=MANCHESTER)
+    changes = [
+        change(acknowledged, AlertStatus.ACKNOWLEDGED),
+        change(closed, AlertStatus.ACKNOWLEDGED),
+        change(closed, AlertStatus.CLOSED),
+    ]
+    index_directly(es, settings, [still_open, acknowledged, closed, *changes])
+    by_code = {area["code"]: area for area in client.get("/v1/overview", headers=KEY).json()["areas"]}
+    assert (by_code[OLDHAM]["open_alerts"], by_code[MANCHESTER]["open_alerts"]) == (1, 0)
+    expected_by_status = {
+        AlertStatus.OPEN: still_open, AlertStatus.ACKNOWLEDGED: acknowledged, AlertStatus.CLOSED: closed
+    }  # fmt: skip
+    for status, expected in expected_by_status.items():
+        inbox = client.get("/alerts", params={"status": status.value})
+        rows = re.findall(r'data-alert-id="([^"]+)" data-status="([^"]+)"', inbox.text)
+        assert rows == [(str(expected.alert_id), status.value)], status
+        page = client.get(f"/alerts/{expected.alert_id}")
+        assert f"app-alert--{status.value}" in page.text
 
 
 def test_pages_say_sorry_with_a_503_when_elasticsearch_is_down(unique_prefix: str) -> None:

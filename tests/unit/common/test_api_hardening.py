@@ -42,6 +42,13 @@ def test_docs_are_off_in_prod_unless_enabled_and_on_elsewhere() -> None:
     assert client_for(environment="dev").get("/docs").status_code == 200
 
 
+def test_web_pages_link_to_the_api_documentation_only_where_it_is_served() -> None:
+    prod = client_for(environment="prod", api_keys=[SecretStr(STRONG)]).get("/no-such-page")
+    dev = client_for(environment="dev").get("/no-such-page")
+    assert prod.status_code == dev.status_code == 404 and "Page not found" in prod.text
+    assert 'href="/docs"' in dev.text and 'href="/docs"' not in prod.text
+
+
 def test_every_response_carries_the_security_headers() -> None:
     client = client_for(environment="dev")
     for path in ("/healthz", "/openapi.json", "/v1/search", "/no-such-page"):

@@ -1,7 +1,9 @@
-"""Pages and guards that need no Elasticsearch: the area finder, friendly 404s, CSRF on alert actions."""
+"""Pages and guards that need no Elasticsearch: the area finder, friendly 404s, CSRF on alert actions, the
+Content-Security-Policy."""
 
 from __future__ import annotations
 
+import re
 from uuid import uuid4
 
 import pytest
@@ -60,3 +62,14 @@ def test_the_web_app_is_not_served_beyond_this_machine_by_default() -> None:
     assert refused.exit_code == 2 and "no sign-in" in refused.output
     api_only = TestClient(create_app(ApiSettings(web_enabled=False)))
     assert api_only.get("/").status_code == 404 and api_only.get("/search").json() == {"detail": "Not Found"}
+
+
+def test_pages_run_no_inline_script_or_style_that_their_content_security_policy_would_block(
+    client: TestClient,
+) -> None:
+    for path in ("/areas", "/areas?q=manch", "/no-such-page"):
+        page = client.get(path)
+        assert page.headers["Content-Security-Policy"].startswith("default-src 'self';")
+        scripts = re.findall(r"<script\b[^>]*>", page.text)
+        assert scripts and all(" src=" in tag for tag in scripts), scripts
+        assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", page.text), path
