@@ -236,11 +236,18 @@ def all_hits(
     sort: SortOrder = SortOrder.DATE,
     page_size: int = 500,
 ) -> Iterator[SearchHit]:
-    """Every hit of a search, page after page through its cursor (for exports)."""
-    cursor = None
-    while True:
-        page = search_evidence(es, names, text, filters, sort=sort, size=page_size, cursor=cursor)
-        yield from page.hits
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
+    """Every hit of a search, page after page through its cursor (for exports). The first page is read at
+    once, so a refused query (400) or an unreachable store (503) answers before a download has started."""
+    first = search_evidence(es, names, text, filters, sort=sort, size=page_size)
+
+    def pages() -> Iterator[SearchHit]:
+        page = first
+        while True:
+            yield from page.hits
+            if page.next_cursor is None:
+                return
+            page = search_evidence(
+                es, names, text, filters, sort=sort, size=page_size, cursor=page.next_cursor
+            )
+
+    return pages()

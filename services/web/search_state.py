@@ -13,7 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 
+from services.common.errors import InvalidRequestError
 from services.index.models import SearchFilters, SortOrder
+from services.index.search import MAX_QUERY_CHARS, MAX_QUERY_TERMS, checked_query
 from services.web.links import query_string
 
 TERM_FILTERS = tuple(name for name in SearchFilters.model_fields if name not in ("date_from", "date_to"))
@@ -53,6 +55,16 @@ class SearchState:
             cursor=params.get("cursor") or None,
             page=page if params.get("cursor") else 1,
         )
+
+    def query(self) -> str | None:
+        """The words to search for; words past the API's limits are recorded in `errors` and left out."""
+        if not self.q:
+            return None
+        try:
+            return checked_query(self.q)
+        except InvalidRequestError:
+            self.errors["q"] = f"Enter at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_TERMS} words"
+            return None
 
     def filters(self) -> SearchFilters:
         """The API's filters; a value it rejects is recorded in `errors` and left out."""

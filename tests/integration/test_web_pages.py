@@ -71,6 +71,19 @@ def test_search_page_shows_the_apis_total_and_export_has_every_row(client: TestC
     assert client.get("/v1/search/export", params=params).status_code == 401
 
 
+def test_words_past_the_query_limits_are_a_form_error_on_the_page_and_a_400_before_an_export(
+    client: TestClient, corpus: list
+) -> None:
+    too_many = " ".join(["waiting"] * 41)
+    page = client.get("/search", params={"q": too_many})
+    assert page.status_code == 200 and "govuk-error-summary" in page.text
+    assert 'id="q-error"' in page.text and "at most 500 characters and 40 words" in page.text
+    assert f'data-total="{len(corpus)}"' in page.text  # the filters still apply; the words are left out
+    refused = client.get("/v1/search/export", params={"q": too_many}, headers=KEY)
+    assert refused.status_code == 400 and refused.json() == {"detail": "q must be at most 40 words"}
+    assert client.get("/search/export.csv", params={"q": "x" * 501}).status_code == 400
+
+
 def test_all_hits_pages_through_the_whole_result_set(
     es: Elasticsearch, settings: CommonSettings, corpus: list
 ) -> None:

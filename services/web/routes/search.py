@@ -52,7 +52,7 @@ def search_page(request: Request, es: Es, names: IndexNames) -> Response:
     state = SearchState.from_query(request.query_params)
     filters = state.filters()
     page = search.search_evidence(
-        es, names, state.q or None, filters, sort=state.sort, size=PAGE_SIZE, cursor=state.cursor
+        es, names, state.query(), filters, sort=state.sort, size=PAGE_SIZE, cursor=state.cursor
     )
     months = [{"month": b.value, "total": b.count} for b in page.monthly]
     chart = charts.monthly_lines(months, ["total"], "Items per month in these results") if months else None
