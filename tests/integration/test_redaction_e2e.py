@@ -7,19 +7,24 @@ register data, is copied unplanted so that the planted items resolve to it); the
 too (the names, e-mails, phones, NHS numbers and handles they carry).
 Real broker, real Elasticsearch, the trained model: the classify, index and alerts workers run as processes.
 Scanned: every stored field of every Elasticsearch document under the test's prefix, every event on
-evidence.classified.v1 and alerts.raised.v1, and every API response (all search pages, searches with
-highlights, the profile of every area and of the locations involved, the alert list and every alert).
+evidence.classified.v1 and alerts.raised.v1, every API response (all search pages, searches with
+highlights, every item, the CSV export, the England overview, the profile of every area and of the
+locations involved, the alert list and every alert) and every web page a reviewer sees (the overview, all
+search result pages and searches, every item's page, the CSV download, every area's and location's page,
+the alert inbox and every alert's page).
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 from elasticsearch import Elasticsearch, helpers
@@ -225,40 +230,78 @@ def pipeline(settings: CommonSettings, tmp_path: Path) -> Iterator[None]:
         yield
 
 
-def api_responses(client: TestClient) -> Iterator[tuple[str, str]]:
-    """(request, response body) for every page of every search, every profile involved, every alert."""
+QUERIES = ("neglected floor", "caller", "avenue", "zofia", "acacia pennington", "example")
+
+
+def shown(response: Any) -> Any:
+    """What a response shows: its JSON, or its text (HTML entities read as the characters they stand for)."""
+    assert response.status_code == 200, (response.url, response.status_code, response.text[:300])
+    if response.headers["content-type"].startswith("application/json"):
+        return response.json()
+    return html.unescape(response.text)
+
+
+def api_responses(client: TestClient, seen: dict[str, set[str]]) -> Iterator[tuple[str, Any]]:
+    """(request, what it returned) for every page of every search, every item, the export, the overview,
+    every profile involved and every alert; records the evidence ids, area codes and alert ids found."""
     cursor: str | None = ""
-    areas: set[str] = set()
-    locations = {LOCATION_ID}
     while cursor is not None:
         params = {"size": 100, "sort": "date", **({"cursor": cursor} if cursor else {})}
-        page = client.get("/v1/search", params=params, headers=HEADERS)
-        assert page.status_code == 200, page.text
-        body = page.json()
-        areas.update(bucket["value"] for bucket in body["facets"]["local_authority"])
-        yield f"search {params}", page.text
+        body = shown(client.get("/v1/search", params=params, headers=HEADERS))
+        seen["areas"].update(bucket["value"] for bucket in body["facets"]["local_authority"])
+        seen["evidence"].update(hit["evidence_id"] for hit in body["hits"])
+        yield f"search {params}", body
         cursor = body["next_cursor"]
-    for query in ("neglected floor", "caller", "avenue", "zofia", "acacia pennington", "example"):
-        response = client.get("/v1/search", params={"q": query, "size": 100}, headers=HEADERS)
-        assert response.status_code == 200, response.text
+    for query in QUERIES:
+        body = shown(client.get("/v1/search", params={"q": query, "size": 100}, headers=HEADERS))
         if query == "neglected floor":
-            assert any(hit["highlights"] for hit in response.json()["hits"]), "highlights must be scanned"
-        yield f"search q={query}", response.text
-    assert OLDHAM_CODE in areas
-    for code in sorted(areas):
-        response = client.get(f"/v1/areas/{code}", headers=HEADERS)
-        yield f"area {code} ({response.status_code})", response.text
-    for location in sorted(locations):
-        response = client.get(f"/v1/providers/{location}", headers=HEADERS)
-        assert response.status_code == 200, response.text
-        yield f"provider {location}", response.text
-    alerts = client.get("/v1/alerts", params={"size": 100}, headers=HEADERS)
-    assert alerts.status_code == 200, alerts.text
-    assert alerts.json()["alerts"], "the planted high-severity items raise alerts to scan"
-    yield "alerts", alerts.text
-    for alert in alerts.json()["alerts"]:
-        response = client.get(f"/v1/alerts/{alert['alert_id']}", headers=HEADERS)
-        yield f"alert {alert['alert_id']}", response.text
+            assert any(hit["highlights"] for hit in body["hits"]), "highlights must be scanned"
+        yield f"search q={query}", body
+    for evidence_id in sorted(seen["evidence"]):
+        yield f"evidence {evidence_id}", shown(client.get(f"/v1/evidence/{evidence_id}", headers=HEADERS))
+    export = shown(client.get("/v1/search/export", headers=HEADERS))
+    assert len(export.splitlines()) > len(seen["evidence"]), "every item is a row of the export"
+    yield "export", export
+    yield "overview", shown(client.get("/v1/overview", headers=HEADERS))
+    assert OLDHAM_CODE in seen["areas"]
+    for code in sorted(seen["areas"]):
+        yield f"area {code}", shown(client.get(f"/v1/areas/{code}", headers=HEADERS))
+    yield f"provider {LOCATION_ID}", shown(client.get(f"/v1/providers/{LOCATION_ID}", headers=HEADERS))
+    alerts = shown(client.get("/v1/alerts", params={"size": 100}, headers=HEADERS))
+    assert alerts["alerts"], "the planted high-severity items raise alerts to scan"
+    seen["alerts"].update(alert["alert_id"] for alert in alerts["alerts"])
+    yield "alerts", alerts
+    for alert_id in sorted(seen["alerts"]):
+        yield f"alert {alert_id}", shown(client.get(f"/v1/alerts/{alert_id}", headers=HEADERS))
+
+
+NEXT_PAGE = re.compile(r'href="([^"]+)" rel="next"')
+ITEM_LINK = re.compile(r'href="/evidence/([0-9a-f-]{36})"')
+
+
+def web_pages(client: TestClient, seen: dict[str, set[str]]) -> Iterator[tuple[str, str]]:
+    """(page, its text) for every page a reviewer can reach about what `api_responses` found."""
+    yield "/", shown(client.get("/"))
+    url: str | None = "/search?sort=date"
+    listed: set[str] = set()
+    while url is not None:
+        page = shown(client.get(url))
+        listed.update(ITEM_LINK.findall(page))
+        yield url, page
+        url = (found := NEXT_PAGE.search(page)) and found.group(1)
+    assert listed == seen["evidence"], "every item is listed on a result page"
+    for query in QUERIES:  # the page repeats the reviewer's words (box, links): those are not stored data
+        page = shown(client.get("/search", params={"q": query}))
+        yield f"/search?q={query}", page.replace(quote_plus(query), "").replace(query, "")
+    for evidence_id in sorted(seen["evidence"]):
+        yield f"/evidence/{evidence_id}", shown(client.get(f"/evidence/{evidence_id}"))
+    yield "/search/export.csv", shown(client.get("/search/export.csv"))
+    for code in sorted(seen["areas"]):
+        yield f"/areas/{code}", shown(client.get(f"/areas/{code}"))
+    yield f"/providers/{LOCATION_ID}", shown(client.get(f"/providers/{LOCATION_ID}"))
+    yield "/alerts", shown(client.get("/alerts"))
+    for alert_id in sorted(seen["alerts"]):
+        yield f"/alerts/{alert_id}", shown(client.get(f"/alerts/{alert_id}"))
 
 
 def test_no_planted_or_sample_personal_data_in_any_document_event_or_response(
@@ -298,7 +341,11 @@ def test_no_planted_or_sample_personal_data_in_any_document_event_or_response(
             for number, value in enumerate(values):
                 if problems := leaks(json.loads(value), needles):
                     found[f"{topic} #{number}"] = problems
-        for request, body in api_responses(client):
-            if problems := leaks(json.loads(body), needles):
+        seen: dict[str, set[str]] = {"evidence": set(), "areas": set(), "alerts": set()}
+        for request, body in api_responses(client, seen):
+            if problems := leaks(body, needles):
                 found[f"api {request}"] = problems
+        for request, text in web_pages(client, seen):
+            if problems := leaks(text, needles):
+                found[f"web {request}"] = problems
     assert not found, json.dumps(dict(list(found.items())[:15]), indent=1)
