@@ -1,18 +1,15 @@
 """The web app in a real Chromium against the real stack, with the samples flowing through the pipeline.
 
-One pipeline per module (ingest → classify → index, alerts) under a private prefix, the app served by
-uvicorn as `caresignal api` serves it, Debian's /usr/bin/chromium driven by Playwright for Python
-(Playwright's own browser download is not used). Every page a test opens is checked with axe-core.
+One pipeline per module (ingest → classify → index, alerts: `factories.pipeline`) under a private prefix,
+the app served by uvicorn as `caresignal api` serves it, Debian's /usr/bin/chromium driven by Playwright
+for Python (Playwright's own browser download is not used). Every page a test opens is checked with axe-core.
 Module scope, and one module of browser tests, so that all of it stops before other tests run:
 Playwright's sync API keeps its event loop marked as running in this thread while it is open.
 """
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,21 +18,14 @@ from pathlib import Path
 import httpx
 import pytest
 from elasticsearch import Elasticsearch
-from factories.browser import AXE, CHROMIUM, ROOT, WebApp, open_context
+from factories.browser import AXE, CHROMIUM, WebApp, open_context
+from factories.pipeline import ALERTS, CLASSIFY, INDEX, ingest_samples, pipeline_workers
 from factories.prefixed import remove_prefixed
 from playwright.sync_api import Page, Playwright, sync_playwright
 
 from services.common.config import CommonSettings
 from services.common.topics import ensure_topics
-from services.ingest.config import IngestSettings
-from services.ingest.files import ingest_file
 
-SAMPLES = (
-    ("cqc_locations.json", "cqc-api"),
-    ("healthwatch_feedback.csv", "healthwatch"),
-    ("call_centre_notes.jsonl", "call-centre"),
-    ("social_comments.jsonl", "social"),
-)
 API_KEY = {"X-API-Key": "dev-key"}
 
 
@@ -43,20 +33,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-
-
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _wait_for_pipeline(es: Elasticsearch, settings: CommonSettings, expected: int, timeout_s: float) -> None:
@@ -85,31 +61,20 @@ def web_app(stack_available: None, tmp_path_factory: pytest.TempPathFactory) -> 
     settings = CommonSettings(topic_prefix=prefix, es_index_prefix=prefix, environment="test")
     ensure_topics(settings)
     logs = tmp_path_factory.mktemp("web-logs")
-    env = {**os.environ, "CARESIGNAL_TOPIC_PREFIX": prefix, "CARESIGNAL_ES_INDEX_PREFIX": prefix}
     port = _free_port()
-    processes = [
-        _start([sys.executable, "-m", "services", "classify-worker", "--no-web"], env, logs / "classify.log"),
-        _start([sys.executable, "-m", "services.index"], env, logs / "index.log"),
-        _start([sys.executable, "-m", "services", "alerts-worker", "--no-web"], env, logs / "alerts.log"),
-        _start([sys.executable, "-m", "services", "api", "--port", str(port)], env, logs / "api.log"),
-    ]
     es = Elasticsearch(**settings.es_options())
     try:
-        ingest = IngestSettings(**settings.model_dump(), ingest_state_dir=logs / "ingest")
-        accepted = 0
-        for name, source in SAMPLES:
-            summary = ingest_file(ROOT / "samples" / name, source, ingest)
-            accepted += summary.accepted if source != "cqc-api" else 0
-        _wait_for_pipeline(es, settings, accepted, timeout_s=420)
-        url = f"http://127.0.0.1:{port}"
-        with httpx.Client(base_url=url, headers=API_KEY, timeout=60) as api:
-            deadline = time.monotonic() + 60
-            while api.get("/healthz").status_code != 200 and time.monotonic() < deadline:
-                time.sleep(0.5)
-            yield WebApp(url=url, settings=settings, api=api)
+        with pipeline_workers(settings, logs, CLASSIFY, INDEX, ALERTS, ["api", "--port", str(port)]):
+            accepted = sum(ingest_samples(settings, logs / "ingest").values())
+            _wait_for_pipeline(es, settings, accepted, timeout_s=420)
+            url = f"http://127.0.0.1:{port}"
+            with httpx.Client(base_url=url, headers=API_KEY, timeout=60) as api:
+                deadline = time.monotonic() + 60
+                while api.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+                    time.sleep(0.5)
+                yield WebApp(url=url, settings=settings, api=api)
     finally:
         es.close()
-        _stop(processes)
         remove_prefixed(settings)
 
 
