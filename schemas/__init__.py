@@ -1,6 +1,8 @@
 """Event contracts shared by every CareSignal service: the only package all services import."""
 
 from schemas.alerts import (
+    AlertChange,
+    AlertItem,
     AlertKey,
     AlertRaised,
     AlertRuleKind,
@@ -31,6 +33,8 @@ from schemas.topics import TOPIC_CATALOGUE, Topic, TopicSpec
 __all__ = [
     "KEY_QUESTIONS",
     "TOPIC_CATALOGUE",
+    "AlertChange",
+    "AlertItem",
     "AlertKey",
     "AlertRaised",
     "AlertRuleKind",

@@ -32,6 +32,25 @@ class AlertStatus(StrEnum):
     CLOSED = "closed"
 
 
+class AlertChange(StrEnum):
+    """What an alert's version says happened: first raised, grown, escalated, or back after clearing."""
+
+    RAISED = "raised"
+    GROWN = "grown"
+    ESCALATED = "escalated"
+    REOPENED = "reopened"
+
+
+class AlertItem(Frozen):
+    """One item of a grouped alert, as the monitoring inbox lists it."""
+
+    evidence_id: UUID
+    occurred_at: UtcDatetime
+    source_type: str
+    location_id: str | None = None
+    severity_reasons: list[str] = Field(default_factory=list)
+
+
 class AlertKey(Frozen):
     """What an alert is about: an area or a location, optionally narrowed to one quality statement."""
 
@@ -46,9 +65,15 @@ class AlertKey(Frozen):
 
 
 class AlertRaised(Event):
-    """A rule fired: deterministic id from rule, key and window."""
+    """A rule fired, or an alert it fired before changed: deterministic id from rule, key and window.
+
+    1.1: an alert has versions. Version 1 is raised (its event id is the alert id); a later version of the
+    same alert (same `alert_id`, Kafka key and id) says it grew, escalated or reopened, with the whole
+    current state, so the latest version is the alert. Event ids are deterministic per version.
+    """
 
     event_type: ClassVar[str] = "uk.caresignal.alert.raised.v1"
+    schema_revision: ClassVar[str] = "1.1"  # 1.1: version, change, previous_severity, items, reason_counts
 
     alert_id: UUID
     rule_id: str
@@ -63,6 +88,17 @@ class AlertRaised(Event):
         default_factory=dict, description="Search filters for the evidence behind it."
     )
     evidence_ids: list[UUID] = Field(default_factory=list, description="Up to 50 triggering items.")
+    version: int = Field(default=1, ge=1, description="1 when raised; one more each time the alert changes.")
+    change: AlertChange = Field(default=AlertChange.RAISED, description="What this version says happened.")
+    previous_severity: AlertSeverity | None = Field(
+        default=None, description="The severity before an escalation."
+    )
+    items: list[AlertItem] = Field(
+        default_factory=list, description="A grouped alert's newest items (up to 10), newest first."
+    )
+    reason_counts: dict[str, int] = Field(
+        default_factory=dict, description="A grouped alert's items per severity reason."
+    )
 
 
 class AlertStatusChanged(Event):

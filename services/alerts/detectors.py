@@ -3,44 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Self
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from schemas.alerts import AlertKey, AlertRaised, AlertRuleKind
+from schemas.alerts import AlertRaised, AlertRuleKind
 from schemas.common import Rating, UtcDatetime
 from schemas.evidence import SourceType
 from services.alerts.domain import Observation, build_alert, query_for
+from services.alerts.rolling import detect_rolling_spike
 from services.alerts.rules import (
     FlatlineRule,
     NewTermRule,
     RatingDowngradeRule,
+    RollingSpikeRule,
     Rule,
     SeverityRule,
     SpikeRule,
 )
+from services.alerts.severity_groups import detect_severity_group
+from services.alerts.state import Detected, State, items_phrase, match_filters, within_silence
 from services.alerts.windows import describe_size, describe_window, previous_starts, window_start
-
-Detected = tuple[dict[str, Any] | None, list[AlertRaised]]
-
-
-def within_silence(last: datetime | None, at: datetime, silence: timedelta) -> bool:
-    """True when an alert at `last` silences one at `at`: the same time, or closer than `silence`."""
-    return last is not None and (at == last or abs(at - last) < silence)
-
-
-class State(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    partition: int | None = Field(default=None, description="Observations partition the key lives in.")
-    key: AlertKey
-    label: str
-
-    @classmethod
-    def load(cls, raw: dict[str, Any] | None, observation: Observation) -> Self:
-        """The stored state, or a fresh one for the observation's key."""
-        return cls.model_validate(raw) if raw else cls(key=observation.key, label=observation.label)
 
 
 class WindowedState(State):
@@ -138,24 +122,6 @@ class NewTermState(State):
         return True
 
 
-def _items_phrase(rule: SpikeRule | NewTermRule) -> str:
-    words = [rule.match.sentiment.value] if rule.match.sentiment else []
-    if rule.match.severity:
-        words.append(f"{rule.match.severity.value}-severity")
-    noun = f"{rule.match.source_type.value.replace('_', ' ')}s" if rule.match.source_type else "items"
-    return " ".join([*words, noun])
-
-
-def _match_filters(rule: SpikeRule | NewTermRule) -> dict[str, str | None]:
-    """The search filters of the items a rule counts."""
-    match = rule.match
-    return {
-        "sentiment": match.sentiment and match.sentiment.value,
-        "severity": match.severity and match.severity.value,
-        "source_type": match.source_type and match.source_type.value,
-    }
-
-
 def detect_spike(rule: SpikeRule, raw: dict[str, Any] | None, observation: Observation) -> Detected:
     state = WindowedState.load(raw, observation)
     start = window_start(observation.occurred_at, rule.window)
@@ -172,7 +138,7 @@ def detect_spike(rule: SpikeRule, raw: dict[str, Any] | None, observation: Obser
     per = describe_size(rule.window)
     floor_note = "" if mean >= rule.baseline_floor else f" (floor {rule.baseline_floor:.1f})"
     reason = (
-        f"{count} {_items_phrase(rule)} about {state.label} in {describe_window(start, rule.window)}, "
+        f"{count} {items_phrase(rule)} about {state.label} in {describe_window(start, rule.window)}, "
         f"{ratio:.1f}× the {mean:.1f}/{per} baseline{floor_note}"
     )
     end = start + rule.window
@@ -190,7 +156,7 @@ def detect_spike(rule: SpikeRule, raw: dict[str, Any] | None, observation: Obser
             state.key,
             start,
             end,
-            **_match_filters(rule),
+            **match_filters(rule),
         ),
         evidence_ids=state.windows[start],
     )
@@ -366,7 +332,7 @@ def detect_new_term(rule: NewTermRule, raw: dict[str, Any] | None, observation: 
                 window_end=end,
                 occurred_at=observation.occurred_at,
                 severity=rule.severity,
-                reason=f"'{term}' is used by {len(users)} {_items_phrase(rule)} about {state.label} in "
+                reason=f"'{term}' is used by {len(users)} {items_phrase(rule)} about {state.label} in "
                 f"{describe_window(start, rule.window)}, and by none of its {baseline_items} in the "
                 f"{rule.baseline_windows} {per}s before",
                 counts={"count": len(users), "baseline_items": baseline_items},
@@ -375,7 +341,7 @@ def detect_new_term(rule: NewTermRule, raw: dict[str, Any] | None, observation: 
                     start,
                     end,
                     q=term,
-                    **_match_filters(rule),
+                    **match_filters(rule),
                 ),
                 evidence_ids=list(users),
                 id_suffix=f"|{term}",
@@ -388,6 +354,10 @@ def observe(rule: Rule, raw: dict[str, Any] | None, observation: Observation) ->
     """Apply one observation to its key's state (a JSON-ready dict) and return any alert it raises."""
     if isinstance(rule, SpikeRule):
         return detect_spike(rule, raw, observation)
+    if isinstance(rule, RollingSpikeRule):
+        return detect_rolling_spike(rule, raw, observation)
+    if isinstance(rule, SeverityRule) and rule.group_window:
+        return detect_severity_group(rule, raw, observation)
     if isinstance(rule, SeverityRule):
         return detect_severity(rule, raw, observation)
     if isinstance(rule, RatingDowngradeRule):

@@ -8,7 +8,7 @@ from uuid import UUID, uuid5
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.alerts import AlertKey, AlertRaised, AlertRuleKind, AlertSeverity
+from schemas.alerts import AlertChange, AlertItem, AlertKey, AlertRaised, AlertRuleKind, AlertSeverity
 from schemas.common import UtcDatetime
 from schemas.evidence import InspectionFinding, SourceType
 
@@ -39,6 +39,7 @@ class Observation(Message):
     occurred_at: UtcDatetime
     source_type: SourceType
     severity_reasons: list[str] = Field(default_factory=list)
+    location_id: str | None = None
     finding: InspectionFinding | None = None
     terms: list[str] = Field(default_factory=list, description="Lemmas a new-term rule watches.")
 
@@ -92,6 +93,11 @@ def alert_id_for(rule_id: str, key_string: str, window_start: datetime) -> UUID:
     return uuid5(ALERT_NAMESPACE, f"{rule_id}|{key_string}|{window_start.isoformat()}")
 
 
+def event_id_for(alert_id: UUID, version: int) -> UUID:
+    """Version 1's event id is the alert id; each later version has its own, as deterministic."""
+    return alert_id if version == 1 else uuid5(ALERT_NAMESPACE, f"{alert_id}|v{version}")
+
+
 def query_for(key: AlertKey, start: datetime, end: datetime, **filters: Any) -> dict[str, Any]:
     """Search API parameters that return the evidence behind an alert."""
     query: dict[str, Any] = {QUERY_PARAMETER_FOR_LEVEL[key.level]: key.code}
@@ -119,11 +125,19 @@ def build_alert(
     query: dict[str, Any],
     evidence_ids: list[UUID],
     id_suffix: str = "",
+    version: int = 1,
+    change: AlertChange = AlertChange.RAISED,
+    previous_severity: AlertSeverity | None = None,
+    items: list[AlertItem] | None = None,
+    reason_counts: dict[str, int] | None = None,
 ) -> AlertRaised:
-    """An AlertRaised whose event id is the alert id, so a redelivered alert is byte-identical."""
+    """An AlertRaised with deterministic alert and event ids, so a redelivered version is byte-identical.
+
+    The alert id comes from the rule, the key (+ suffix) and the window start, which later versions keep.
+    """
     alert_id = alert_id_for(rule_id, key.as_string() + id_suffix, window_start)
     return AlertRaised(
-        event_id=alert_id,
+        event_id=event_id_for(alert_id, version),
         occurred_at=occurred_at,
         source=ALERT_SOURCE,
         alert_id=alert_id,
@@ -137,4 +151,9 @@ def build_alert(
         counts=counts,
         query=query,
         evidence_ids=evidence_ids[:MAX_EVIDENCE_IDS],
+        version=version,
+        change=change,
+        previous_severity=previous_severity,
+        items=items or [],
+        reason_counts=reason_counts or {},
     )

@@ -14,6 +14,7 @@ from services.alerts.rules import (
     FlatlineRule,
     NewTermRule,
     RatingDowngradeRule,
+    RollingSpikeRule,
     Rule,
     SeverityRule,
     SpikeRule,
@@ -72,11 +73,12 @@ def _observation(rule: Rule, evidence: EvidenceClassified, key: AlertKey, label:
         occurred_at=evidence.occurred_at,
         source_type=evidence.source_type,
         severity_reasons=list(evidence.severity.reasons),
+        location_id=evidence.provider.location_id,
         finding=evidence.inspection,
     )
 
 
-def _spike(rule: SpikeRule, evidence: EvidenceClassified) -> list[Observation]:
+def _spike(rule: SpikeRule | RollingSpikeRule, evidence: EvidenceClassified) -> list[Observation]:
     code = area_code(evidence, rule.level)
     if code is None or not matches(evidence, rule.match):
         return []
@@ -141,7 +143,7 @@ def observations_for(evidence: EvidenceClassified, rules: list[Rule]) -> list[Ob
     """Every observation the enabled rules make of one item."""
     found: list[Observation] = []
     for rule in rules:
-        if isinstance(rule, SpikeRule):
+        if isinstance(rule, SpikeRule | RollingSpikeRule):
             found += _spike(rule, evidence)
         elif isinstance(rule, SeverityRule):
             found += _severity(rule, evidence)

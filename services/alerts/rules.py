@@ -74,18 +74,75 @@ class WindowedRule(RuleBase):
         return value
 
 
-class SpikeRule(WindowedRule):
-    """Matching items in the current window against the mean of the earlier windows for the same key."""
+class CountedRule(StrictModel):
+    """What a count-based rule counts and per which key."""
 
-    kind: Literal["spike"]
     level: AreaLevel = "local_authority"
     by_quality_statement: bool = False
     match: EvidenceMatch = EvidenceMatch(sentiment=SentimentLabel.NEGATIVE)
+
+
+class SpikeRule(WindowedRule, CountedRule):
+    """Matching items in the current tumbling window against the mean of the same key's earlier windows."""
+
+    kind: Literal["spike"]
     ratio: float = Field(default=3.0, gt=1.0, description="Fire at count >= ratio x baseline mean.")
     min_count: int = Field(default=5, ge=1, description="Fire only with at least this many items.")
     baseline_floor: float = Field(
         default=1.0, gt=0.0, description="The baseline mean used when history is thinner than this."
     )
+
+
+class RollingSpikeRule(RuleBase, CountedRule):
+    """The last days' count, judged as each item arrives, against what the key's own history predicts.
+
+    Daily counts per key; the expected count of a window is the baseline's daily rate for each of its days
+    (weekdays and weekends apart when `weekly_pattern`), and the alert fires when the count's upper-tail
+    probability under a Poisson or negative-binomial law (the key's own day-to-day variability) is below
+    `p_value`. An open alert grows, escalates, or is reopened within the silence instead of repeating.
+    """
+
+    kind: Literal["rolling_spike"]
+    windows_days: list[int] = Field(
+        default_factory=lambda: [1, 3], min_length=1, description="Window lengths in days, each ending today."
+    )
+    baseline_days: int = Field(
+        default=28, ge=7, le=182, description="Days before a window forming its baseline."
+    )
+    min_history_days: int = Field(
+        default=14, ge=1, description="Days of the key's history a baseline needs before it is judged."
+    )
+    weekly_pattern: bool = Field(default=True, description="Expect weekdays and weekends at their own rates.")
+    distribution: Literal["poisson", "negative_binomial"] = "negative_binomial"
+    min_dispersion: float = Field(
+        default=0.0, ge=0.0, description="Least overdispersion assumed (negative binomial: var = m + d m^2)."
+    )
+    p_value: float = Field(
+        default=1e-4, gt=0.0, lt=1.0, description="Fire when P(count or more) is below this."
+    )
+    min_count: int = Field(
+        default=6, ge=1, description="Fire only with at least this many items in the window."
+    )
+    floor_per_day: float = Field(
+        default=0.2, gt=0.0, description="The least daily rate assumed, so quiet keys do not flap."
+    )
+    escalate_ratio: float = Field(
+        default=5.0,
+        gt=1.0,
+        description="Escalate once the count reaches this multiple of the expected count.",
+    )
+    escalated_severity: AlertSeverity = AlertSeverity.CRITICAL
+    update_growth: float = Field(
+        default=0.5, ge=0.0, description="Publish a new version when the count grew by this share."
+    )
+    severity: AlertSeverity = AlertSeverity.HIGH
+
+    @field_validator("windows_days")
+    @classmethod
+    def _windows_sensible(cls, value: list[int]) -> list[int]:
+        if any(days < 1 or days > 28 for days in value):
+            raise ValueError("window lengths must be 1 to 28 days")
+        return sorted(set(value))
 
 
 class SeverityRule(RuleBase):
@@ -101,7 +158,21 @@ class SeverityRule(RuleBase):
         default_factory=list, description="Severity reasons that count; empty means any high-severity item."
     )
     severity: AlertSeverity = AlertSeverity.CRITICAL
-    silence: Duration = timedelta(days=1)
+    silence: Duration = Field(
+        default=timedelta(days=1),
+        description="Without grouping: later items of the key stay quiet this long.",
+    )
+    group_window: Duration = Field(
+        default=timedelta(0),
+        description="Items of a key in one aligned window form one alert that grows; 0: one alert per item.",
+    )
+    critical_reasons: list[str] = Field(
+        default_factory=list, description="With grouping: items with any of these reasons page alone."
+    )
+    escalate_at: int = Field(default=0, ge=0, description="A group escalates at this many items (0: never).")
+    escalated_severity: AlertSeverity = Field(
+        default=AlertSeverity.CRITICAL, description="Of an escalated group and of an item paging alone."
+    )
 
 
 class RatingDowngradeRule(RuleBase):
@@ -145,7 +216,8 @@ class NewTermRule(WindowedRule):
 
 
 Rule = Annotated[
-    SpikeRule | SeverityRule | RatingDowngradeRule | FlatlineRule | NewTermRule, Field(discriminator="kind")
+    SpikeRule | RollingSpikeRule | SeverityRule | RatingDowngradeRule | FlatlineRule | NewTermRule,
+    Field(discriminator="kind"),
 ]
 
 

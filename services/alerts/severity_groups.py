@@ -1,0 +1,149 @@
+"""Grouped severity alerts: high-severity items about one key in one aligned window form one alert that grows.
+
+Each new item publishes the next version of the group's alert (count, newest items, reasons), escalated
+once the group reaches `escalate_at` items. An item with a critical reason pages alone, as does an item
+so late that its group is no longer kept. Group windows are aligned (Mondays at midnight UTC, like every
+window), so the same items form the same groups and alert ids whatever order they arrive in.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from schemas.alerts import AlertChange, AlertItem, AlertRuleKind, AlertSeverity
+from schemas.common import UtcDatetime
+from services.alerts.domain import MAX_EVIDENCE_IDS, Observation, build_alert, query_for
+from services.alerts.rules import SeverityRule
+from services.alerts.state import Detected, State
+from services.alerts.windows import describe_window, window_start
+
+GROUPS_KEPT = timedelta(days=14)  # how late an item may still join its group
+ITEMS_SHOWN = 10
+PAGED_KEPT = 200
+
+
+class Group(BaseModel):
+    version: int = 0
+    severity: AlertSeverity
+    ids: list[UUID] = Field(default_factory=list)
+    items: list[AlertItem] = Field(default_factory=list, description="Newest first.")
+    reason_counts: dict[str, int] = Field(default_factory=dict)
+
+
+class SeverityGroupState(State):
+    groups: dict[UtcDatetime, Group] = Field(default_factory=dict)
+    paged: list[UUID] = Field(default_factory=list, description="Items that paged alone, latest last.")
+
+
+def _item(observation: Observation) -> AlertItem:
+    return AlertItem(
+        evidence_id=observation.evidence_id,
+        occurred_at=observation.occurred_at,
+        source_type=observation.source_type.value,
+        location_id=observation.location_id,
+        severity_reasons=observation.severity_reasons,
+    )
+
+
+def _newest_first(items: list[AlertItem]) -> list[AlertItem]:
+    return sorted(items, key=lambda item: (item.occurred_at, str(item.evidence_id)), reverse=True)
+
+
+def _reasons_phrase(reason_counts: dict[str, int]) -> str:
+    ordered = sorted(reason_counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    words = [reason.replace("_", " ") + (f" ×{count}" if count > 1 else "") for reason, count in ordered]
+    return ", ".join(words) or "no reason given"
+
+
+def detect_severity_group(
+    rule: SeverityRule, raw: dict[str, Any] | None, observation: Observation
+) -> Detected:
+    state = SeverityGroupState.load(raw, observation)
+    start = window_start(observation.occurred_at, rule.group_window)
+    newest = max([start, *state.groups])
+    critical = set(rule.critical_reasons) & set(observation.severity_reasons)
+    if critical or start < newest - GROUPS_KEPT:
+        return _page_alone(rule, state, observation, sorted(critical))
+    group = state.groups.get(start) or Group(severity=rule.severity)
+    if observation.evidence_id in group.ids:
+        return state.model_dump(mode="json"), []
+    group.ids.append(observation.evidence_id)
+    group.items = _newest_first([*group.items, _item(observation)])[:ITEMS_SHOWN]
+    for reason in observation.severity_reasons:
+        group.reason_counts[reason] = group.reason_counts.get(reason, 0) + 1
+    group.version += 1
+    previous = group.severity
+    if rule.escalate_at and len(group.ids) >= rule.escalate_at:
+        group.severity = rule.escalated_severity
+    escalated = group.version > 1 and group.severity != previous
+    change = (
+        AlertChange.RAISED
+        if group.version == 1
+        else AlertChange.ESCALATED
+        if escalated
+        else AlertChange.GROWN
+    )
+    state.groups[start] = group
+    state.groups = {at: kept for at, kept in state.groups.items() if at >= newest - GROUPS_KEPT}
+    count = len(group.ids)
+    reason = (
+        f"{count} high-severity item{'s' if count > 1 else ''} about {state.label} in "
+        f"{describe_window(start, rule.group_window)} ({_reasons_phrase(group.reason_counts)})"
+    )
+    if escalated:
+        reason += f"; escalated at {count} items"
+    end = start + rule.group_window
+    alert = build_alert(
+        rule_id=rule.id,
+        kind=AlertRuleKind.SEVERITY,
+        key=state.key,
+        window_start=start,
+        window_end=end,
+        occurred_at=group.items[0].occurred_at,
+        severity=group.severity,
+        reason=reason,
+        counts={"count": count},
+        query=query_for(state.key, start, end, severity="high"),
+        evidence_ids=list(reversed(group.ids))[:MAX_EVIDENCE_IDS],
+        version=group.version,
+        change=change,
+        previous_severity=previous if escalated else None,
+        items=group.items,
+        reason_counts=group.reason_counts,
+    )
+    return state.model_dump(mode="json"), [alert]
+
+
+def _page_alone(
+    rule: SeverityRule, state: SeverityGroupState, observation: Observation, critical: list[str]
+) -> Detected:
+    """Its own alert (id from the item), critical for a critical reason; once per item."""
+    if observation.evidence_id in state.paged:
+        return state.model_dump(mode="json"), []
+    state.paged = [*state.paged, observation.evidence_id][-PAGED_KEPT:]
+    at = observation.occurred_at
+    source = observation.source_type.value.replace("_", " ")
+    why = (
+        f"critical: {', '.join(reason.replace('_', ' ') for reason in critical)}" if critical else "late item"
+    )
+    alert = build_alert(
+        rule_id=rule.id,
+        kind=AlertRuleKind.SEVERITY,
+        key=state.key,
+        window_start=at,
+        window_end=at,
+        occurred_at=at,
+        severity=rule.escalated_severity if critical else rule.severity,
+        reason=f"High-severity {source} about {state.label} on {at:%Y-%m-%d} ({why})",
+        counts={"count": 1},
+        query=query_for(state.key, at, at, severity="high"),
+        evidence_ids=[observation.evidence_id],
+        id_suffix=f"|{observation.evidence_id}",
+        items=[_item(observation)],
+        reason_counts={reason: 1 for reason in observation.severity_reasons},
+    )
+    return state.model_dump(mode="json"), [alert]
