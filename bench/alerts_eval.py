@@ -1,172 +1,60 @@
-"""Alerts evaluation: replay a realistic classified stream with one injected spike; measure detection.
+"""Alerts harness: today's rules, the new defaults and measured alternatives over the same scenarios.
 
-Background: `--areas` real local authorities, each with a steady weekly volume (10-60 items), 20
-locations, texts and sentiment from /work/shared/data/pxtextmining_phase1.csv (criticality < 0 →
-negative), quality statements from label_map_phase1.csv, high severity when the text mentions abuse,
-neglect, safeguarding or death (a stand-in for classify's severity rules), lemmas from classify's
-lookup table (the trained model's, when built). Injected: from the onset, `--spike-per-day` extra
-negative Safeguarding items a day for `--spike-days` days in one authority, each also reporting an
-outbreak of `--new-term` (a word the corpus never uses), which the new-term rule should find.
+Each scenario (bench/alerts_scenarios.py: sudden burst, slow rise, weekend burst, provider cluster, new
+outbreak word, quiet area, control) is one realistic classified stream over real areas. Both rule files
+run through the pure detectors (services.alerts.engine), event time moving every 200 items. Per rule and
+scenario it reports the detection delay (event-time hours and injected items from onset to the first alert
+caused by injected evidence), false alerts (statistical rules: alerts not caused by the injection) per
+10,000 items after the warm-up, and over all scenarios the recall and, for severity rules, alerts per
+1,000 high-severity items and the most non-critical alerts about one provider in one day. An alert counts
+once however many versions it has. Writes bench-results/alerts-<time>.json.
 
-Runs the pure detectors (services.alerts.engine) over the default rules file, moving the event-time
-watermark every 200 items, and prints the detection delay (items and event time after onset) and the
-false alerts per 10k items, for the injected stream and for the same stream without the spike.
-
-    .venv/bin/python bench/alerts_eval.py [--weeks 16] [--areas 30] [--seed 7]
+    .venv/bin/python bench/alerts_eval.py [--weeks 14] [--areas 30] [--seed 7]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import gzip
 import json
-import random
-import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from uuid import uuid4
+from typing import Any
+
+from alerts_scenarios import OUTBREAK_WORD, SCENARIOS, START, Area, Stream, build, load_rows
 
 from schemas.alerts import AlertRaised, AlertRuleKind
-from schemas.common import AreaRef, ProviderRef
-from schemas.evidence import (
-    EvidenceCategory,
-    EvidenceClassified,
-    QualityStatementScore,
-    Sentiment,
-    SentimentLabel,
-    Severity,
-    SeverityLevel,
-    SourceType,
-)
-from schemas.reference import local_authorities
 from services.alerts.config import DEFAULT_RULES_FILE
 from services.alerts.engine import AlertEngine
-from services.alerts.rules import load_rules
+from services.alerts.rules import RuleSet, SeverityRule, load_rules
 from services.classify.pipeline.redactor import TABLE_FILE
-from services.common.lemmas import lemma_string
 
-DATA = Path("/work/shared/data")
-LEMMA_TABLE = Path("models/caresignal_evidence/redactor") / f"{TABLE_FILE}.gz"
-START = datetime(2025, 1, 6, tzinfo=UTC)  # a Monday
-SEVERE = re.compile(r"\b(abus\w*|neglect\w*|safeguard\w*|died|death|assault\w*)\b", re.IGNORECASE)
-SOURCES = [SourceType.HEALTHWATCH_FEEDBACK, SourceType.CALL_CENTRE_NOTE, SourceType.SOCIAL_MEDIA_COMMENT]
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench-results"
+TODAY_RULES = Path(__file__).with_name("alert_rules_today.yaml")
+ALTERNATIVE_RULES = Path(__file__).with_name("alert_rules_alternatives.yaml")
+LEMMA_TABLE = ROOT / "models/caresignal_evidence/redactor" / f"{TABLE_FILE}.gz"
 STATISTICAL = {AlertRuleKind.SPIKE, AlertRuleKind.FLATLINE, AlertRuleKind.NEW_TERM}
-WARM_UP_WEEKS = 4  # = baseline_windows: before that every key is new and only the floor applies
+DETECTS = {  # which scenarios each kind of rule is meant to detect (recall is over these)
+    AlertRuleKind.SPIKE: ("sudden_burst", "slow_rise", "weekend_burst"),
+    AlertRuleKind.NEW_TERM: ("outbreak_word",),
+    AlertRuleKind.SEVERITY: ("provider_cluster",),
+}
+CRITICAL_REASONS = {"death", "sexual_abuse", "serious_harm"}
+SEVERITY_MAX = "max_non_critical_alerts_per_provider_day"
+ALERT_KIND = {  # the AlertRaised kind of each rules-file kind
+    "spike": AlertRuleKind.SPIKE,
+    "rolling_spike": AlertRuleKind.SPIKE,
+    "severity": AlertRuleKind.SEVERITY,
+    "rating_downgrade": AlertRuleKind.RATING_DOWNGRADE,
+    "flatline": AlertRuleKind.FLATLINE,
+    "new_term": AlertRuleKind.NEW_TERM,
+}
 
 
-def lemma_table() -> dict[str, str]:
-    """classify's lemma lookup table when the model is built (else its rule lemmatiser is used)."""
-    return json.loads(gzip.decompress(LEMMA_TABLE.read_bytes())) if LEMMA_TABLE.exists() else {}
-
-
-LEMMAS = lemma_table()
-
-
-@dataclass(frozen=True)
-class Row:
-    text: str
-    sentiment: SentimentLabel
-    statement: str | None
-
-
-def load_rows() -> list[Row]:
-    statement_for = {
-        row["code"]: row["quality_statement"]
-        for row in csv.DictReader((DATA / "label_map_phase1.csv").open())
-    }
-    rows = []
-    for row in csv.DictReader((DATA / "pxtextmining_phase1.csv").open(encoding="utf-8")):
-        if not row["feedback"].strip() or not row["criticality"].lstrip("-").isdigit():
-            continue
-        criticality = int(row["criticality"])
-        sentiment = (
-            SentimentLabel.NEGATIVE
-            if criticality < 0
-            else SentimentLabel.POSITIVE
-            if criticality > 0
-            else SentimentLabel.NEUTRAL
-        )
-        rows.append(Row(row["feedback"], sentiment, statement_for.get(row["code"]) or None))
-    return rows
-
-
-def item(
-    row: Row, at: datetime, area: AreaRef, location: str, statement: str | None = None
-) -> EvidenceClassified:
-    evidence_id = uuid4()
-    statement = statement or row.statement
-    return EvidenceClassified(
-        event_id=uuid4(),
-        occurred_at=at,
-        source="bench/alerts",
-        evidence_id=evidence_id,
-        source_type=SOURCES[hash(location) % len(SOURCES)],
-        source_reference=str(evidence_id),
-        received_at=at,
-        classified_at=at,
-        text=row.text,
-        lemmas=lemma_string(row.text, LEMMAS or None),
-        provider=ProviderRef(location_id=location, name=f"Location {location}"),
-        area=area,
-        quality_statements=[QualityStatementScore(id=statement, score=0.8)] if statement else [],
-        sentiment=Sentiment(label=row.sentiment, score=0.8),
-        severity=Severity(
-            level=SeverityLevel.HIGH if SEVERE.search(row.text) else SeverityLevel.NORMAL,
-            reasons=[match.lower() for match in SEVERE.findall(row.text)],
-        ),
-        evidence_category=EvidenceCategory.PEOPLES_EXPERIENCE,
-        model_name="bench",
-        model_version="0",
-    )
-
-
-def poisson(rng: random.Random, mean: float) -> int:
-    count, total = 0, rng.expovariate(1.0)
-    while total < mean:
-        count += 1
-        total += rng.expovariate(1.0)
-    return count
-
-
-def outbreak(row: Row, term: str) -> Row:
-    return Row(f"{row.text} And now {term}.", row.sentiment, row.statement)
-
-
-def stream(
-    args: argparse.Namespace, rows: list[Row], inject: bool
-) -> tuple[list[EvidenceClassified], AreaRef, datetime]:
-    rng = random.Random(args.seed)
-    areas = [
-        AreaRef(local_authority_code=la.code, local_authority_name=la.name)
-        for la in rng.sample(sorted(local_authorities().values()), args.areas)
-    ]
-    events = []
-    for area in areas:
-        weekly = rng.uniform(10, 60)
-        locations = [f"1-{area.local_authority_code}-{n:02d}" for n in range(20)]
-        for week in range(args.weeks):
-            for _ in range(poisson(rng, weekly)):
-                at = START + timedelta(weeks=week, seconds=rng.uniform(0, 7 * 86_400))
-                events.append(item(rng.choice(rows), at, area, rng.choice(locations)))
-    target = areas[0]
-    onset = START + timedelta(weeks=args.weeks - 4, days=2, hours=9)
-    if inject:
-        negatives = [row for row in rows if row.sentiment == SentimentLabel.NEGATIVE]
-        locations = [f"1-{target.local_authority_code}-{n:02d}" for n in range(20)]
-        for day in range(args.spike_days):
-            for _ in range(poisson(rng, args.spike_per_day)):
-                at = onset + timedelta(days=day, seconds=rng.uniform(0, 86_400))
-                row = outbreak(rng.choice(negatives), args.new_term)
-                events.append(item(row, at, target, rng.choice(locations), "safe.safeguarding"))
-    events.sort(key=lambda event: event.occurred_at)
-    return events, target, onset
-
-
-def replay(events: list[EvidenceClassified], rules_file: Path) -> list[tuple[int, AlertRaised]]:
-    engine = AlertEngine(load_rules(rules_file), {}, classified_partitions=6)
+def replay(events: list, rules: RuleSet) -> list[tuple[int, AlertRaised]]:
+    engine = AlertEngine(rules, {}, classified_partitions=6)
     raised: list[tuple[int, AlertRaised]] = []
     for index, event in enumerate(events):
         raised += [(index, alert) for alert in engine.run(event)]
@@ -175,91 +63,214 @@ def replay(events: list[EvidenceClassified], rules_file: Path) -> list[tuple[int
     return raised
 
 
-def is_true(alert: AlertRaised, target: AreaRef, onset: datetime, end: datetime, term: str) -> bool:
-    code = target.local_authority_code or ""
-    about_target = alert.key.code == code or alert.key.code.startswith(f"1-{code}-")
-    if alert.rule_kind == AlertRuleKind.NEW_TERM and alert.query.get("q") != term:
+def about_target(alert: AlertRaised, target: Area) -> bool:
+    code = alert.key.code
+    return code == target.code or code.startswith((f"1-{target.code}-", f"P-{target.code}-"))
+
+
+def caused_by_injection(alert: AlertRaised, stream: Stream) -> bool:
+    """Its evidence includes injected items, or it is about the target during the injection (rule kind
+    meant for the scenario; new terms only for the outbreak word). Nothing in the quiet area is wanted."""
+    if stream.scenario in ("quiet_area", "control"):
         return False
-    return about_target and alert.window_end > onset and alert.window_start <= end
+    if alert.rule_kind == AlertRuleKind.NEW_TERM and alert.query.get("q") != OUTBREAK_WORD:
+        return False
+    if stream.injected & set(alert.evidence_ids):
+        return True
+    overlaps = alert.window_end > stream.onset and alert.window_start <= stream.end
+    return (
+        about_target(alert, stream.target)
+        and overlaps
+        and stream.scenario in DETECTS.get(alert.rule_kind, ())
+    )
 
 
-def report(
-    name: str, events: list, raised: list, target: AreaRef, onset: datetime, end: datetime, term: str
-) -> None:
-    statistical = [(i, a) for i, a in raised if a.rule_kind in STATISTICAL]
-    true = [(i, a) for i, a in statistical if is_true(a, target, onset, end, term)]
-    false = [a for _, a in statistical if not is_true(a, target, onset, end, term)]
-    per_10k = 10_000 / len(events)
-    print(f"\n== {name}: {len(events)} items, {len(raised)} alerts ==")
-    by_kind = Counter(alert.rule_id for _, alert in raised)
-    print("alerts by rule:", dict(sorted(by_kind.items())))
-    print(
-        f"false statistical alerts (spike/flatline/new term): {len(false)} = "
-        f"{len(false) * per_10k:.2f} per 10k items"
-    )
-    warm = START + timedelta(weeks=WARM_UP_WEEKS)
-    warm_items = sum(1 for event in events if event.occurred_at >= warm)
-    false_warm = [alert for alert in false if alert.window_start >= warm]
-    for rule_id, count in sorted(Counter(alert.rule_id for alert in false).items()):
-        after = sum(1 for alert in false_warm if alert.rule_id == rule_id)
-        print(
-            f"  {rule_id}: {count * per_10k:.2f} per 10k; after the {WARM_UP_WEEKS}-week warm-up: "
-            f"{after * 10_000 / warm_items:.2f} per 10k"
-        )
-    severity = sum(1 for _, alert in raised if alert.rule_kind == AlertRuleKind.SEVERITY)
-    print(
-        f"severity alerts (one per high-severity item and key, by design): {severity * per_10k:.1f} per 10k"
-    )
-    if name.startswith("injected"):
-        onset_index = next(i for i, event in enumerate(events) if event.occurred_at >= onset)
-        if not true:
-            print("spike NOT detected")
-            return
-        first_by_kind = {}
-        for index, alert in sorted(true, key=lambda pair: pair[0]):
-            first_by_kind.setdefault(alert.rule_kind, (index, alert))
-        for index, alert in sorted(first_by_kind.values(), key=lambda pair: pair[0]):
-            injected = sum(
+def evaluate(stream: Stream, rules: RuleSet, warm: datetime) -> dict[str, dict[str, Any]]:
+    """Per rule: this scenario's detection and false alerts."""
+    raised = replay(stream.events, rules)
+    warm_items = sum(1 for event in stream.events if event.occurred_at >= warm)
+    results: dict[str, dict[str, Any]] = {}
+    for rule in rules.enabled():
+        mine = [(index, alert) for index, alert in raised if alert.rule_id == rule.id]
+        first_versions = [(index, alert) for index, alert in mine if alert.version == 1]
+        true = [(index, alert) for index, alert in mine if caused_by_injection(alert, stream)]
+        false = {
+            alert.alert_id
+            for _, alert in first_versions
+            if alert.rule_kind in STATISTICAL and alert.alert_id not in {a.alert_id for _, a in true}
+        }
+        false_warm = {
+            alert.alert_id
+            for _, alert in first_versions
+            if alert.alert_id in false and alert.window_start >= warm
+        }
+        entry: dict[str, Any] = {
+            "alerts": len(first_versions),
+            "versions": len(mine),
+            "false_alerts": len(false),
+            "false_alerts_after_warm_up": len(false_warm),
+            "items_after_warm_up": warm_items,
+            "false_alerts_per_10k": round(len(false_warm) * 10_000 / warm_items, 2),
+            "detected": bool(true),
+            "detection_delay_hours": None,
+            "detection_delay_items": None,
+        }
+        if true:
+            index, _ = min(true, key=lambda pair: pair[0])
+            at = stream.events[index].occurred_at
+            entry["detection_delay_hours"] = round((at - stream.onset).total_seconds() / 3600, 1)
+            entry["detection_delay_items"] = sum(
                 1
-                for event in events[onset_index : index + 1]
-                if event.area.local_authority_code == target.local_authority_code
-                and any(s.id == "safe.safeguarding" for s in event.quality_statements)
-                and event.sentiment.label == SentimentLabel.NEGATIVE
+                for event in stream.events[: index + 1]
+                if event.evidence_id in stream.injected and event.occurred_at >= stream.onset
             )
-            delay = events[index].occurred_at - onset
-            print(
-                f"detected by {alert.rule_id}: {index - onset_index} items after onset "
-                f"({injected} negative safeguarding items in the area), {delay.total_seconds() / 3600:.1f} h "
-                f"event time\n  reason: {alert.reason}"
+        results[rule.id] = entry
+        results[rule.id]["_alerts"] = [alert for _, alert in first_versions]
+    return results
+
+
+def severity_load(streams: list[Stream], alerts: list[list[AlertRaised]]) -> tuple[float, int]:
+    """Alerts per 1,000 high-severity items, and the most non-critical alerts about one provider in a day
+    (per stream; `alerts` holds each stream's)."""
+    high = sum(1 for stream in streams for event in stream.events if event.severity.reasons)
+    most = 0
+    for stream, raised in zip(streams, alerts, strict=True):
+        reasons = {event.evidence_id: set(event.severity.reasons) for event in stream.events}
+        per_provider_day: Counter[tuple[str, str]] = Counter()
+        for alert in raised:
+            if all(reasons.get(evidence_id, set()) & CRITICAL_REASONS for evidence_id in alert.evidence_ids):
+                continue
+            code = alert.key.code
+            provider = Area.provider_of(code) if code.startswith("1-") else code
+            per_provider_day[(provider, f"{alert.window_start:%Y-%m-%d}")] += 1
+        most = max(most, *per_provider_day.values(), 0)
+    total = sum(len(raised) for raised in alerts)
+    return round(total * 1000 / max(high, 1), 1), most
+
+
+def _pooled_false_rate(entries: list[dict[str, Any]]) -> float:
+    """False alerts per 10k items after the warm-up over independent control streams."""
+    items = sum(entry["items_after_warm_up"] for entry in entries)
+    return round(sum(entry["false_alerts_after_warm_up"] for entry in entries) * 10_000 / max(items, 1), 2)
+
+
+def summarise(rules: RuleSet, streams: list[Stream], per_stream: list[dict[str, dict[str, Any]]]) -> dict:
+    summary: dict[str, Any] = {}
+    for rule in rules.enabled():
+        scenarios = {stream.name: per_stream[n][rule.id] for n, stream in enumerate(streams)}
+        per_scenario = [entry.pop("_alerts") for entry in scenarios.values()]
+        meant = [name for name in DETECTS.get(ALERT_KIND[rule.kind], ()) if name in scenarios]
+        entry: dict[str, Any] = {
+            "kind": rule.kind,
+            "recall": round(sum(scenarios[name]["detected"] for name in meant) / len(meant), 2)
+            if meant
+            else None,
+            "false_alerts_per_10k": _pooled_false_rate(
+                [scenarios[stream.name] for stream in streams if stream.scenario == "control"]
+            ),
+            "scenarios": scenarios,
+        }
+        if isinstance(rule, SeverityRule):
+            per_1000, most = severity_load(streams, per_scenario)
+            entry["alerts_per_1000_high_severity"] = per_1000
+            entry[SEVERITY_MAX] = most
+        summary[rule.id] = entry
+    return summary
+
+
+SHORT = {
+    "sudden_burst": "burst",
+    "slow_rise": "rise",
+    "weekend_burst": "weekend",
+    "provider_cluster": "provider",
+    "outbreak_word": "word",
+    "quiet_area": "quiet",
+}
+
+
+def cell(entry: dict[str, Any], stream: Stream) -> str:
+    result = entry["scenarios"][stream.name]
+    false = f"f{result['false_alerts_per_10k']:.1f}"
+    if stream.scenario not in DETECTS.get(ALERT_KIND[entry["kind"]], ()):
+        return false
+    if not result["detected"]:
+        return f"miss {false}"
+    return f"{result['detection_delay_hours']:.0f}h/{result['detection_delay_items']} {false}"
+
+
+def print_table(results: dict[str, dict[str, Any]], streams: list[Stream]) -> None:
+    header = ["rules", "rule", *[SHORT.get(stream.name, stream.name) for stream in streams]]
+    header += ["recall", "f/10k ctl", "/1k high", "max/prov/day"]
+    lines = [header]
+    for ruleset, rules in results.items():
+        for rule_id, entry in rules.items():
+            recall = "-" if entry["recall"] is None else f"{entry['recall']:.2f}"
+            lines.append(
+                [ruleset, rule_id, *[cell(entry, stream) for stream in streams], recall]
+                + [f"{entry['false_alerts_per_10k']:.2f}"]
+                + [str(entry.get(key, "-")) for key in ("alerts_per_1000_high_severity", SEVERITY_MAX)]
             )
+    widths = [max(len(line[n]) for line in lines) for n in range(len(header))]
+    for line in lines:
+        print("  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)))
+    print(
+        "cells: event-time hours / injected items from onset to the first alert the injection caused ('miss':"
+        " none); fN: false alerts per 10k items after the warm-up (statistical rules). f/10k ctl: pooled over"
+        " the control streams (no injection, independent backgrounds)."
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--weeks", type=int, default=16)
+    parser.add_argument("--weeks", type=int, default=14)
     parser.add_argument("--areas", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--spike-per-day", type=float, default=3.0)
-    parser.add_argument("--spike-days", type=int, default=10)
-    parser.add_argument("--new-term", default="scabies", help="The outbreak word the injected items use.")
-    parser.add_argument("--rules", type=Path, default=DEFAULT_RULES_FILE)
+    parser.add_argument("--controls", type=int, default=3, help="Control streams (independent backgrounds).")
+    parser.add_argument("--warm-weeks", type=int, default=5, help="Weeks before any injection; not judged.")
+    parser.add_argument("--today", type=Path, default=TODAY_RULES, help="Today's rules (before).")
+    parser.add_argument("--rules", type=Path, default=DEFAULT_RULES_FILE, help="The new rules (defaults).")
+    parser.add_argument(
+        "--alternatives", type=Path, default=ALTERNATIVE_RULES, help="Other choices measured beside them."
+    )
     args = parser.parse_args()
+    streams = make_streams(args.weeks, args.areas, args.seed, args.controls, args.warm_weeks)
+    warm = START + timedelta(weeks=args.warm_weeks)
+    results: dict[str, dict[str, Any]] = {}
+    for name, path in (("today", args.today), ("new", args.rules), ("alternative", args.alternatives)):
+        rules = load_rules(path)
+        results[name] = summarise(rules, streams, [evaluate(stream, rules, warm) for stream in streams])
+    items = [len(stream.events) for stream in streams]
+    print(
+        f"{len(streams)} streams of {min(items)}-{max(items)} items ({args.areas} areas, {args.weeks} weeks, "
+        f"warm-up {args.warm_weeks} weeks, seed {args.seed})"
+    )
+    print_table(results, streams)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"alerts-{stamp}.json"
+    document = {
+        "generated_at": datetime.now(UTC).isoformat(),
+        "parameters": {key: str(value) for key, value in vars(args).items()},
+        "items_per_stream": {stream.name: len(stream.events) for stream in streams},
+        "rules": results,
+    }
+    out.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+def make_streams(weeks: int, areas: int, seed: int, controls: int, warm_weeks: int) -> list[Stream]:
+    """Every scenario over the background of `seed`, then controls over backgrounds of later seeds."""
     rows = load_rows()
-    for inject in (True, False):
-        events, target, onset = stream(args, rows, inject)
-        end = onset + timedelta(days=args.spike_days)
-        name = f"injected spike in {target.local_authority_name}" if inject else "control (no spike)"
-        report(
-            name if not inject else f"injected: {name}",
-            events,
-            replay(events, args.rules),
-            target,
-            onset,
-            end,
-            args.new_term,
-        )
+    lemmas = json.loads(gzip.decompress(LEMMA_TABLE.read_bytes())) if LEMMA_TABLE.exists() else {}
+    shape = {"weeks": weeks, "areas": areas, "warm_weeks": warm_weeks}
+    streams = [build(name, rows, lemmas, seed=seed, **shape) for name in SCENARIOS]
+    streams += [
+        build("control", rows, lemmas, seed=seed + n, name=f"control_{n + 1}", **shape)
+        for n in range(1, controls)
+    ]
+    return streams
 
 
 if __name__ == "__main__":

@@ -104,10 +104,11 @@ def _rate(state: RollingState, days: list[datetime], rule: RollingSpikeRule) -> 
 def judge(state: RollingState, rule: RollingSpikeRule, day: datetime, window_days: int) -> Judgement | None:
     """The window of `window_days` ending on `day`; None while the key's history is too short."""
     first = day - DAY * (window_days - 1)
-    baseline = [first - DAY * n for n in range(rule.baseline_days, 0, -1)]
-    baseline = [at for at in baseline if state.first_day is not None and at >= state.first_day]
-    if len(baseline) < rule.min_history_days:
+    span = [first - DAY * n for n in range(rule.baseline_days, 0, -1)]
+    known = [at for at in span if state.first_day is not None and at >= state.first_day]
+    if len(known) < rule.min_history_days:
         return None
+    baseline = known if rule.min_history_days else span
     rates = _rate(state, baseline, rule)
 
     def expected(at: datetime) -> float:

@@ -110,7 +110,10 @@ class RollingSpikeRule(RuleBase, CountedRule):
         default=28, ge=7, le=182, description="Days before a window forming its baseline."
     )
     min_history_days: int = Field(
-        default=14, ge=1, description="Days of the key's history a baseline needs before it is judged."
+        default=14,
+        ge=0,
+        description="Days since the key's first item before it is judged (0: a key never seen before is "
+        "judged too, its baseline days counted as days without items).",
     )
     weekly_pattern: bool = Field(default=True, description="Expect weekdays and weekends at their own rates.")
     distribution: Literal["poisson", "negative_binomial"] = "negative_binomial"
