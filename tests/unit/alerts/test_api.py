@@ -19,7 +19,7 @@ def test_api_lists_alert_rules() -> None:
     assert response.status_code == 200
     body = response.json()
     assert {rule["kind"] for rule in body["rules"]} == {
-        "spike",
+        "rolling_spike",
         "severity",
         "rating_downgrade",
         "flatline",
@@ -27,7 +27,7 @@ def test_api_lists_alert_rules() -> None:
     }
     assert body["file"] == "rules.yaml"  # the name, not where the server keeps it
     spike = next(rule for rule in body["rules"] if rule["id"] == "negative-spike-la")
-    assert spike["settings"]["ratio"] == 3.0 and spike["silence_seconds"] == 14 * 86_400
+    assert spike["settings"]["windows_days"] == [1, 3, 7] and spike["silence_seconds"] == 14 * 86_400
 
 
 def test_api_reports_a_rules_file_that_does_not_load(tmp_path) -> None:
