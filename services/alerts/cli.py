@@ -76,10 +76,10 @@ def check_rules(file: Annotated[Path, typer.Argument(help="YAML rules file.")]) 
 def _print_alerts(listing: AlertList) -> None:
     rows = [
         [a.alert_id, a.occurred_at.isoformat(timespec="minutes"), a.status.value, a.severity.value]
-        + [a.rule_kind.value, a.key.get("code"), a.reason]
+        + [f"v{a.version} {a.change.value}", a.rule_kind.value, a.key.get("code"), a.reason]
         for a in listing.alerts
     ]
-    columns = ["id", "raised", "status", "severity", "rule", "code", "reason"]
+    columns = ["id", "latest", "status", "severity", "version", "rule", "code", "reason"]
     console.print(table(f"{listing.total} alerts", columns, rows))
 
 

@@ -3,7 +3,8 @@
 The index worker writes alerts and their status history into Elasticsearch; this module reads them and
 changes an alert's lifecycle fields, publishing each change to alerts.status.v1. Each step has its own
 fields (`acknowledged_*`, `closed_*`) and the status is the furthest step taken, so a change applied late
-or twice (by the index worker, after the API wrote a later one) never moves an alert backwards.
+or twice (by the index worker, after the API wrote a later one) never moves an alert backwards. Only a
+reopened version of the alert (its condition came back, see services/index/documents.py) clears the steps.
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ from elasticsearch import ApiError, ConflictError, Elasticsearch, TransportError
 
 from schemas import AlertStatus, AlertStatusChanged
 from services.alerts.errors import InvalidTransitionError, StatusNotPublishedError
-from services.alerts.models import AlertFilters, AlertList, AlertStatusEntry, AlertView, StatusChange
+from services.alerts.models import (
+    AlertFilters,
+    AlertList,
+    AlertStatusEntry,
+    AlertVersionEntry,
+    AlertView,
+    StatusChange,
+)
 from services.common.errors import NotFoundError
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names, lifecycle_fields
+from services.common.indices import LIFECYCLE_STEPS, STEP_FIELDS, Names, lifecycle_fields
 
 Publish = Callable[[AlertStatusChanged], None]
 log = logging.getLogger(__name__)
@@ -38,30 +46,37 @@ def check_transition(current: AlertStatus, target: AlertStatus) -> None:
         raise InvalidTransitionError(f"an alert that is {current.value} cannot be {target.value}")
 
 
-STEPS = (AlertStatus.CLOSED, AlertStatus.ACKNOWLEDGED)  # furthest first
-
-
 def current_status(source: dict[str, Any]) -> AlertStatus:
     """The furthest lifecycle step the alert document records (open when none)."""
-    return next((step for step in STEPS if source.get(f"{step.value}_at")), AlertStatus.OPEN)
+    return next((step for step in LIFECYCLE_STEPS if source.get(f"{step.value}_at")), AlertStatus.OPEN)
 
 
 def status_clause(status: AlertStatus) -> dict[str, Any]:
     """The query clause for alerts whose current status is `status`."""
-    further = STEPS[: STEPS.index(status)] if status in STEPS else list(STEPS)
+    further = (
+        LIFECYCLE_STEPS[: LIFECYCLE_STEPS.index(status)]
+        if status in LIFECYCLE_STEPS
+        else list(LIFECYCLE_STEPS)
+    )
     must_not = [{"exists": {"field": f"{step.value}_at"}} for step in further]
-    must = [{"exists": {"field": f"{status.value}_at"}}] if status in STEPS else []
+    must = [{"exists": {"field": f"{status.value}_at"}}] if status in LIFECYCLE_STEPS else []
     return {"bool": {"must": must, "must_not": must_not}}
 
 
-def _view(source: dict[str, Any], history: list[AlertStatusEntry] | None = None) -> AlertView:
+def _view(
+    source: dict[str, Any],
+    history: list[AlertStatusEntry] | None = None,
+    versions: list[AlertVersionEntry] | None = None,
+) -> AlertView:
     status = current_status(source)
     step = (
-        {f"status_{field}": source.get(f"{status.value}_{field}") for field in ("by", "note", "at")}
-        if status in STEPS
+        {f"status_{field}": source.get(f"{status.value}_{field}") for field in STEP_FIELDS}
+        if status in LIFECYCLE_STEPS
         else {}
     )
-    return AlertView(**{**source, "status": status, **step, "history": history or []})
+    return AlertView(
+        **{**source, "status": status, **step, "history": history or [], "versions": versions or []}
+    )
 
 
 def list_alerts(es: Elasticsearch, names: Names, filters: AlertFilters, size: int = 50) -> AlertList:
@@ -108,8 +123,20 @@ def _history(es: Elasticsearch, names: Names, alert_id: UUID) -> list[AlertStatu
     return [AlertStatusEntry(**hit["_source"]) for hit in response["hits"]["hits"]]
 
 
+def _versions(es: Elasticsearch, names: Names, alert_id: UUID) -> list[AlertVersionEntry]:
+    with elasticsearch_errors():
+        response = es.search(
+            index=names.alert_versions_alias,
+            size=200,
+            query={"term": {"alert_id": str(alert_id)}},
+            sort=[{"version": "asc"}],
+        )
+    return [AlertVersionEntry(**hit["_source"]) for hit in response["hits"]["hits"]]
+
+
 def get_alert(es: Elasticsearch, names: Names, alert_id: UUID) -> AlertView:
-    return _view(_get(es, names, alert_id)["_source"], _history(es, names, alert_id))
+    source = _get(es, names, alert_id)["_source"]
+    return _view(source, _history(es, names, alert_id), _versions(es, names, alert_id))
 
 
 def change_status(
@@ -163,7 +190,8 @@ def change_status(
     except StatusNotPublishedError:
         _undo(es, names, event, previous=found["_source"], updated=updated)
         raise
-    return _view({**found["_source"], **lifecycle_fields(event)}, _history(es, names, alert_id))
+    written = {**found["_source"], **lifecycle_fields(event)}
+    return _view(written, _history(es, names, alert_id), _versions(es, names, alert_id))
 
 
 def _undo(

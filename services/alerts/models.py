@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from schemas import AlertRuleKind, AlertSeverity, AlertStatus
+from schemas import AlertChange, AlertItem, AlertRuleKind, AlertSeverity, AlertStatus
 from schemas.common import Frozen
 
 
@@ -30,6 +30,18 @@ class AlertStatusEntry(Frozen):
     at: datetime
 
 
+class AlertVersionEntry(Frozen):
+    """One version of an alert: what changed, when, and the severity and reason it then had."""
+
+    version: int
+    change: AlertChange
+    severity: AlertSeverity
+    previous_severity: AlertSeverity | None = None
+    reason: str
+    occurred_at: datetime
+    counts: dict[str, float] = Field(default_factory=dict)
+
+
 class AlertView(Frozen):
     alert_id: str
     rule_id: str
@@ -43,11 +55,19 @@ class AlertView(Frozen):
     counts: dict[str, float]
     query: dict[str, Any]
     evidence_ids: list[str]
+    version: int = Field(default=1, description="The latest version: one more each time the alert changed.")
+    change: AlertChange = AlertChange.RAISED
+    previous_severity: AlertSeverity | None = None
+    items: list[AlertItem] = Field(default_factory=list, description="A grouped alert's newest items.")
+    reason_counts: dict[str, int] = Field(default_factory=dict)
     status: AlertStatus
     status_by: str | None = None
     status_note: str | None = None
     status_at: datetime | None = None
     history: list[AlertStatusEntry] = Field(default_factory=list)
+    versions: list[AlertVersionEntry] = Field(
+        default_factory=list, description="Every version, oldest first (on GET /v1/alerts/{id})."
+    )
 
 
 class AlertList(Frozen):

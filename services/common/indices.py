@@ -10,11 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from schemas import AlertStatusChanged
+from schemas import AlertStatus, AlertStatusChanged
 from services.common.config import CommonSettings
 
 # Indices written by exact name (evidence indices are monthly and created on first write).
-FIXED_INDICES = {"locations": "locations-v1", "alerts": "alerts-v1", "alert_status": "alert-status-v1"}
+FIXED_INDICES = {
+    "locations": "locations-v1",
+    "alerts": "alerts-v1",
+    "alert_status": "alert-status-v1",
+    "alert_versions": "alert-versions-v1",
+}
 EVIDENCE_INDEX_PREFIX = "evidence-v1-"
 
 
@@ -61,10 +66,29 @@ class Names:
     def alert_status_alias(self) -> str:
         return self.settings.index("alert-status")
 
+    @property
+    def alert_versions_index(self) -> str:
+        return self.settings.index(FIXED_INDICES["alert_versions"])
+
+    @property
+    def alert_versions_alias(self) -> str:
+        return self.settings.index("alert-versions")
+
+
+LIFECYCLE_STEPS = (AlertStatus.CLOSED, AlertStatus.ACKNOWLEDGED)  # furthest first
+STEP_FIELDS = ("by", "note", "at")
+
 
 def lifecycle_fields(event: AlertStatusChanged) -> dict[str, Any]:
     """The fields of an alert document that this change sets: its own step's (`acknowledged_*` or
     `closed_*`), never another's. Applied in any order or again, the alert ends in the same state: the
-    status is read from which steps happened (see services/alerts/lifecycle.py), so it never goes back."""
+    status is read from which steps happened (see services/alerts/lifecycle.py), so a person's change
+    never moves it back; only a reopened version (its condition came back) makes it open again."""
     step = event.status.value
     return {f"{step}_by": event.by, f"{step}_note": event.note, f"{step}_at": event.at.isoformat()}
+
+
+def reopened_lifecycle_fields() -> dict[str, None]:
+    """What a reopened alert (its condition came back) clears: every step's fields, so it is open again.
+    The status history keeps the steps that were taken before."""
+    return {f"{step.value}_{field}": None for step in LIFECYCLE_STEPS for field in STEP_FIELDS}

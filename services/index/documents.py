@@ -11,8 +11,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from schemas import AlertRaised, AlertStatusChanged, EvidenceClassified, LocationReference
-from services.common.indices import Names, lifecycle_fields
+from schemas import (
+    AlertChange,
+    AlertRaised,
+    AlertStatus,
+    AlertStatusChanged,
+    EvidenceClassified,
+    LocationReference,
+)
+from services.common.indices import Names, lifecycle_fields, reopened_lifecycle_fields
 
 Action = dict[str, Any]
 
@@ -56,16 +63,54 @@ def location_action(event: LocationReference, names: Names, indexed_at: datetime
     }
 
 
-def alert_action(event: AlertRaised, names: Names, indexed_at: datetime) -> Action:
-    """Partial update: a replayed AlertRaised refreshes the alert but keeps its lifecycle fields."""
+REOPENED_BY = "caresignal/alerts"
+
+
+def alert_actions(event: AlertRaised, names: Names, indexed_at: datetime) -> list[Action]:
+    """The alert's latest version (lifecycle steps kept) and one document per version.
+
+    Versions of one alert share its Kafka key, so they arrive in order and a redelivery replays them in
+    order: the last applied is the latest (no version check; Elasticsearch scripting is not assumed). A
+    reopened version clears the lifecycle steps (the alert is open again) and records its return in the
+    status history, where the earlier steps stay.
+    """
     document = _document(event, indexed_at)
-    return {
-        "_op_type": "update",
-        "_index": names.alerts_index,
-        "_id": str(event.alert_id),
-        "doc": document,
-        "upsert": document,
-    }
+    reopened = event.change == AlertChange.REOPENED
+    actions: list[Action] = [
+        {
+            "_op_type": "update",
+            "_index": names.alerts_index,
+            "_id": str(event.alert_id),
+            "retry_on_conflict": 5,  # a person's status change may land between the read and the write
+            "doc": {**document, **reopened_lifecycle_fields()} if reopened else document,
+            "upsert": document,
+        },
+        {
+            "_op_type": "index",
+            "_index": names.alert_versions_index,
+            "_id": str(event.event_id),
+            "_source": document,
+        },
+    ]
+    if reopened:
+        actions.append(
+            {
+                "_op_type": "index",
+                "_index": names.alert_status_index,
+                "_id": str(event.event_id),
+                "_source": {
+                    "event_id": str(event.event_id),
+                    "alert_id": str(event.alert_id),
+                    "status": AlertStatus.OPEN.value,
+                    "by": REOPENED_BY,
+                    "note": f"reopened: {event.reason}",
+                    "at": indexed_at.isoformat(),  # when it came back, beside people's changes (wall time)
+                    "occurred_at": event.occurred_at.isoformat(),
+                    "indexed_at": indexed_at.isoformat(),
+                },
+            }
+        )
+    return actions
 
 
 def alert_status_actions(event: AlertStatusChanged, names: Names, indexed_at: datetime) -> list[Action]:

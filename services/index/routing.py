@@ -14,7 +14,7 @@ from services.common.dlq import decode
 from services.common.indices import Names
 from services.index.documents import (
     Action,
-    alert_action,
+    alert_actions,
     alert_status_actions,
     evidence_action,
     location_action,
@@ -37,7 +37,7 @@ class Route:
 ROUTES: dict[Topic, Route] = {
     Topic.EVIDENCE_CLASSIFIED: Route(EvidenceClassified, lambda e, n, t: [evidence_action(e, n, t)]),
     Topic.LOCATIONS_REFERENCE: Route(LocationReference, lambda e, n, t: [location_action(e, n, t)]),
-    Topic.ALERTS_RAISED: Route(AlertRaised, lambda e, n, t: [alert_action(e, n, t)]),
+    Topic.ALERTS_RAISED: Route(AlertRaised, alert_actions),
     Topic.ALERTS_STATUS: Route(AlertStatusChanged, alert_status_actions),
 }
 

@@ -21,7 +21,7 @@ from services.common.indices import Names
 log = logging.getLogger(__name__)
 
 COMPONENTS = ("settings", "envelope", "area")
-INDEX_TEMPLATES = ("evidence", "locations", "alerts", "alert_status")
+INDEX_TEMPLATES = ("evidence", "locations", "alerts", "alert_status", "alert_versions")
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -66,7 +66,8 @@ def install_templates(es: Elasticsearch, settings: CommonSettings) -> list[str]:
         if _installed_version(found, "index_template") != body["version"]:
             es.indices.put_index_template(name=name, **body)
             written.append(name)
-    for index in (names.locations_index, names.alerts_index, names.alert_status_index):
+    fixed = (names.locations_index, names.alerts_index, names.alert_status_index, names.alert_versions_index)
+    for index in fixed:
         if not es.indices.exists(index=index):
             es.options(ignore_status=400).indices.create(index=index)  # 400: created concurrently
     if written:

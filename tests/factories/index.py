@@ -164,7 +164,7 @@ def produce(producer: KafkaProducer, topic: str, events: Iterable[Event]) -> Non
 def index_directly(es: Elasticsearch, settings: CommonSettings, events: Iterable[Event]) -> None:
     """Index events as the worker would (same actions), bypassing Kafka, and make them searchable."""
     from services.common.indices import Names
-    from services.index.documents import alert_action, alert_status_actions, evidence_action, location_action
+    from services.index.documents import alert_actions, alert_status_actions, evidence_action, location_action
     from services.index.sink import BulkSink
     from services.index.templates import install_templates
 
@@ -177,7 +177,7 @@ def index_directly(es: Elasticsearch, settings: CommonSettings, events: Iterable
         elif isinstance(event, LocationReference):
             actions.append(location_action(event, names, now))
         elif isinstance(event, AlertRaised):
-            actions.append(alert_action(event, names, now))
+            actions += alert_actions(event, names, now)
         else:
             actions += alert_status_actions(event, names, now)
     results = BulkSink(es, max_chunk_bytes=10 * 1024 * 1024, refresh=True).send(actions)

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from factories.index import alert, evidence, location
 
-from schemas import AlertStatus, AlertStatusChanged, Topic
+from schemas import AlertChange, AlertStatus, AlertStatusChanged, Topic
 from services.common.config import CommonSettings
 from services.common.errors import InvalidRequestError, NotFoundError, PoisonMessageError
 from services.common.indices import Names
 from services.index.areas import resolve_area
 from services.index.batch import FillRules, Message, offsets_to_commit
-from services.index.documents import alert_action, alert_status_actions, evidence_action, location_action
+from services.index.documents import alert_actions, alert_status_actions, evidence_action, location_action
 from services.index.models import SearchFilters, SortOrder
 from services.index.outcomes import Outcome, classify_item, worst
 from services.index.routing import TopicRouter
@@ -49,11 +49,21 @@ def test_location_action_uses_record_version() -> None:
     assert (action["_index"], action["_id"], action["version"]) == ("p-locations-v1", "1-9", 42)
 
 
-def test_alert_action_upserts_without_touching_the_lifecycle_on_update() -> None:
-    action = alert_action(alert(), NAMES, NOW)
-    assert action["_op_type"] == "update"
+def test_alert_actions_upsert_without_touching_the_lifecycle_and_keep_each_version() -> None:
+    raised = alert()
+    update, version = alert_actions(raised, NAMES, NOW)
+    assert update["_op_type"] == "update" and update["doc"]["version"] == raised.version
     lifecycle = {"acknowledged_at", "closed_at", "status"}
-    assert not lifecycle & set(action["doc"]) and not lifecycle & set(action["upsert"])
+    assert not lifecycle & set(update["doc"]) and not lifecycle & set(update["upsert"])
+    assert (version["_index"], version["_id"]) == ("p-alert-versions-v1", str(raised.event_id))
+
+
+def test_a_reopened_version_clears_the_lifecycle_steps_and_records_the_return_to_open() -> None:
+    reopened = alert().model_copy(update={"version": 3, "change": AlertChange.REOPENED})
+    update, _, history = alert_actions(reopened, NAMES, NOW)
+    cleared = {"acknowledged_at", "acknowledged_by", "closed_at", "closed_by", "closed_note"}
+    assert all(update["doc"][field] is None for field in cleared)
+    assert history["_index"] == "p-alert-status-v1" and history["_source"]["status"] == "open"
 
 
 def test_alert_status_actions_update_status_and_keep_history() -> None:
