@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from alerts_factories import LEEDS, at, negative
+from factories.alerts import LEEDS, at, negative
 
 from schemas.alerts import AlertChange, AlertRuleKind, AlertSeverity
 from services.alerts.domain import alert_id_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from alerts_factories import at, high_severity
+from factories.alerts import at, high_severity
 
 from schemas.alerts import AlertChange, AlertSeverity
 from services.alerts.domain import alert_id_for
