@@ -26,10 +26,12 @@ from factories.alerts import (
     worker_env,
 )
 from factories.index import index_directly
+from fastapi.testclient import TestClient
 
 from schemas import AlertChange, AlertRaised, AlertSeverity, AlertStatus
 from services.alerts import lifecycle
 from services.alerts.models import AlertFilters, AlertList, StatusChange
+from services.api import create_app
 from services.common.config import CommonSettings
 from services.common.errors import NotFoundError, SearchUnavailableError
 from services.common.indices import Names
@@ -178,6 +180,15 @@ def test_alerts_grow_escalate_and_reopen_as_versions_of_one_alert(
         assert {item.location_id for item in group_view.items} == {"1-200", "1-201"}
         listed = listing(es, names, "1-P20")  # the inbox: the group (at its latest version) and the death
         assert sorted((a.version, a.counts["count"]) for a in listed.alerts) == [(1, 1), (3, 3)]
+
+        with TestClient(create_app(settings)) as web:  # the monitoring inbox shows the group and its story
+            inbox = web.get("/alerts", params={"code": "1-P20"}).text
+            assert "Version 3: escalated, 3 items" in inbox
+            page = web.get(f"/alerts/{group[0].alert_id}").text
+            assert "Grouped items" in page and "Neglect (2), Abuse, Safeguarding" in page
+            assert page.count('href="/providers/1-20') == 3
+            assert "Version 3: Escalated" in page and "High to Critical severity" in page
+            assert "Version 4: Reopened" in web.get(f"/alerts/{first_spike.alert_id}").text
     finally:
         stop.set()
         indexer.join(timeout=30)
