@@ -23,7 +23,7 @@ RUNS: list[list[str]] = [
         "20000" if QUICK else "1000000",
     ],
     ["e2e_bench.py", "--items", "2000" if QUICK else "100000", "--latency-seconds", "20" if QUICK else "60"],
-    ["alerts_eval.py"],
+    ["alerts_eval.py", *(["--weeks", "10", "--areas", "16", "--controls", "2"] if QUICK else [])],
     ["classify_bench.py", "--short", "1000" if QUICK else "4000", "--long", "60" if QUICK else "300"],
     ["web_bench.py", "--docs", "20000" if QUICK else "1000000", "--runs", "10" if QUICK else "40"],
     ["redaction_eval.py"],
