@@ -235,7 +235,8 @@ def first_searchable_after(
 
 
 def alert_copies(settings: CommonSettings) -> dict[str, set[bytes]]:
-    """Every alert id on alerts.raised with the distinct bodies published under it."""
+    """Every alert version on alerts.raised (its event id: one per alert and version) with the distinct bodies
+    published under it."""
     topic = settings.topic(Topic.ALERTS_RAISED)
     consumer = KafkaConsumer(**settings.kafka_options(), enable_auto_commit=False, consumer_timeout_ms=5000)
     partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
@@ -245,7 +246,7 @@ def alert_copies(settings: CommonSettings) -> dict[str, set[bytes]]:
     copies: dict[str, set[bytes]] = defaultdict(set)
     while any(consumer.position(tp) < ends[tp] for tp in partitions):
         for message in consumer:
-            copies[message.key.decode()].add(message.value)
+            copies[json.loads(message.value)["event_id"]].add(message.value)
             if all(consumer.position(tp) >= ends[tp] for tp in partitions):
                 break
     consumer.close()

@@ -113,8 +113,8 @@ def stream_through_fault(run: Run, kill: Fault, restart: Fault) -> dict[str, Any
     assert run.es.count(index=run.settings.index("evidence"))["count"] == len(expected)
     copies = alert_copies(run.settings)
     assert copies, "no alert was raised: the no-duplicate check would prove nothing"
-    twice = {alert_id for alert_id, bodies in copies.items() if len(bodies) > 1}
-    assert not twice, f"alerts raised twice with different bodies: {sorted(twice)[:5]}"
+    twice = {event_id for event_id, bodies in copies.items() if len(bodies) > 1}
+    assert not twice, f"alert versions published twice with different bodies: {sorted(twice)[:5]}"
     return {
         **detail,
         "items": len(expected),
