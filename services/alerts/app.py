@@ -73,7 +73,9 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
             key=message["key"], value=message["value"], headers=message["headers"], force=True
         )
         await sent
-        log.info("alert %s %s: %s", alert.rule_id, alert.alert_id, alert.reason)
+        log.info(
+            "alert %s %s v%d %s: %s", alert.rule_id, alert.alert_id, alert.version, alert.change, alert.reason
+        )
 
     @app.agent(classified_topic)
     async def route_evidence(stream: faust.StreamT) -> None:
