@@ -88,7 +88,7 @@ def lifecycle_fields(event: AlertStatusChanged) -> dict[str, Any]:
     return {f"{step}_by": event.by, f"{step}_note": event.note, f"{step}_at": event.at.isoformat()}
 
 
-def reopened_lifecycle_fields() -> dict[str, None]:
-    """What a reopened alert (its condition came back) clears: every step's fields, so it is open again.
-    The status history keeps the steps that were taken before."""
-    return {f"{step.value}_{field}": None for step in LIFECYCLE_STEPS for field in STEP_FIELDS}
+def cleared_step_fields(*steps: AlertStatus) -> dict[str, None]:
+    """The fields that undo these lifecycle steps on an alert document (the status history keeps them):
+    a new version of an alert someone closed clears `closed_*`, a reopened one clears every step."""
+    return {f"{step.value}_{field}": None for step in steps for field in STEP_FIELDS}

@@ -19,7 +19,7 @@ from schemas import (
     EvidenceClassified,
     LocationReference,
 )
-from services.common.indices import Names, lifecycle_fields, reopened_lifecycle_fields
+from services.common.indices import LIFECYCLE_STEPS, Names, cleared_step_fields, lifecycle_fields
 
 Action = dict[str, Any]
 
@@ -67,22 +67,27 @@ REOPENED_BY = "caresignal/alerts"
 
 
 def alert_actions(event: AlertRaised, names: Names, indexed_at: datetime) -> list[Action]:
-    """The alert's latest version (lifecycle steps kept) and one document per version.
+    """The alert's latest version and one document per version.
 
     Versions of one alert share its Kafka key, so they arrive in order and a redelivery replays them in
-    order: the last applied is the latest (no version check; Elasticsearch scripting is not assumed). A
-    reopened version clears the lifecycle steps (the alert is open again) and records its return in the
+    order: the last applied is the latest (no version check; Elasticsearch scripting is not assumed).
+    New evidence brings a closed alert back: a later version clears `closed_*` (an acknowledgement
+    stays); a reopened version (the condition came back) clears every step and records its return in the
     status history, where the earlier steps stay.
     """
     document = _document(event, indexed_at)
     reopened = event.change == AlertChange.REOPENED
+    if reopened:
+        cleared = cleared_step_fields(*LIFECYCLE_STEPS)
+    else:
+        cleared = cleared_step_fields(AlertStatus.CLOSED) if event.version > 1 else {}
     actions: list[Action] = [
         {
             "_op_type": "update",
             "_index": names.alerts_index,
             "_id": str(event.alert_id),
             "retry_on_conflict": 5,  # a person's status change may land between the read and the write
-            "doc": {**document, **reopened_lifecycle_fields()} if reopened else document,
+            "doc": {**document, **cleared},
             "upsert": document,
         },
         {

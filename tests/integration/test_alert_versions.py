@@ -220,24 +220,38 @@ def listing(es: Elasticsearch, names: Names, code: str, deadline_s: float = 20.0
     return listed
 
 
-def test_a_closed_alert_that_reopens_is_open_again_and_a_replay_ends_at_the_latest(
+def test_new_evidence_brings_a_closed_alert_back_and_a_replay_ends_at_the_latest(
     settings: CommonSettings, es: Elasticsearch
 ) -> None:
     names = Names(settings)
     raised = _spike_versions()
-    index_directly(es, settings, raised[:2])
     alert_id = raised[0].alert_id
-    closed = lifecycle.change_status(
-        es, names, lambda event: None, alert_id, AlertStatus.CLOSED, StatusChange(by="j.smith", note="seen")
-    )
-    assert closed.status == AlertStatus.CLOSED
-    index_directly(es, settings, [raised[2]])
+
+    def change(status: AlertStatus):
+        change = StatusChange(by="j.smith", note="seen")
+        return lifecycle.change_status(es, names, lambda event: None, alert_id, status, change)
+
+    index_directly(es, settings, raised[:1])
+    assert change(AlertStatus.CLOSED).status == AlertStatus.CLOSED
+    index_directly(es, settings, [raised[1]])  # grown: closed no more
+    assert lifecycle.get_alert(es, names, alert_id).status == AlertStatus.OPEN
+    assert change(AlertStatus.ACKNOWLEDGED).status == AlertStatus.ACKNOWLEDGED
+    assert change(AlertStatus.CLOSED).status == AlertStatus.CLOSED
+    index_directly(es, settings, [raised[2]])  # reopened: open, the acknowledgement undone too
     index_directly(es, settings, raised)  # a redelivery replays the versions in order
     view = lifecycle.get_alert(es, names, alert_id)
-    assert view.status == AlertStatus.OPEN and view.version == 3 and view.change == AlertChange.REOPENED
-    assert [entry.status for entry in view.history] == [AlertStatus.CLOSED, AlertStatus.OPEN]
+    assert view.status == AlertStatus.OPEN and view.status_by is None
+    assert view.version == 3 and view.change == AlertChange.REOPENED
+    assert [entry.status for entry in view.history] == [
+        AlertStatus.CLOSED,
+        AlertStatus.ACKNOWLEDGED,
+        AlertStatus.CLOSED,
+        AlertStatus.OPEN,
+    ]
     assert view.history[-1].by == "caresignal/alerts" and view.history[-1].note.startswith("reopened: ")
     assert [v.version for v in view.versions] == [1, 2, 3]
+    listed = lifecycle.list_alerts(es, names, AlertFilters(status=AlertStatus.OPEN))
+    assert [a.alert_id for a in listed.alerts] == [str(alert_id)]  # the status filter agrees with the view
     delete_templates(es, settings)
 
 

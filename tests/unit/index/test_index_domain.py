@@ -52,10 +52,17 @@ def test_location_action_uses_record_version() -> None:
 def test_alert_actions_upsert_without_touching_the_lifecycle_and_keep_each_version() -> None:
     raised = alert()
     update, version = alert_actions(raised, NAMES, NOW)
-    assert update["_op_type"] == "update" and update["doc"]["version"] == raised.version
+    assert update["_op_type"] == "update" and update["doc"]["version"] == raised.version == 1
     lifecycle = {"acknowledged_at", "closed_at", "status"}
     assert not lifecycle & set(update["doc"]) and not lifecycle & set(update["upsert"])
     assert (version["_index"], version["_id"]) == ("p-alert-versions-v1", str(raised.event_id))
+
+
+def test_a_later_version_brings_a_closed_alert_back_and_keeps_an_acknowledgement() -> None:
+    grown = alert().model_copy(update={"version": 2, "change": AlertChange.GROWN})
+    update, _ = alert_actions(grown, NAMES, NOW)
+    assert update["doc"]["closed_at"] is None and update["doc"]["closed_by"] is None
+    assert not {"acknowledged_at", "acknowledged_by"} & set(update["doc"])
 
 
 def test_a_reopened_version_clears_the_lifecycle_steps_and_records_the_return_to_open() -> None:
