@@ -7,7 +7,8 @@ scenario it reports the detection delay (event-time hours and injected items fro
 caused by injected evidence), false alerts (statistical rules: alerts not caused by the injection) per
 10,000 items after the warm-up, and over all scenarios the recall and, for severity rules, alerts per
 1,000 high-severity items and the most non-critical alerts about one provider in one day. An alert counts
-once however many versions it has. Writes bench-results/alerts-<time>.json.
+once however many versions it has. Last, the alerts both rule files raise over the bundled samples
+(bench/alerts_samples.py). Writes bench-results/alerts-<time>.json.
 
     .venv/bin/python bench/alerts_eval.py [--weeks 14] [--areas 30] [--seed 7]
 """
@@ -22,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from alerts_samples import MODEL, classified_samples
 from alerts_scenarios import OUTBREAK_WORD, SCENARIOS, START, Area, Stream, build, load_rows
 
 from schemas.alerts import AlertRaised, AlertRuleKind
@@ -220,6 +222,28 @@ def print_table(results: dict[str, dict[str, Any]], streams: list[Stream]) -> No
     )
 
 
+def samples_volume(files: list[tuple[str, Path]]) -> dict[str, Any] | None:
+    """The alerts the bundled samples raise under each rules file (None without the trained model)."""
+    if not MODEL.exists():
+        print("bundled samples: not measured (no model: run `make model`)")
+        return None
+    events = classified_samples()
+    volume: dict[str, Any] = {
+        "items": len(events),
+        "high_severity_items": sum(1 for event in events if event.severity.reasons),
+    }
+    for name, path in files:
+        raised = replay(events, load_rules(path))
+        per_rule = Counter(alert.rule_id for _, alert in raised if alert.version == 1)
+        volume[name] = {"alerts": sum(per_rule.values()), "versions": len(raised), "per_rule": dict(per_rule)}
+    per_file = [f"{name} {volume[name]['alerts']} alerts {volume[name]['per_rule']}" for name, _ in files]
+    print(
+        f"bundled samples ({volume['items']} items, {volume['high_severity_items']} high-severity): "
+        + "; ".join(per_file)
+    )
+    return volume
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -247,6 +271,7 @@ def main() -> None:
         f"warm-up {args.warm_weeks} weeks, seed {args.seed})"
     )
     print_table(results, streams)
+    samples = samples_volume([("today", args.today), ("new", args.rules)])
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"alerts-{stamp}.json"
@@ -255,6 +280,7 @@ def main() -> None:
         "parameters": {key: str(value) for key, value in vars(args).items()},
         "items_per_stream": {stream.name: len(stream.events) for stream in streams},
         "rules": results,
+        "bundled_samples": samples,
     }
     out.write_text(json.dumps(document, indent=2) + "\n")
     print(f"wrote {out}")
