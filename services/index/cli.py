@@ -16,7 +16,8 @@ from services.common.indices import Names
 from services.common.terminal import JsonFlag, console, elasticsearch_session, print_json, table
 from services.index import profiles, search
 from services.index.config import IndexSettings
-from services.index.models import SearchFilters, SortOrder
+from services.index.models import InspectionResults, SearchFilters, SoftIntelligence, SortOrder
+from services.index.repair import repair_inspection_results
 
 
 def run_worker(settings: IndexSettings) -> None:
@@ -95,47 +96,94 @@ def search_command(
         console.print(f"next page: --cursor {page.next_cursor}")
 
 
-def area(code: str, as_json: JsonFlag = False) -> None:
+def area(
+    code: str,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    as_json: JsonFlag = False,
+) -> None:
     """Profile of a local authority, ICB (E54) or region (E12), by code or name (e.g. Oldham)."""
     with elasticsearch_session(IndexSettings()) as (es, settings):
-        profile = profiles.area_profile(es, Names(settings), code)
+        profile = profiles.area_profile(es, Names(settings), code, date_from=date_from, date_to=date_to)
     if as_json:
         return print_json(profile)
-    where = f"[bold]{profile.area.name}[/bold] ({profile.area.level} {profile.area.code})"
-    console.print(f"{where}: {profile.evidence.total} items, {profile.locations} locations")
-    _print_lens(profile.evidence)
-    console.print(
-        table("Current ratings", ["rating", "locations"], [[b.value, b.count] for b in profile.ratings])
-    )
+    console.print(f"[bold]{profile.area.name}[/bold] ({profile.area.level} {profile.area.code})")
+    _print_soft_intelligence(profile.soft_intelligence)
+    _print_inspection_results(profile.inspection_results)
 
 
-def provider(identifier: str, as_json: JsonFlag = False) -> None:
+def provider(
+    identifier: str,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    as_json: JsonFlag = False,
+) -> None:
     """Profile of a CQC provider id or location id."""
     with elasticsearch_session(IndexSettings()) as (es, settings):
-        profile = profiles.provider_profile(es, Names(settings), identifier)
+        profile = profiles.provider_profile(
+            es, Names(settings), identifier, date_from=date_from, date_to=date_to
+        )
     if as_json:
         return print_json(profile)
-    console.print(f"[bold]{profile.kind} {profile.id}[/bold]: {profile.evidence.total} items")
-    _print_lens(profile.evidence)
+    console.print(f"[bold]{profile.kind} {profile.id}[/bold]")
+    _print_soft_intelligence(profile.soft_intelligence)
+    _print_inspection_results(profile.inspection_results)
     rows = [[loc.location_id, loc.name, loc.overall, loc.key_questions] for loc in profile.locations]
     console.print(table("Locations", ["location", "name", "overall", "key questions"], rows))
 
 
-def _print_lens(lens: profiles.Lens) -> None:
+def _print_soft_intelligence(section: SoftIntelligence) -> None:
+    console.print(f"{section.total} items. {section.counts}")
     rows = [
         [c.quality_statement, c.count, c.negative, _pct(c.share), _pct(c.england_share), _pct(c.difference)]
-        for c in lens.compared_with_england
+        for c in section.compared_with_england
     ]
     columns = ["quality statement", "items", "negative", "share", "England", "difference"]
-    console.print(table("Negative evidence against England", columns, rows))
-    months = [[m.month, m.total, m.negative, m.high_severity] for m in lens.monthly]
-    console.print(table("Monthly", ["month", "items", "negative", "high severity"], months))
-    terms = [[t.term, t.count, t.background_count] for t in lens.emerging_terms]
+    console.print(table("Negative soft intelligence against England", columns, rows))
+    months = [[m.month, m.total, m.negative, m.high_severity] for m in section.monthly]
+    console.print(
+        table("Soft intelligence by month", ["month", "items", "negative", "high severity"], months)
+    )
+    terms = [[t.term, t.count, t.background_count] for t in section.emerging_terms]
     console.print(table("Emerging terms", ["term", "items", "England"], terms))
+
+
+def _print_inspection_results(section: InspectionResults) -> None:
+    console.print(f"{section.locations} registered locations. {section.counts}")
+    rows = [[b.value, b.count] for b in section.current_overall]
+    console.print(table("Current overall ratings", ["rating", "locations"], rows))
+    changes = section.changes
+    console.print(
+        f"Ratings changed in the period: {changes.improved} improved, {changes.declined} declined, "
+        f"{changes.changed} to or from not rated"
+    )
+    rows = [[b.value, b.count] for b in section.since_last_inspection]
+    console.print(table("Time since last inspection", ["since", "locations"], rows))
 
 
 def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:+.0%}" if value < 0 else f"{value:.0%}"
+
+
+def repair_inspection_results_command(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would change; write nothing.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Re-derive indexed inspection results' sentiment, key question and statements from their ratings."""
+    with elasticsearch_session(IndexSettings()) as (es, settings):
+        summary = repair_inspection_results(es, Names(settings), dry_run=dry_run)
+    if as_json:
+        return print_json(summary)
+    verb = "would repair" if dry_run else "repaired"
+    console.print(
+        f"{summary.scanned} inspection results: {verb} {summary.repaired}, "
+        f"{summary.unchanged} already right, {summary.superseded} superseded by a newer classification, "
+        f"{summary.failed} failed"
+    )
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
@@ -144,3 +192,4 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search_command)
     app.command("area")(area)
     app.command("provider")(provider)
+    app.command("repair-inspection-results")(repair_inspection_results_command)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from schemas import (
     AreaRef,
     EvidenceCategory,
+    EvidenceKind,
     InspectionFinding,
     KeyQuestion,
     ProviderRef,
+    Rating,
     SentimentLabel,
     SeverityLevel,
     SourceType,
@@ -26,6 +29,11 @@ class Shape(BaseModel):
 class SortOrder(StrEnum):
     RELEVANCE = "relevance"
     DATE = "date"
+
+
+def _as_list(value: Any) -> Any:
+    """A single value where a list is expected (e.g. from the CLI) becomes a list of one."""
+    return [value] if isinstance(value, str) else value
 
 
 class SearchFilters(Shape):
@@ -42,7 +50,14 @@ class SearchFilters(Shape):
     quality_statement: str | None = Field(default=None, description="e.g. 'safe.safeguarding'.")
     theme: str | None = None
     cross_cutting_theme: str | None = None
-    source_type: SourceType | None = None
+    evidence_kind: EvidenceKind | None = Field(
+        default=None,
+        description="'soft_intelligence' (what people tell us) or 'inspection_result' (published ratings).",
+    )
+    source_type: Annotated[list[SourceType] | None, BeforeValidator(_as_list)] = Field(
+        default=None, description="One or more source types (repeat the parameter); any of them matches."
+    )
+    rating: Rating | None = Field(default=None, description="An inspection result's published rating.")
     sentiment: SentimentLabel | None = None
     severity: SeverityLevel | None = None
     evidence_category: EvidenceCategory | None = None
@@ -69,11 +84,17 @@ class SearchHit(Shape):
     key_questions: list[str]
     themes: list[str]
     sentiment: SentimentLabel
+    sentiment_method: str = Field(
+        description="'model' (read from the text) or 'rating' (inspection results)."
+    )
     severity: SeverityLevel
     severity_reasons: list[str]
     evidence_category: EvidenceCategory
+    inspection: InspectionFinding | None = Field(
+        description="For inspection results: the rating, the rating it replaced, the report date, the key "
+        "question (null for the overall rating)."
+    )
     model_version: str
-    inspection: InspectionFinding | None = Field(default=None, description="Set for inspection results.")
 
 
 class SearchPage(Shape):
@@ -92,10 +113,7 @@ class SearchPage(Shape):
 class CountBySentiment(Shape):
     key: str
     total: int
-    positive: int = 0
-    neutral: int = 0
-    negative: int = 0
-    mixed: int = 0
+    sentiment: dict[str, int] = Field(description="Items per sentiment label (labels with no items omitted).")
 
 
 class MonthCount(Shape):
@@ -132,10 +150,14 @@ class EmergingTerm(Shape):
     score: float
 
 
-class Lens(Shape):
-    """What the evidence says about one area or one provider, against England."""
+class SoftIntelligence(Shape):
+    """What people tell us about one area or provider (no inspection results), against England."""
 
+    counts: str = Field(description="What every number in this section counts, in words.")
+    source_types: list[SourceType] = Field(description="The source types counted.")
+    search: dict[str, str] = Field(description="Search API parameters that return the items counted.")
     total: int
+    by_source_type: list[FacetBucket]
     by_key_question: list[FacetBucket]
     by_quality_statement: list[CountBySentiment]
     monthly: list[MonthCount]
@@ -143,6 +165,51 @@ class Lens(Shape):
     top_providers_high_severity: list[ProviderCount]
     compared_with_england: list[NegativeShare]
     emerging_terms: list[EmergingTerm]
+
+
+class RatingChange(Shape):
+    """A published rating that replaced a different one."""
+
+    evidence_id: str
+    location_id: str | None
+    name: str | None
+    key_question: KeyQuestion | None = Field(description="null for the overall rating.")
+    previous_rating: Rating
+    rating: Rating
+    report_date: datetime
+    direction: str = Field(description="'improved', 'declined', or 'changed' (to or from not rated).")
+
+
+class RatingChanges(Shape):
+    """Ratings published in the profile's period that differ from the rating before them."""
+
+    improved: int
+    declined: int
+    changed: int = Field(description="Changes to or from 'Inspected but not rated'.")
+    latest: list[RatingChange] = Field(description="The most recent changes, newest first.")
+
+
+class InspectionResults(Shape):
+    """CQC's published ratings of the registered locations in scope: facts, not what people say."""
+
+    counts: str = Field(description="What every number in this section counts, in words.")
+    search: dict[str, str] = Field(description="Search API parameters that return the inspection results.")
+    locations: int = Field(description="Registered locations in scope.")
+    current_overall: list[FacetBucket] = Field(
+        description="Registered locations by current overall rating ('No published rating' when none is)."
+    )
+    current_by_key_question: dict[str, list[FacetBucket]] = Field(
+        description="Registered locations by current rating of each key question (rated ones only)."
+    )
+    changes: RatingChanges
+    since_last_inspection: list[FacetBucket] = Field(
+        description="Registered locations by time since their last inspection, as of the profile's date_to "
+        "('unknown' when the record gives no inspection date)."
+    )
+    statements_by_key_question: dict[str, list[str]] = Field(
+        description="The quality statements each key question covers. A key-question rating is about the "
+        "whole key question: it is not evidence for any one of its statements."
+    )
 
 
 class AreaInfo(Shape):
@@ -154,26 +221,37 @@ class AreaInfo(Shape):
     )
 
 
+class Period(Shape):
+    """The time the profile covers: items that occurred (ratings published) in [date_from, date_to)."""
+
+    date_from: datetime
+    date_to: datetime
+
+
 class AreaProfile(Shape):
     area: AreaInfo
-    evidence: Lens
-    ratings: list[FacetBucket] = Field(description="Current overall ratings of the area's locations.")
-    locations: int
+    period: Period
+    soft_intelligence: SoftIntelligence
+    inspection_results: InspectionResults
 
 
 class LocationRatings(Shape):
     location_id: str
     name: str
     provider_id: str | None
+    registration_status: str | None
     overall: str | None
     key_questions: dict[str, str]
+    last_inspection_at: datetime | None
     area: AreaRef
 
 
 class ProviderProfile(Shape):
     id: str
     kind: str = Field(description="'provider' or 'location'.")
-    evidence: Lens
+    period: Period
+    soft_intelligence: SoftIntelligence
+    inspection_results: InspectionResults
     locations: list[LocationRatings]
 
 

@@ -161,6 +161,16 @@ def produce(producer: KafkaProducer, topic: str, events: Iterable[Event]) -> Non
         future.get(timeout=30)
 
 
+WORDS = (
+    "staff kind caring rude medication late missed appointment waiting weeks call bell ignored "
+    "dignity respect food cold clean dirty room safeguarding fall injury bruise manager listened "
+    "complaint response discharge hospital transport carer visit short rushed family informed pain "
+    "relief night shift agency understaffed activities lonely garden wheelchair hoist record care "
+    "plan review dementia confused assessment funding council waiting list respite"
+)
+VOCABULARY = WORDS.split()
+
+
 def index_directly(es: Elasticsearch, settings: CommonSettings, events: Iterable[Event]) -> None:
     """Index events as the worker would (same actions), bypassing Kafka, and make them searchable."""
     from services.common.indices import Names

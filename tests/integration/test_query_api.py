@@ -178,11 +178,13 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
         location("1-5", version=1, la_code=DEVON, overall=Rating.OUTSTANDING),
     ]
     index_directly(es, settings, [*items, *places])
-    response = client.get(f"/v1/areas/{OLDHAM}", headers=KEY)
+    period = {"date_from": (BASE_TIME - timedelta(days=200)).isoformat(), "date_to": BASE_TIME.isoformat()}
+    response = client.get(f"/v1/areas/{OLDHAM}", params=period, headers=KEY)
     assert response.status_code == 200, response.text
     profile = response.json()
-    mine = [e for e in items if e.area.local_authority_code == OLDHAM]
-    lens = profile["evidence"]
+    mine = [e for e in items if e.area.local_authority_code == OLDHAM and e.occurred_at < BASE_TIME]
+    items = [e for e in items if e.occurred_at < BASE_TIME]
+    lens = profile["soft_intelligence"]
     assert profile["area"] == {
         "code": OLDHAM,
         "name": "Oldham",
@@ -198,13 +200,7 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
         with_it = [e for e in mine if statement in {q.id for q in e.quality_statements}]
         labels = Counter(e.sentiment.label.value for e in with_it)
         row = by_statement[statement]
-        assert (row["total"], row["positive"], row["neutral"], row["negative"], row["mixed"]) == (
-            len(with_it),
-            labels["positive"],
-            labels["neutral"],
-            labels["negative"],
-            labels["mixed"],
-        )
+        assert (row["total"], row["sentiment"]) == (len(with_it), dict(labels))
         england = [e for e in items if statement in {q.id for q in e.quality_statements}]
         england_negative = sum(e.sentiment.label == "negative" for e in england)
         compared = next(c for c in lens["compared_with_england"] if c["quality_statement"] == statement)
@@ -229,20 +225,21 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
     assert {p["location_id"]: p["count"] for p in lens["top_providers_high_severity"]} == dict(
         high_by_location
     )
-    assert {b["value"]: b["count"] for b in profile["ratings"]} == {
+    ratings = profile["inspection_results"]
+    assert {b["value"]: b["count"] for b in ratings["current_overall"]} == {
         "Good": 2,
         "Inadequate": 1,
-        "No rating": 1,
+        "No published rating": 1,
     }
-    assert profile["locations"] == 4
-    icb = client.get(f"/v1/areas/{GREATER_MANCHESTER_ICB}", headers=KEY).json()
-    assert icb["evidence"]["total"] == sum(e.area.icb_code == GREATER_MANCHESTER_ICB for e in items)
-    region = client.get(f"/v1/areas/{NORTH_WEST}", headers=KEY).json()
+    assert ratings["locations"] == 4
+    icb = client.get(f"/v1/areas/{GREATER_MANCHESTER_ICB}", params=period, headers=KEY).json()
+    assert icb["soft_intelligence"]["total"] == sum(e.area.icb_code == GREATER_MANCHESTER_ICB for e in items)
+    region = client.get(f"/v1/areas/{NORTH_WEST}", params=period, headers=KEY).json()
     assert region["area"]["level"] == "region"
-    assert region["evidence"]["total"] == sum(e.area.region_code == NORTH_WEST for e in items)
-    by_name = client.get("/v1/areas/Oldham", headers=KEY).json()
+    assert region["soft_intelligence"]["total"] == sum(e.area.region_code == NORTH_WEST for e in items)
+    by_name = client.get("/v1/areas/Oldham", params=period, headers=KEY).json()
     assert by_name["area"] == {**profile["area"], "resolved_from": "Oldham"}
-    assert by_name["evidence"] == profile["evidence"]
+    assert by_name["soft_intelligence"] == profile["soft_intelligence"]
 
 
 def test_query_provider_profile_for_a_location_and_its_provider(
@@ -251,11 +248,16 @@ def test_query_provider_profile_for_a_location_and_its_provider(
     items = [evidence(f"p-{i}", location_id=f"1-{i % 2}", provider_id="1-P9") for i in range(10)]
     places = [location("1-0", version=1, provider_id="1-P9", safe=Rating.REQUIRES_IMPROVEMENT)]
     index_directly(es, settings, [*items, *places])
-    one = client.get("/v1/providers/1-0", headers=KEY).json()
-    assert (one["kind"], one["evidence"]["total"]) == ("location", 5)
+    period = {"date_to": (BASE_TIME + timedelta(days=1)).isoformat()}
+    one = client.get("/v1/providers/1-0", params=period, headers=KEY).json()
+    assert (one["kind"], one["soft_intelligence"]["total"]) == ("location", 5)
     assert one["locations"][0]["key_questions"] == {"safe": "Requires improvement"}
-    provider = client.get("/v1/providers/1-P9", headers=KEY).json()
-    assert (provider["kind"], provider["evidence"]["total"]) == ("provider", 10)
+    assert one["inspection_results"]["current_by_key_question"]["safe"] == [
+        {"value": "Requires improvement", "count": 1}
+    ]
+    provider = client.get("/v1/providers/1-P9", params=period, headers=KEY).json()
+    assert (provider["kind"], provider["soft_intelligence"]["total"]) == ("provider", 10)
+    assert client.get("/v1/providers/1-1", params=period, headers=KEY).json()["kind"] == "location"
     assert client.get("/v1/providers/1-nothing", headers=KEY).status_code == 404
 
 
