@@ -42,9 +42,12 @@ from services.common.config import CommonSettings  # noqa: E402
 from services.common.indices import Names  # noqa: E402
 from services.common.kafka import create_producer, event_message  # noqa: E402
 from services.common.topics import ensure_topics  # noqa: E402
+from services.index.areas import area_field, region_of  # noqa: E402
 from services.index.config import IndexSettings  # noqa: E402
 from services.index.documents import evidence_action  # noqa: E402
-from services.index.profiles import area_profile, profile_period, soft_intelligence_body  # noqa: E402
+from services.index.profile_scope import Scope, profile_period  # noqa: E402
+from services.index.profiles import area_profile  # noqa: E402
+from services.index.soft_intelligence import main_body  # noqa: E402
 from services.index.templates import delete_templates, install_templates  # noqa: E402
 from services.index.worker import Indexer  # noqa: E402
 
@@ -153,13 +156,15 @@ def query_latency(es: Elasticsearch, settings: IndexSettings, runs: int) -> dict
         started = time.perf_counter()
         profile = area_profile(es, names, code, **window)
         profile_ms.append((time.perf_counter() - started) * 1000)
-        field = {
-            "local_authority": "area.local_authority_code",
-            "icb": "area.icb_code",
-            "region": "area.region_code",
-        }
-        scope = {"term": {field[profile.area.level]: profile.area.code}}
-        body = soft_intelligence_body(scope, period, top=10, terms=15)
+        condition = {"term": {area_field(profile.area): profile.area.code}}
+        scope = Scope(
+            evidence=condition,
+            locations=condition,
+            search={},
+            population_field=area_field(profile.area),
+            region=region_of(profile.area),
+        )
+        body = main_body(scope, period, top=10)
         started = time.perf_counter()
         response = es.search(index=names.evidence_alias, request_cache=False, **body)
         bare_ms.append((time.perf_counter() - started) * 1000)

@@ -88,7 +88,6 @@ def area_endpoint(
         date_from=date_from,
         date_to=date_to,
         top=settings.query_top_providers,
-        terms=settings.query_emerging_terms,
     )
 
 
@@ -109,7 +108,6 @@ def provider_endpoint(
         date_from=date_from,
         date_to=date_to,
         top=settings.query_top_providers,
-        terms=settings.query_emerging_terms,
     )
 
 

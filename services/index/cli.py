@@ -16,7 +16,14 @@ from services.common.indices import Names
 from services.common.terminal import JsonFlag, console, elasticsearch_session, print_json, table
 from services.index import profiles, search
 from services.index.config import IndexSettings
-from services.index.models import InspectionResults, SearchFilters, SoftIntelligence, SortOrder
+from services.index.models import (
+    InspectionResults,
+    PerCapacity,
+    SearchFilters,
+    Share,
+    SoftIntelligence,
+    SortOrder,
+)
 from services.index.repair import repair_inspection_results
 
 
@@ -110,6 +117,7 @@ def area(
     console.print(f"[bold]{profile.area.name}[/bold] ({profile.area.level} {profile.area.code})")
     _print_soft_intelligence(profile.soft_intelligence)
     _print_inspection_results(profile.inspection_results)
+    _print_per_capacity(profile.per_capacity)
 
 
 def provider(
@@ -128,24 +136,56 @@ def provider(
     console.print(f"[bold]{profile.kind} {profile.id}[/bold]")
     _print_soft_intelligence(profile.soft_intelligence)
     _print_inspection_results(profile.inspection_results)
+    _print_per_capacity(profile.per_capacity)
     rows = [[loc.location_id, loc.name, loc.overall, loc.key_questions] for loc in profile.locations]
     console.print(table("Locations", ["location", "name", "overall", "key questions"], rows))
 
 
 def _print_soft_intelligence(section: SoftIntelligence) -> None:
     console.print(f"{section.total} items. {section.counts}")
-    rows = [
-        [c.quality_statement, c.count, c.negative, _pct(c.share), _pct(c.england_share), _pct(c.difference)]
-        for c in section.compared_with_england
+    for comparison in section.comparisons:
+        rows = [
+            [
+                row.title,
+                f"{row.area.negative}/{row.area.total}",
+                _share(row.area),
+                _share(row.comparator),
+                "" if row.q_value is None else f"{row.q_value:.3f}",
+                row.flag.value.replace("_", " "),
+            ]
+            for row in comparison.rows
+        ]
+        columns = ["", "negative/items", "share (95% interval)", comparison.comparator_name, "q", "flag"]
+        title = f"Negative share by {comparison.by.replace('_', ' ')} against {comparison.comparator_name}"
+        console.print(table(title, columns, rows))
+    months = [
+        [m.month, m.total, m.negative, _pct(m.negative_share), m.volume_change, m.negative_share_change]
+        for m in section.trend.months
     ]
-    columns = ["quality statement", "items", "negative", "share", "England", "difference"]
-    console.print(table("Negative soft intelligence against England", columns, rows))
-    months = [[m.month, m.total, m.negative, m.high_severity] for m in section.monthly]
+    columns = ["month", "items", "negative", "share", "volume change", "share change"]
+    console.print(table("Soft intelligence by month", columns, months))
+    terms = section.emerging_terms
+    rows = [[t.term, t.count, t.earlier_count, f"{t.q_value:.4f}"] for t in terms.terms]
+    console.print(table(f"Emerging terms ({terms.status})", ["term", "recent items", "earlier", "q"], rows))
+
+
+def _print_per_capacity(capacity: PerCapacity) -> None:
     console.print(
-        table("Soft intelligence by month", ["month", "items", "negative", "high severity"], months)
+        f"{capacity.items} items, {capacity.registered_locations} registered locations: "
+        f"{_ratio(capacity.items_per_location)} per location "
+        f"(England {_ratio(capacity.england_items_per_location)}); "
+        f"{_ratio(capacity.care_home_items_per_100_beds)} care-home items per 100 beds"
     )
-    terms = [[t.term, t.count, t.background_count] for t in section.emerging_terms]
-    console.print(table("Emerging terms", ["term", "items", "England"], terms))
+
+
+def _share(share: Share) -> str:
+    if share.share is None:
+        return ""
+    return f"{share.share:.0%} ({share.interval_low:.0%}–{share.interval_high:.0%})"
+
+
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
 
 
 def _print_inspection_results(section: InspectionResults) -> None:

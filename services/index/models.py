@@ -116,11 +116,38 @@ class CountBySentiment(Shape):
     sentiment: dict[str, int] = Field(description="Items per sentiment label (labels with no items omitted).")
 
 
+class ChangeFlag(StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
 class MonthCount(Shape):
     month: str = Field(description="YYYY-MM")
     total: int
     negative: int
     high_severity: int
+    negative_share: float | None
+    interval_low: float | None = Field(description="95% Wilson interval of the negative share.")
+    interval_high: float | None
+    volume_change: ChangeFlag | None = Field(
+        description="Set when the count differs from the three months before beyond noise (q < 0.05)."
+    )
+    volume_q: float | None
+    negative_share_change: ChangeFlag | None = Field(
+        description="Set when the negative share differs from the three months before beyond noise."
+    )
+    negative_share_q: float | None
+
+
+class Trend(Shape):
+    counts: str = Field(description="What the months count.")
+    method: str = Field(description="The interval and the tests behind the change flags, in words.")
+    minimum_items: int = Field(
+        description="Items a month (and its baseline) needs for its share to be tested."
+    )
+    months: list[MonthCount] = Field(
+        description="Every month of the period, oldest first (empty months too)."
+    )
 
 
 class ProviderCount(Shape):
@@ -129,29 +156,95 @@ class ProviderCount(Shape):
     count: int
 
 
-class NegativeShare(Shape):
-    """Share of a quality statement's evidence that is negative, here and in England."""
+class ComparisonFlag(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+    NO_CLEAR_DIFFERENCE = "no_clear_difference"
+    TOO_FEW_ITEMS = "too_few_items"
 
-    quality_statement: str
-    count: int
+
+class Share(Shape):
+    """negative of total items, with the share's 95% Wilson interval."""
+
     negative: int
+    total: int
     share: float | None
-    england_count: int
-    england_negative: int
-    england_share: float | None
-    difference: float | None = Field(description="share − england_share (percentage points / 100).")
-    ratio: float | None = Field(description="share / england_share.")
+    interval_low: float | None
+    interval_high: float | None
+
+
+class Comparison(Shape):
+    """One quality statement or key question: the area against the rest of the comparator."""
+
+    key: str
+    title: str
+    area: Share
+    comparator: Share = Field(description="The comparator without the area (an independent sample).")
+    difference: float | None = Field(description="area share − comparator share.")
+    shrunken_share: float | None = Field(
+        description="The area's share shrunk towards the comparator's (empirical Bayes): the ranking key."
+    )
+    prior_strength: float | None = Field(description="Items' worth of weight the comparator's share gets.")
+    p_value: float | None = Field(description="Fisher's exact test, two-sided; null when not tested.")
+    q_value: float | None = Field(description="Benjamini–Hochberg adjusted across the rows tested.")
+    flag: ComparisonFlag
+
+
+class ComparisonSet(Shape):
+    """The area against one comparator, by quality statement or by key question, ranked."""
+
+    by: str = Field(description="'quality_statement' or 'key_question'.")
+    comparator: str = Field(description="'england' or 'region'.")
+    comparator_code: str | None
+    comparator_name: str
+    counts: str
+    method: str
+    minimum_items: int
+    confidence_level: float
+    false_discovery_rate: float
+    rows: list[Comparison]
 
 
 class EmergingTerm(Shape):
-    term: str
-    count: int
-    background_count: int
-    score: float
+    term: str = Field(description="A lemma, as search matches it.")
+    count: int = Field(description="Recent items using it.")
+    recent_items: int = Field(description="Recent items in all.")
+    earlier_count: int = Field(description="Earlier items using it.")
+    earlier_items: int = Field(description="Earlier items in all.")
+    p_value: float = Field(description="Fisher's exact test, one-sided: more common recently than before.")
+    q_value: float = Field(description="Benjamini–Hochberg adjusted across the candidate terms.")
+    search: dict[str, str] = Field(description="Search API parameters that return its recent items.")
+
+
+class EmergingTerms(Shape):
+    counts: str
+    method: str
+    recent_from: datetime = Field(description="Start of the recent window (it ends with the period).")
+    recent_items: int
+    earlier_items: int
+    minimum_recent_items: int
+    minimum_earlier_items: int
+    minimum_term_items: int
+    status: str = Field(description="'ok', or why no terms could be judged (too few items).")
+    terms: list[EmergingTerm]
+
+
+class PerCapacity(Shape):
+    """Soft intelligence per unit of regulated capacity, beside the raw counts."""
+
+    counts: str = Field(description="What is divided by what, in words.")
+    items: int
+    registered_locations: int
+    items_per_location: float | None
+    england_items_per_location: float | None
+    care_homes: int = Field(description="Registered care homes whose CQC record gives a bed count.")
+    care_home_beds: int
+    care_home_items: int = Field(description="Items about those care homes.")
+    care_home_items_per_100_beds: float | None
 
 
 class SoftIntelligence(Shape):
-    """What people tell us about one area or provider (no inspection results), against England."""
+    """What people tell us about one area or provider (no inspection results), with comparisons."""
 
     counts: str = Field(description="What every number in this section counts, in words.")
     source_types: list[SourceType] = Field(description="The source types counted.")
@@ -160,11 +253,13 @@ class SoftIntelligence(Shape):
     by_source_type: list[FacetBucket]
     by_key_question: list[FacetBucket]
     by_quality_statement: list[CountBySentiment]
-    monthly: list[MonthCount]
+    trend: Trend
     top_providers_negative: list[ProviderCount]
     top_providers_high_severity: list[ProviderCount]
-    compared_with_england: list[NegativeShare]
-    emerging_terms: list[EmergingTerm]
+    comparisons: list[ComparisonSet] = Field(
+        description="Negative share against England and the region, by quality statement and key question."
+    )
+    emerging_terms: EmergingTerms
 
 
 class RatingChange(Shape):
@@ -233,6 +328,7 @@ class AreaProfile(Shape):
     period: Period
     soft_intelligence: SoftIntelligence
     inspection_results: InspectionResults
+    per_capacity: PerCapacity
 
 
 class LocationRatings(Shape):
@@ -252,6 +348,7 @@ class ProviderProfile(Shape):
     period: Period
     soft_intelligence: SoftIntelligence
     inspection_results: InspectionResults
+    per_capacity: PerCapacity
     locations: list[LocationRatings]
 
 

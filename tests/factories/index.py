@@ -104,6 +104,7 @@ def location(
     name: str = "Acorn House",
     overall: Rating | None = Rating.GOOD,
     safe: Rating | None = None,
+    **fields: object,
 ) -> LocationReference:
     ratings = {KeyQuestion.SAFE: KeyQuestionRating(rating=safe)} if safe else {}
     return LocationReference(
@@ -117,6 +118,7 @@ def location(
         overall_rating=KeyQuestionRating(rating=overall) if overall else None,
         key_question_ratings=ratings,
         version=version,
+        **fields,
     )
 
 

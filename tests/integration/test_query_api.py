@@ -28,6 +28,7 @@ pytestmark = pytest.mark.integration
 KEY = {"X-API-Key": "dev-key"}
 OLDHAM, MANCHESTER, DEVON = "E08000004", "E08000003", "E10000008"
 GREATER_MANCHESTER_ICB, NORTH_WEST = "E54000057", "E12000002"
+ENGLAND_STATEMENTS = ("england", "quality_statement")
 
 
 @pytest.fixture
@@ -203,13 +204,16 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
         assert (row["total"], row["sentiment"]) == (len(with_it), dict(labels))
         england = [e for e in items if statement in {q.id for q in e.quality_statements}]
         england_negative = sum(e.sentiment.label == "negative" for e in england)
-        compared = next(c for c in lens["compared_with_england"] if c["quality_statement"] == statement)
-        assert (compared["england_count"], compared["england_negative"]) == (len(england), england_negative)
-        assert compared["share"] == pytest.approx(labels["negative"] / len(with_it))
-        assert compared["difference"] == pytest.approx(
-            labels["negative"] / len(with_it) - england_negative / len(england)
+        against_england = next(
+            c for c in lens["comparisons"] if (c["comparator"], c["by"]) == ENGLAND_STATEMENTS
         )
-    assert {m["month"]: (m["total"], m["negative"], m["high_severity"]) for m in lens["monthly"]} == {
+        compared = next(row for row in against_england["rows"] if row["key"] == statement)
+        rest = (england_negative - labels["negative"], len(england) - len(with_it))
+        assert (compared["comparator"]["negative"], compared["comparator"]["total"]) == rest
+        assert compared["area"]["share"] == pytest.approx(labels["negative"] / len(with_it))
+        assert compared["difference"] == pytest.approx(labels["negative"] / len(with_it) - rest[0] / rest[1])
+    months = {m["month"]: (m["total"], m["negative"], m["high_severity"]) for m in lens["trend"]["months"]}
+    assert {month: counts for month, counts in months.items() if counts[0]} == {
         month: (
             sum(e.occurred_at.strftime("%Y-%m") == month for e in mine),
             sum(e.occurred_at.strftime("%Y-%m") == month and e.sentiment.label == "negative" for e in mine),
@@ -217,6 +221,7 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
         )
         for month in {e.occurred_at.strftime("%Y-%m") for e in mine}
     }
+    assert len(months) == 8  # every month of the period (2024-08 to 2025-03), empty ones too
     negative_by_location = Counter(e.provider.location_id for e in mine if e.sentiment.label == "negative")
     assert {p["location_id"]: p["count"] for p in lens["top_providers_negative"]} == dict(
         negative_by_location

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from factories.index import evidence
 
 from schemas import InspectionFinding, KeyQuestion, Rating, SentimentLabel, SourceType
+from services.index.inspection_results import direction, parse_rating_changes
 from services.index.models import SearchFilters, SortOrder
-from services.index.profiles import direction, parse_rating_changes
 from services.index.repair import repair_action
 from services.index.search import filter_clauses, search_body
 
