@@ -101,6 +101,27 @@ def test_query_search_filters_and_search_after_pages_return_exactly_the_expected
     }
 
 
+def test_query_search_filters_either_kind_of_evidence_and_several_source_types(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    sources = [SourceType.HEALTHWATCH_FEEDBACK, SourceType.CALL_CENTRE_NOTE, SourceType.INSPECTION_RESULT]
+    items = [evidence(f"k-{i}", source_type=sources[i % 3]) for i in range(12)]
+    index_directly(es, settings, items)
+
+    def found(params: list[tuple[str, str]]) -> set[str]:
+        page = client.get("/v1/search", params=[*params, ("size", "50")], headers=KEY)
+        assert page.status_code == 200, page.text
+        return {hit["evidence_id"] for hit in page.json()["hits"]}
+
+    def ids(*wanted: SourceType) -> set[str]:
+        return {str(e.evidence_id) for e in items if e.source_type in wanted}
+
+    assert found([("evidence_kind", "soft_intelligence")]) == ids(*sources[:2])
+    assert found([("evidence_kind", "inspection_result")]) == ids(sources[2])
+    several = [("source_type", "call_centre_note"), ("source_type", "inspection_result")]
+    assert found(several) == ids(*sources[1:])
+
+
 def test_query_search_matches_text_and_lemmas_and_highlights(
     client: TestClient, es: Elasticsearch, settings: CommonSettings
 ) -> None:
