@@ -4,7 +4,7 @@ the region it is compared with."""
 from __future__ import annotations
 
 from schemas.reference import local_authorities
-from services.common.areas import find_area, icb_areas, icb_majority_region, region_areas
+from services.common.areas import find_area, icb_majority_region
 from services.common.errors import NotFoundError
 from services.index.models import AreaInfo
 
@@ -37,13 +37,3 @@ def region_of(area: AreaInfo) -> AreaInfo | None:
     if area.level == "icb":
         return resolve_area(icb_majority_region(area.code))
     return None
-
-
-def units_at(level: str) -> int:
-    """How many areas there are at a level (the size of the population the prior is estimated from)."""
-    sizes = {
-        "local_authority": len(local_authorities()),
-        "icb": len(icb_areas()),
-        "region": len(region_areas()),
-    }
-    return sizes[level]
