@@ -25,8 +25,12 @@ class Scope:
 
 
 def profile_period(date_from: datetime | None, date_to: datetime | None, now: datetime) -> Period:
-    """The period asked for; by default the 24 months up to now."""
-    end = date_to or now
+    """The period asked for; by default the 24 months up to the end of today (UTC).
+
+    Ending the default at midnight keeps the requests of one day identical, so Elasticsearch's request
+    cache can answer them.
+    """
+    end = date_to or now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     return Period(date_from=date_from or end - DEFAULT_PERIOD, date_to=end)
 
 

@@ -1,8 +1,9 @@
 """The soft-intelligence section of a profile: what people tell us, in the period, with its statistics.
 
-Three requests: the main aggregations (volumes, statement × sentiment, months, top providers, and through
-a `global` aggregation the same counts for England, the region and every area at the profile's level);
-emerging-term candidates and their exact counts; and the capacity the counts are divided by.
+Requests: the scope's aggregations (volumes, statement × sentiment, months, top providers); the same
+counts for England, every region and every area at the profile's level (one request shared by every
+profile of that level and period, so Elasticsearch's request cache serves it); emerging-term candidates
+and their exact counts. `per_capacity` divides the counts by the capacity the CQC records give.
 """
 
 from __future__ import annotations
@@ -92,26 +93,13 @@ def _top_providers(condition: dict[str, Any], size: int) -> dict[str, Any]:
     }
 
 
-def main_body(scope: Scope, period: Period, *, top: int) -> dict[str, Any]:
-    """Size-0 search over the scope's soft intelligence; comparators through a `global` aggregation."""
-    counted = [SOFT_INTELLIGENCE, in_period(period)]
-    comparators: dict[str, Any] = {
-        "england": {"filter": {"bool": {"filter": counted}}, "aggs": _by_key({})},
-        "population": {
-            "filter": {"bool": {"filter": counted}},
-            "aggs": {
-                "units": {"terms": {"field": scope.population_field, "size": MAX_UNITS}, "aggs": _by_key({})}
-            },
-        },
-    }
-    if scope.region is not None:
-        in_region = {"term": {"area.region_code": scope.region.code}}
-        comparators["region"] = {"filter": {"bool": {"filter": [*counted, in_region]}}, "aggs": _by_key({})}
+def scope_body(scope: Scope, period: Period, *, top: int) -> dict[str, Any]:
+    """Size-0 search over the scope's soft intelligence in the period."""
     last_day = period.date_to - timedelta(milliseconds=1)
     return {
         "size": 0,
         "track_total_hits": True,
-        "query": {"bool": {"filter": [scope.evidence, *counted]}},
+        "query": {"bool": {"filter": [scope.evidence, SOFT_INTELLIGENCE, in_period(period)]}},
         "aggs": _by_key(
             {
                 "by_source_type": {"terms": {"field": "source_type", "size": len(SOFT_SOURCES)}},
@@ -135,7 +123,25 @@ def main_body(scope: Scope, period: Period, *, top: int) -> dict[str, Any]:
                 },
                 "top_negative": _top_providers(NEGATIVE, top),
                 "top_high_severity": _top_providers(HIGH_SEVERITY, top),
-                "comparators": {"global": {}, "aggs": comparators},
+            }
+        ),
+    }
+
+
+def comparators_body(period: Period, population_field: str) -> dict[str, Any]:
+    """England, every region and every area at the profile's level, by statement and key question.
+
+    It does not depend on the area asked for, so every profile at the same level and period sends the
+    same request and Elasticsearch's request cache answers all but the first (per unchanged shard).
+    """
+    return {
+        "size": 0,
+        "track_total_hits": True,
+        "query": {"bool": {"filter": [SOFT_INTELLIGENCE, in_period(period)]}},
+        "aggs": _by_key(
+            {
+                "regions": {"terms": {"field": "area.region_code", "size": MAX_UNITS}, "aggs": _by_key({})},
+                "units": {"terms": {"field": population_field, "size": MAX_UNITS}, "aggs": _by_key({})},
             }
         ),
     }
@@ -148,12 +154,14 @@ def _counts(aggregation: dict[str, Any] | None, name: str) -> dict[str, Counts]:
     }
 
 
-def _comparison_sets(aggs: dict[str, Any], scope: Scope, period: Period) -> list[ComparisonSet]:
-    comparators = aggs.get("comparators", {})
-    units = comparators.get("population", {}).get("units", {}).get("buckets", [])
-    targets = [("england", None, "England", comparators.get("england"))]
+def _comparison_sets(
+    aggs: dict[str, Any], comparators: dict[str, Any], scope: Scope, period: Period
+) -> list[ComparisonSet]:
+    units = comparators.get("units", {}).get("buckets", [])
+    targets = [("england", None, "England", comparators)]
     if scope.region is not None:
-        targets.append(("region", scope.region.code, scope.region.name, comparators.get("region")))
+        regions = {bucket["key"]: bucket for bucket in comparators.get("regions", {}).get("buckets", [])}
+        targets.append(("region", scope.region.code, scope.region.name, regions.get(scope.region.code)))
     sets = []
     for name, code, label, comparator in targets:
         for by, field, keys in (
@@ -425,7 +433,14 @@ def soft_intelligence(
             index=names.evidence_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
-            **main_body(scope, period, top=top),
+            **scope_body(scope, period, top=top),
+        )
+        comparators = es.search(
+            index=names.evidence_alias,
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            request_cache=True,
+            **comparators_body(period, scope.population_field),
         )
     aggs = response.get("aggregations", {})  # none before the first evidence index exists
     return SoftIntelligence(
@@ -451,6 +466,6 @@ def soft_intelligence(
         trend=_trend(aggs, period),
         top_providers_negative=_providers(aggs.get("top_negative")),
         top_providers_high_severity=_providers(aggs.get("top_high_severity")),
-        comparisons=_comparison_sets(aggs, scope, period),
+        comparisons=_comparison_sets(aggs, comparators.get("aggregations", {}), scope, period),
         emerging_terms=emerging_terms(es, names, scope, period),
     )
