@@ -139,5 +139,5 @@ def evidence_endpoint(_: ApiKey, es: Es, settings: Settings, evidence_id: UUID) 
 
 @router.get("/v1/overview", response_model=EnglandOverview, tags=["profiles"], summary="England overview")
 def overview_endpoint(_: ApiKey, es: Es, settings: Settings) -> EnglandOverview:
-    """Every council's evidence in the 30 days up to the newest item, against the 30 days before."""
+    """Every council's soft intelligence in the 30 days up to the newest item, against the 30 days before."""
     return overview.england_overview(es, Names(settings))

@@ -353,7 +353,7 @@ class ProviderProfile(Shape):
 
 
 class AreaActivity(Shape):
-    """One council's evidence in the latest window and the one before it."""
+    """One council's soft intelligence in the latest window and the one before it."""
 
     code: str
     name: str
@@ -368,7 +368,10 @@ class AreaActivity(Shape):
 
 
 class EnglandOverview(Shape):
-    """Every council's recent evidence, for the England overview."""
+    """Every council's recent soft intelligence (inspection results are not counted), for the England
+    overview."""
+
+    counts: str = Field(description="What the numbers count, in words.")
 
     window_start: datetime | None = Field(description="Start of the latest window (null without evidence).")
     window_end: datetime | None = Field(description="End of the latest window: just after the newest item.")

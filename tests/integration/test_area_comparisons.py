@@ -18,8 +18,8 @@ from datetime import timedelta
 
 import pytest
 from elasticsearch import Elasticsearch
+from factories.index import BASE_TIME, VOCABULARY, evidence, index_directly, location
 from fastapi.testclient import TestClient
-from index_factories import BASE_TIME, VOCABULARY, evidence, index_directly, location
 
 from services.api import create_app
 from services.common.config import CommonSettings
