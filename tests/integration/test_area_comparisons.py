@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -97,6 +98,13 @@ def client(settings: CommonSettings, es: Elasticsearch) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
     delete_templates(es, settings)
+
+
+PAGE_PERIOD = {  # the same items, as the web page takes a period: whole days, both inclusive
+    "date_from": (PERIOD_END - timedelta(days=730)).date().isoformat(),
+    "date_to": PERIOD_END.date().isoformat(),
+}
+ROW = re.compile(r'data-comparison="(\w+):(\w+):([\w.]+)" data-flag="(\w+)"')
 
 
 def flagged(profile: dict) -> set[tuple[str, str, str, str]]:
@@ -195,3 +203,40 @@ def test_only_the_true_difference_is_flagged_ranked_first_with_intervals(
     assert capacity["care_home_items"] == 25
     assert capacity["care_home_items_per_100_beds"] == pytest.approx(50.0)
     assert capacity["items_per_location"] == pytest.approx(oldham["total"] / 3)
+
+
+def test_the_area_page_flags_only_the_true_difference_and_marks_small_rows(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    index_directly(es, settings, corpus(seed=22))
+    shown = {}
+    for council in (OLDHAM, "E08000003", "E08000016"):
+        page = client.get(f"/areas/{council}", params=PAGE_PERIOD)
+        assert page.status_code == 200, page.text
+        shown[council] = {match.groups() for match in ROW.finditer(page.text)}
+        api = client.get(f"/v1/areas/{council}", params=PERIOD, headers=KEY).json()
+        assert shown[council] == {
+            (comparison["comparator"], comparison["by"], row["key"], row["flag"])
+            for comparison in api["soft_intelligence"]["comparisons"]
+            for row in comparison["rows"]
+        }
+        if council == OLDHAM:
+            oldham_page = page.text
+    flags = {
+        (council, comparator, by, key)
+        for council, rows in shown.items()
+        for comparator, by, key, flag in rows
+        if flag in ("higher", "lower")
+    }
+    assert flags == {
+        (OLDHAM, "england", "quality_statement", "safe.safeguarding"),
+        (OLDHAM, "region", "quality_statement", "safe.safeguarding"),
+        (OLDHAM, "england", "key_question", "safe"),
+        (OLDHAM, "region", "key_question", "safe"),
+    }
+    assert ("england", "quality_statement", TOO_FEW[1], "too_few_items") in shown[OLDHAM]
+    findings = re.search(r'id="compare-england-quality-statement-findings">(.*?)</div>', oldham_page, re.S)
+    sentences = re.findall(r"<li>(.*?)</li>", findings.group(1))
+    assert len(sentences) == 1 and sentences[0].startswith("Safeguarding: ")
+    assert "higher, beyond chance" in sentences[0]
+    assert 'data-too-few="29"' in oldham_page  # 34 statements, 5 with enough items here and elsewhere
