@@ -56,7 +56,17 @@ MIN_RECENT_ITEMS, MIN_EARLIER_ITEMS, MIN_TERM_ITEMS = 20, 50, 5
 CANDIDATE_TERMS = 50
 TERM_FALSE_DISCOVERY_RATE = 0.01
 # Redaction placeholders as the standard analyser leaves them ([PERSON] → person, [NHS_NUMBER] → nhs_number).
-PLACEHOLDER_TERMS = ("person", "phone", "email", "url", "handle", "postcode", "nhs_number", "date_of_birth")
+PLACEHOLDER_TERMS = (
+    "person",
+    "address",
+    "phone",
+    "email",
+    "url",
+    "handle",
+    "postcode",
+    "nhs_number",
+    "date_of_birth",
+)
 EXCLUDED_TERMS = "|".join(sorted({*STOP_WORDS, *PLACEHOLDER_TERMS})) + "|.{1,2}|[0-9].*"
 TERMS_METHOD = (
     "Candidate words come from Elasticsearch's significant_text over the lemmas of the recent items, "
