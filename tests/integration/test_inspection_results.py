@@ -217,7 +217,7 @@ def test_repair_corrects_inspection_results_indexed_from_their_template_words(
     now = datetime.now(UTC)
     read_from_text = [
         build_classified(
-            event, analysis, resolve(event, None, ProviderGazetteer(())), "m", "1", now
+            event, analysis, resolve(event, None, ProviderGazetteer(())), "m", "1", now, analyser.redact
         ).model_copy(
             update={
                 field: getattr(analysis, field)

@@ -19,6 +19,7 @@ from schemas.evidence import (
 from services.classify.analyser import TextAnalysis
 from services.classify.domain import build_classified
 from services.classify.gazetteer import ProviderGazetteer
+from services.classify.redaction import redact
 from services.classify.resolve import resolve
 
 EXPECTED_SENTIMENT = {
@@ -50,6 +51,10 @@ def _template_reading(text: str) -> TextAnalysis:
     )
 
 
+def redact_text(text: str) -> str:
+    return redact(text).text
+
+
 def _inspection(rating: Rating, key_question: KeyQuestion | None, text: str):  # type: ignore[no-untyped-def]
     reference = f"1-55:{key_question or 'overall'}:2024-05-01"
     item = received(
@@ -66,7 +71,9 @@ def _inspection(rating: Rating, key_question: KeyQuestion | None, text: str):  #
         }
     )
     resolution = resolve(item, None, ProviderGazetteer(()))
-    return build_classified(item, _template_reading(text), resolution, "caresignal_evidence", "1.2.0", NOW)
+    return build_classified(
+        item, _template_reading(text), resolution, "caresignal_evidence", "1.2.0", NOW, redact_text
+    )
 
 
 @pytest.mark.parametrize("rating", list(Rating))
@@ -109,7 +116,9 @@ def test_soft_intelligence_keeps_the_model_reading() -> None:
     item = received(text="Staff at Dr Jones Surgery ignored a safeguarding concern.")
     resolution = resolve(item, None, ProviderGazetteer(()))
     analysis = _template_reading(item.text)
-    classified = build_classified(item, analysis, resolution, "caresignal_evidence", "1.2.0", NOW)
+    classified = build_classified(
+        item, analysis, resolution, "caresignal_evidence", "1.2.0", NOW, redact_text
+    )
     assert classified.sentiment == analysis.sentiment and classified.sentiment.method == "model"
     assert [score.id for score in classified.quality_statements] == [
         "well_led.capable_leaders",
