@@ -14,6 +14,7 @@ from uuid import uuid4
 
 from schemas import (
     EvidenceClassified,
+    EvidenceKind,
     KeyQuestion,
     ProviderRef,
     QualityStatementScore,
@@ -21,8 +22,8 @@ from schemas import (
     SentimentLabel,
     Severity,
     SeverityLevel,
-    SourceType,
     evidence_id_for,
+    source_types_of,
 )
 from schemas.reference import quality_statements
 from services.common.areas import local_authority_area
@@ -50,12 +51,13 @@ def random_evidence(rng: random.Random, index: int, la_codes: list[str]) -> Evid
     statements = [qs.id for qs in quality_statements()]
     weights = [1.0 / (rank + 1) for rank in range(len(statements))]
     chosen = sorted(set(rng.choices(statements, weights=weights, k=rng.choice((1, 1, 2, 3)))))
-    sentiment = rng.choices(list(SentimentLabel), weights=(0.33, 0.18, 0.41, 0.08))[0]
+    labels = [SentimentLabel.POSITIVE, SentimentLabel.NEUTRAL, SentimentLabel.NEGATIVE, SentimentLabel.MIXED]
+    sentiment = rng.choices(labels, weights=(0.33, 0.18, 0.41, 0.08))[0]
     high = sentiment is SentimentLabel.NEGATIVE and rng.random() < 0.08
     text = " ".join(rng.sample(VOCABULARY, k=rng.randint(8, 30))).capitalize() + "."
     la_code = la_codes[min(len(la_codes) - 1, int(rng.paretovariate(1.2)) - 1)]
     location = rng.randint(1, 4000)
-    source_type = rng.choice(list(SourceType))
+    source_type = rng.choice(source_types_of(EvidenceKind.SOFT_INTELLIGENCE))
     occurred_at = END - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
     evidence_id = evidence_id_for(source_type, f"bench-{index}")
     return _example().model_copy(

@@ -16,6 +16,7 @@ from schemas.evidence import (
     AuthorRole,
     EvidenceCategory,
     EvidenceClassified,
+    EvidenceKind,
     EvidenceReceived,
     InspectionFinding,
     QualityStatementScore,
@@ -26,6 +27,9 @@ from schemas.evidence import (
     SeverityLevel,
     SourceType,
     evidence_id_for,
+    rating_sentiment,
+    read_inspection_result,
+    source_types_of,
 )
 from schemas.locations import KeyQuestionRating, LocationReference
 from schemas.topics import TOPIC_CATALOGUE, Topic, TopicSpec
@@ -47,6 +51,7 @@ __all__ = [
     "Event",
     "EvidenceCategory",
     "EvidenceClassified",
+    "EvidenceKind",
     "EvidenceReceived",
     "InspectionFinding",
     "KeyQuestion",
@@ -64,4 +69,7 @@ __all__ = [
     "Topic",
     "TopicSpec",
     "evidence_id_for",
+    "rating_sentiment",
+    "read_inspection_result",
+    "source_types_of",
 ]

@@ -14,6 +14,13 @@ MAX_TEXT_CHARS = 20_000
 EVIDENCE_NAMESPACE = UUID("6f1c1f4e-7d1a-5b8e-9a57-3c2a8f0d4b21")
 
 
+class EvidenceKind(StrEnum):
+    """What an item is: what people tell us (soft intelligence) or a rating CQC published."""
+
+    SOFT_INTELLIGENCE = "soft_intelligence"
+    INSPECTION_RESULT = "inspection_result"
+
+
 class SourceType(StrEnum):
     """The four kinds of evidence CareSignal ingests."""
 
@@ -21,6 +28,17 @@ class SourceType(StrEnum):
     HEALTHWATCH_FEEDBACK = "healthwatch_feedback"
     CALL_CENTRE_NOTE = "call_centre_note"
     SOCIAL_MEDIA_COMMENT = "social_media_comment"
+
+    @property
+    def kind(self) -> EvidenceKind:
+        if self is SourceType.INSPECTION_RESULT:
+            return EvidenceKind.INSPECTION_RESULT
+        return EvidenceKind.SOFT_INTELLIGENCE
+
+
+def source_types_of(kind: EvidenceKind) -> tuple[SourceType, ...]:
+    """The source types of one kind of evidence, in declaration order."""
+    return tuple(source for source in SourceType if source.kind is kind)
 
 
 class AuthorRole(StrEnum):
@@ -76,12 +94,14 @@ class EvidenceReceived(Event):
 
 
 class SentimentLabel(StrEnum):
-    """`mixed`: clearly positive and clearly negative parts in one item (added in 1.1)."""
+    """`mixed`: clearly positive and clearly negative parts in one item (added in 1.1); `none`: nothing to
+    judge, an inspection result without a graded rating (added in 1.1)."""
 
     POSITIVE = "positive"
     NEUTRAL = "neutral"
     NEGATIVE = "negative"
     MIXED = "mixed"
+    NONE = "none"
 
 
 class Sentiment(Frozen):
@@ -94,6 +114,10 @@ class Sentiment(Frozen):
         ge=-1.0,
         le=1.0,
         description="Graded sentiment from -1 (wholly negative) to 1 (wholly positive); added in 1.1.",
+    )
+    method: str = Field(
+        default="model",
+        description="'model' (read from the text) or 'rating' (an inspection result's rating).",
     )
 
 
@@ -108,6 +132,21 @@ class SegmentEvidence(Frozen):
     )
     severity_reasons: list[str] = Field(default_factory=list, description="Severity reasons found in it.")
     sentiment: Sentiment
+
+
+RATING_SENTIMENT: dict[Rating, SentimentLabel] = {
+    Rating.OUTSTANDING: SentimentLabel.POSITIVE,
+    Rating.GOOD: SentimentLabel.POSITIVE,
+    Rating.REQUIRES_IMPROVEMENT: SentimentLabel.NEGATIVE,
+    Rating.INADEQUATE: SentimentLabel.NEGATIVE,
+}
+
+
+def rating_sentiment(rating: Rating | None) -> Sentiment:
+    """Outstanding/Good → positive, Requires improvement/Inadequate → negative, anything else → none."""
+    label = RATING_SENTIMENT.get(rating, SentimentLabel.NONE) if rating else SentimentLabel.NONE
+    polarity = {SentimentLabel.POSITIVE: 1.0, SentimentLabel.NEGATIVE: -1.0}.get(label)
+    return Sentiment(label=label, score=1.0, polarity=polarity, method="rating")
 
 
 class SeverityLevel(StrEnum):
@@ -174,3 +213,24 @@ class EvidenceClassified(Event):
     model_name: str
     model_version: str
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+def read_inspection_result(event: EvidenceClassified) -> EvidenceClassified:
+    """An inspection result's meaning from its published rating alone, never from its (template) text.
+
+    Sentiment from the rating; the key question the rating is for (none for the overall rating); no quality
+    statements, themes, severity reasons or segments, since a rating speaks to a whole key question and its
+    words are a template. The redacted text and its lemmas stay, for search.
+    """
+    finding = event.inspection
+    return event.model_copy(
+        update={
+            "sentiment": rating_sentiment(finding.rating if finding else None),
+            "quality_statements": [],
+            "key_questions": [finding.key_question] if finding and finding.key_question else [],
+            "themes": [],
+            "cross_cutting_themes": [],
+            "severity": Severity(level=SeverityLevel.NORMAL),
+            "segments": [],
+        }
+    )

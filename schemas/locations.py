@@ -37,6 +37,9 @@ class LocationReference(Event):
     geo: GeoPoint | None = None
     overall_rating: KeyQuestionRating | None = None
     key_question_ratings: dict[KeyQuestion, KeyQuestionRating] = Field(default_factory=dict)
+    last_inspection_at: UtcDatetime | None = Field(default=None, description="When it was last inspected.")
+    care_home: bool | None = Field(default=None, description="CQC's care-home flag; None when not given.")
+    number_of_beds: int | None = Field(default=None, ge=0, description="Registered beds (care homes).")
     version: int = Field(
         ge=0, description="Monotonic version (ms since epoch of the source's last update); newer wins."
     )

@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 
 from schemas.alerts import AlertRaised, AlertRuleKind
 from schemas.common import Rating, UtcDatetime
-from schemas.evidence import SourceType
 from services.alerts.domain import Observation, build_alert, query_for
 from services.alerts.rolling import detect_rolling_spike
 from services.alerts.rules import (
@@ -23,7 +22,14 @@ from services.alerts.rules import (
     SpikeRule,
 )
 from services.alerts.severity_groups import detect_severity_group
-from services.alerts.state import Detected, State, items_phrase, match_filters, within_silence
+from services.alerts.state import (
+    Detected,
+    State,
+    items_phrase,
+    match_filters,
+    source_filters,
+    within_silence,
+)
 from services.alerts.windows import describe_size, describe_window, previous_starts, window_start
 
 
@@ -183,7 +189,7 @@ def detect_severity(rule: SeverityRule, raw: dict[str, Any] | None, observation:
         severity=rule.severity,
         reason=f"High-severity {source} about {state.label} on {at:%Y-%m-%d}{reasons}",
         counts={"count": 1},
-        query=query_for(state.key, at, at, severity="high"),
+        query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
         evidence_ids=[observation.evidence_id],
     )
     return state.model_dump(mode="json"), [alert]
@@ -254,8 +260,8 @@ def _downgrade_alert(
             state.key,
             later.occurred_at,
             later.occurred_at,
-            source_type=SourceType.INSPECTION_RESULT.value,
             key_question=None if aspect == "overall" else aspect,
+            **source_filters(rule.source_types),
         ),
         evidence_ids=[later.evidence_id],
         id_suffix=f"|{aspect}",

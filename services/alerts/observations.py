@@ -56,11 +56,14 @@ def area_label(evidence: EvidenceClassified, level: AreaLevel) -> str:
     return area.region_name or code
 
 
+def counts(rule: Rule, evidence: EvidenceClassified) -> bool:
+    """Whether the item is of a kind the rule counts (its `source_types`)."""
+    return evidence.source_type in rule.source_types
+
+
 def matches(evidence: EvidenceClassified, match: EvidenceMatch) -> bool:
-    return (
-        (match.sentiment is None or evidence.sentiment.label == match.sentiment)
-        and (match.severity is None or evidence.severity.level == match.severity)
-        and (match.source_type is None or evidence.source_type == match.source_type)
+    return (match.sentiment is None or evidence.sentiment.label == match.sentiment) and (
+        match.severity is None or evidence.severity.level == match.severity
     )
 
 
@@ -122,7 +125,7 @@ def _rating_downgrade(rule: RatingDowngradeRule, evidence: EvidenceClassified) -
 
 def _flatline(rule: FlatlineRule, evidence: EvidenceClassified) -> list[Observation]:
     code = area_code(evidence, rule.level)
-    if code is None or evidence.source_type not in rule.source_types:
+    if code is None:
         return []
     key = AlertKey(level=rule.level, code=code, source_type=evidence.source_type.value)
     return [_observation(rule, evidence, key, area_label(evidence, rule.level))]
@@ -143,6 +146,8 @@ def observations_for(evidence: EvidenceClassified, rules: list[Rule]) -> list[Ob
     """Every observation the enabled rules make of one item."""
     found: list[Observation] = []
     for rule in rules:
+        if not counts(rule, evidence):
+            continue
         if isinstance(rule, SpikeRule | RollingSpikeRule):
             found += _spike(rule, evidence)
         elif isinstance(rule, SeverityRule):

@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from schemas.alerts import AlertSeverity
 from schemas.common import KeyQuestion
-from schemas.evidence import SentimentLabel, SeverityLevel, SourceType
+from schemas.evidence import EvidenceKind, SentimentLabel, SeverityLevel, SourceType, source_types_of
 
 AreaLevel = Literal["local_authority", "icb", "region", "location", "provider"]
 DURATION = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
@@ -38,17 +38,24 @@ class StrictModel(BaseModel):
 
 
 class EvidenceMatch(StrictModel):
-    """Which items a rule counts: all given filters must hold (each maps to a search API parameter)."""
+    """Which of the counted items a rule looks at: all given filters must hold (search API parameters)."""
 
     sentiment: SentimentLabel | None = None
     severity: SeverityLevel | None = None
-    source_type: SourceType | None = None
+
+
+SOFT_INTELLIGENCE = list(source_types_of(EvidenceKind.SOFT_INTELLIGENCE))
 
 
 class RuleBase(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$", description="Stable id; part of every alert id.")
     description: str = ""
     enabled: bool = True
+    source_types: list[SourceType] = Field(
+        default_factory=lambda: list(SOFT_INTELLIGENCE),
+        min_length=1,
+        description="The kinds of evidence the rule counts (default: soft intelligence only).",
+    )
     severity: AlertSeverity = AlertSeverity.MEDIUM
     silence: Duration = Field(
         default=timedelta(days=14), description="Event time during which the same rule and key stay quiet."
@@ -182,6 +189,18 @@ class RatingDowngradeRule(RuleBase):
     """A location's overall or key-question rating gets worse between inspection results."""
 
     kind: Literal["rating_downgrade"]
+    source_types: list[SourceType] = Field(
+        default_factory=lambda: [SourceType.INSPECTION_RESULT],
+        description="Ratings come only from inspection results.",
+    )
+
+    @field_validator("source_types")
+    @classmethod
+    def _only_inspection_results(cls, value: list[SourceType]) -> list[SourceType]:
+        if value != [SourceType.INSPECTION_RESULT]:
+            raise ValueError("a rating rule counts inspection results only: [inspection_result]")
+        return value
+
     overall: bool = True
     key_questions: list[KeyQuestion] = Field(default_factory=lambda: list(KeyQuestion))
     severity: AlertSeverity = AlertSeverity.HIGH
@@ -194,7 +213,6 @@ class FlatlineRule(WindowedRule):
 
     kind: Literal["flatline"]
     level: AreaLevel = "local_authority"
-    source_types: list[SourceType] = Field(default_factory=lambda: list(SourceType), min_length=1)
     min_per_window: int = Field(default=5, ge=1, description="Every baseline window had at least this many.")
     severity: AlertSeverity = AlertSeverity.LOW
     silence: Duration = timedelta(days=28)

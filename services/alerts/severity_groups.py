@@ -18,7 +18,7 @@ from schemas.alerts import AlertChange, AlertItem, AlertRuleKind, AlertSeverity
 from schemas.common import UtcDatetime
 from services.alerts.domain import MAX_EVIDENCE_IDS, Observation, build_alert, query_for
 from services.alerts.rules import SeverityRule
-from services.alerts.state import Detected, State
+from services.alerts.state import Detected, State, source_filters
 from services.alerts.windows import describe_window, window_start
 
 GROUPS_KEPT = timedelta(days=14)  # how late an item may still join its group
@@ -107,7 +107,7 @@ def detect_severity_group(
         severity=group.severity,
         reason=reason,
         counts={"count": count},
-        query=query_for(state.key, start, end, severity="high"),
+        query=query_for(state.key, start, end, severity="high", **source_filters(rule.source_types)),
         evidence_ids=list(reversed(group.ids))[:MAX_EVIDENCE_IDS],
         version=group.version,
         change=change,
@@ -140,7 +140,7 @@ def _page_alone(
         severity=rule.escalated_severity if critical else rule.severity,
         reason=f"High-severity {source} about {state.label} on {at:%Y-%m-%d} ({why})",
         counts={"count": 1},
-        query=query_for(state.key, at, at, severity="high"),
+        query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
         evidence_ids=[observation.evidence_id],
         id_suffix=f"|{observation.evidence_id}",
         items=[_item(observation)],

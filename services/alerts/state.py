@@ -8,6 +8,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.alerts import AlertKey, AlertRaised
+from schemas.evidence import EvidenceKind, SourceType, source_types_of
 from services.alerts.domain import Observation
 from services.alerts.rules import NewTermRule, RollingSpikeRule, SpikeRule
 
@@ -36,15 +37,24 @@ def items_phrase(rule: SpikeRule | RollingSpikeRule | NewTermRule) -> str:
     words = [rule.match.sentiment.value] if rule.match.sentiment else []
     if rule.match.severity:
         words.append(f"{rule.match.severity.value}-severity")
-    noun = f"{rule.match.source_type.value.replace('_', ' ')}s" if rule.match.source_type else "items"
+    sources = rule.source_types
+    noun = f"{sources[0].value.replace('_', ' ')}s" if len(sources) == 1 else "items"
     return " ".join([*words, noun])
 
 
-def match_filters(rule: SpikeRule | RollingSpikeRule | NewTermRule) -> dict[str, str | None]:
+def source_filters(source_types: list[SourceType]) -> dict[str, Any]:
+    """Search filters for items of these source types: the kind when they are exactly one kind's."""
+    for kind in EvidenceKind:
+        if set(source_types) == set(source_types_of(kind)):
+            return {"evidence_kind": kind.value}
+    return {"source_type": [source.value for source in source_types]}
+
+
+def match_filters(rule: SpikeRule | RollingSpikeRule | NewTermRule) -> dict[str, Any]:
     """The search filters of the items a rule counts."""
     match = rule.match
     return {
         "sentiment": match.sentiment and match.sentiment.value,
         "severity": match.severity and match.severity.value,
-        "source_type": match.source_type and match.source_type.value,
+        **source_filters(rule.source_types),
     }

@@ -8,7 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from schemas.evidence import AuthorRole, EvidenceCategory, EvidenceClassified, EvidenceReceived, SourceType
+from schemas.evidence import (
+    AuthorRole,
+    EvidenceCategory,
+    EvidenceClassified,
+    EvidenceReceived,
+    SourceType,
+    read_inspection_result,
+)
 from services.classify.analyser import TextAnalysis
 from services.classify.disclosure import (
     Redact,
@@ -69,9 +76,11 @@ def build_classified(
     """The classified, redacted item; personal data leaves classify only as typed placeholders.
 
     Every field is decided in `disclosure` (dropped, redacted, or kept for a reason); `redact` redacts the
-    short free-text fields the way the analyser redacted the text.
+    short free-text fields the way the analyser redacted the text. Inspection results are structured
+    facts: their text is redacted like any other, but what they say comes from the rating they carry
+    (`read_inspection_result`), not from the model's reading of it.
     """
-    return EvidenceClassified(
+    classified = EvidenceClassified(
         event_id=classified_event_id(received.evidence_id, model_version),
         occurred_at=received.occurred_at,
         source=SOURCE,
@@ -101,6 +110,9 @@ def build_classified(
         model_version=model_version,
         metadata=_metadata(received, resolution, redact),
     )
+    if received.source_type is SourceType.INSPECTION_RESULT:
+        return read_inspection_result(classified)
+    return classified
 
 
 def _metadata(received: EvidenceReceived, resolution: AreaResolution, redact: Redact) -> dict[str, object]:

@@ -9,7 +9,7 @@ rules here, and nowhere else.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import cache
 from typing import Literal, NamedTuple
@@ -71,6 +71,17 @@ def icb_areas() -> dict[str, AreaRef]:
         region = next(iter(regions[code])) if len(regions[code]) == 1 else (None, None)
         areas[code] = AreaRef(icb_code=code, icb_name=name, region_code=region[0], region_name=region[1])
     return areas
+
+
+@cache
+def _icb_majority_regions() -> dict[str, str]:
+    districts = Counter((row["icb24_code"], row["region24_code"]) for row in district_rows())
+    return {icb: region for (icb, region), _ in sorted(districts.items(), key=lambda item: item[1])}
+
+
+def icb_majority_region(icb_code: str) -> str:
+    """The region holding most of an ICB's districts (its only region for all but a few ICBs)."""
+    return _icb_majority_regions()[icb_code]
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -68,11 +69,25 @@ def search_endpoint(
     return search.search_evidence(es, Names(settings), q, filters, sort=sort, size=page_size, cursor=cursor)
 
 
+DateFrom = Annotated[
+    datetime | None, Query(description="Start of the period (inclusive); default 24 months before date_to.")
+]
+DateTo = Annotated[datetime | None, Query(description="End of the period (exclusive); default now.")]
+
+
 @router.get("/v1/areas/{code}", response_model=AreaProfile, tags=["profiles"], summary="Area profile")
-def area_endpoint(_: ApiKey, es: Es, settings: Settings, code: str) -> AreaProfile:
-    """A local authority, ICB (E54) or region (E12), by code or name: evidence against England, ratings."""
+def area_endpoint(
+    _: ApiKey, es: Es, settings: Settings, code: str, date_from: DateFrom = None, date_to: DateTo = None
+) -> AreaProfile:
+    """A local authority, ICB (E54) or region (E12), by code or name: soft intelligence against England,
+    and ratings."""
     return profiles.area_profile(
-        es, Names(settings), code, top=settings.query_top_providers, terms=settings.query_emerging_terms
+        es,
+        Names(settings),
+        code,
+        date_from=date_from,
+        date_to=date_to,
+        top=settings.query_top_providers,
     )
 
 
@@ -82,10 +97,17 @@ def area_endpoint(_: ApiKey, es: Es, settings: Settings, code: str) -> AreaProfi
     tags=["profiles"],
     summary="Provider profile",
 )
-def provider_endpoint(_: ApiKey, es: Es, settings: Settings, identifier: str) -> ProviderProfile:
-    """A CQC provider id or location id: evidence against England, and current ratings."""
+def provider_endpoint(
+    _: ApiKey, es: Es, settings: Settings, identifier: str, date_from: DateFrom = None, date_to: DateTo = None
+) -> ProviderProfile:
+    """A CQC provider id or location id: soft intelligence against England, and ratings."""
     return profiles.provider_profile(
-        es, Names(settings), identifier, top=settings.query_top_providers, terms=settings.query_emerging_terms
+        es,
+        Names(settings),
+        identifier,
+        date_from=date_from,
+        date_to=date_to,
+        top=settings.query_top_providers,
     )
 
 
@@ -117,5 +139,5 @@ def evidence_endpoint(_: ApiKey, es: Es, settings: Settings, evidence_id: UUID) 
 
 @router.get("/v1/overview", response_model=EnglandOverview, tags=["profiles"], summary="England overview")
 def overview_endpoint(_: ApiKey, es: Es, settings: Settings) -> EnglandOverview:
-    """Every council's evidence in the 30 days up to the newest item, against the 30 days before."""
+    """Every council's soft intelligence in the 30 days up to the newest item, against the 30 days before."""
     return overview.england_overview(es, Names(settings))

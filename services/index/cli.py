@@ -16,7 +16,15 @@ from services.common.indices import Names
 from services.common.terminal import JsonFlag, console, elasticsearch_session, print_json, table
 from services.index import profiles, search
 from services.index.config import IndexSettings
-from services.index.models import SearchFilters, SortOrder
+from services.index.models import (
+    InspectionResults,
+    PerCapacity,
+    SearchFilters,
+    Share,
+    SoftIntelligence,
+    SortOrder,
+)
+from services.index.repair import repair_inspection_results
 
 
 def run_worker(settings: IndexSettings) -> None:
@@ -95,47 +103,127 @@ def search_command(
         console.print(f"next page: --cursor {page.next_cursor}")
 
 
-def area(code: str, as_json: JsonFlag = False) -> None:
+def area(
+    code: str,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    as_json: JsonFlag = False,
+) -> None:
     """Profile of a local authority, ICB (E54) or region (E12), by code or name (e.g. Oldham)."""
     with elasticsearch_session(IndexSettings()) as (es, settings):
-        profile = profiles.area_profile(es, Names(settings), code)
+        profile = profiles.area_profile(es, Names(settings), code, date_from=date_from, date_to=date_to)
     if as_json:
         return print_json(profile)
-    where = f"[bold]{profile.area.name}[/bold] ({profile.area.level} {profile.area.code})"
-    console.print(f"{where}: {profile.evidence.total} items, {profile.locations} locations")
-    _print_lens(profile.evidence)
-    console.print(
-        table("Current ratings", ["rating", "locations"], [[b.value, b.count] for b in profile.ratings])
-    )
+    console.print(f"[bold]{profile.area.name}[/bold] ({profile.area.level} {profile.area.code})")
+    _print_soft_intelligence(profile.soft_intelligence)
+    _print_inspection_results(profile.inspection_results)
+    _print_per_capacity(profile.per_capacity)
 
 
-def provider(identifier: str, as_json: JsonFlag = False) -> None:
+def provider(
+    identifier: str,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    as_json: JsonFlag = False,
+) -> None:
     """Profile of a CQC provider id or location id."""
     with elasticsearch_session(IndexSettings()) as (es, settings):
-        profile = profiles.provider_profile(es, Names(settings), identifier)
+        profile = profiles.provider_profile(
+            es, Names(settings), identifier, date_from=date_from, date_to=date_to
+        )
     if as_json:
         return print_json(profile)
-    console.print(f"[bold]{profile.kind} {profile.id}[/bold]: {profile.evidence.total} items")
-    _print_lens(profile.evidence)
+    console.print(f"[bold]{profile.kind} {profile.id}[/bold]")
+    _print_soft_intelligence(profile.soft_intelligence)
+    _print_inspection_results(profile.inspection_results)
+    _print_per_capacity(profile.per_capacity)
     rows = [[loc.location_id, loc.name, loc.overall, loc.key_questions] for loc in profile.locations]
     console.print(table("Locations", ["location", "name", "overall", "key questions"], rows))
 
 
-def _print_lens(lens: profiles.Lens) -> None:
-    rows = [
-        [c.quality_statement, c.count, c.negative, _pct(c.share), _pct(c.england_share), _pct(c.difference)]
-        for c in lens.compared_with_england
+def _print_soft_intelligence(section: SoftIntelligence) -> None:
+    console.print(f"{section.total} items. {section.counts}")
+    for comparison in section.comparisons:
+        rows = [
+            [
+                row.title,
+                f"{row.area.negative}/{row.area.total}",
+                _share(row.area),
+                _share(row.comparator),
+                "" if row.q_value is None else f"{row.q_value:.3f}",
+                row.flag.value.replace("_", " "),
+            ]
+            for row in comparison.rows
+        ]
+        columns = ["", "negative/items", "share (95% interval)", comparison.comparator_name, "q", "flag"]
+        title = f"Negative share by {comparison.by.replace('_', ' ')} against {comparison.comparator_name}"
+        console.print(table(title, columns, rows))
+    months = [
+        [m.month, m.total, m.negative, _pct(m.negative_share), m.volume_change, m.negative_share_change]
+        for m in section.trend.months
     ]
-    columns = ["quality statement", "items", "negative", "share", "England", "difference"]
-    console.print(table("Negative evidence against England", columns, rows))
-    months = [[m.month, m.total, m.negative, m.high_severity] for m in lens.monthly]
-    console.print(table("Monthly", ["month", "items", "negative", "high severity"], months))
-    terms = [[t.term, t.count, t.background_count] for t in lens.emerging_terms]
-    console.print(table("Emerging terms", ["term", "items", "England"], terms))
+    columns = ["month", "items", "negative", "share", "volume change", "share change"]
+    console.print(table("Soft intelligence by month", columns, months))
+    terms = section.emerging_terms
+    rows = [[t.term, t.count, t.earlier_count, f"{t.q_value:.4f}"] for t in terms.terms]
+    console.print(table(f"Emerging terms ({terms.status})", ["term", "recent items", "earlier", "q"], rows))
+
+
+def _print_per_capacity(capacity: PerCapacity) -> None:
+    console.print(
+        f"{capacity.items} items, {capacity.registered_locations} registered locations: "
+        f"{_ratio(capacity.items_per_location)} per location "
+        f"(England {_ratio(capacity.england_items_per_location)}); "
+        f"{_ratio(capacity.care_home_items_per_100_beds)} care-home items per 100 beds"
+    )
+
+
+def _share(share: Share) -> str:
+    if share.share is None:
+        return ""
+    return f"{share.share:.0%} ({share.interval_low:.0%}–{share.interval_high:.0%})"
+
+
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _print_inspection_results(section: InspectionResults) -> None:
+    console.print(f"{section.locations} registered locations. {section.counts}")
+    rows = [[b.value, b.count] for b in section.current_overall]
+    console.print(table("Current overall ratings", ["rating", "locations"], rows))
+    changes = section.changes
+    console.print(
+        f"Ratings changed in the period: {changes.improved} improved, {changes.declined} declined, "
+        f"{changes.changed} to or from not rated"
+    )
+    rows = [[b.value, b.count] for b in section.since_last_inspection]
+    console.print(table("Time since last inspection", ["since", "locations"], rows))
 
 
 def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:+.0%}" if value < 0 else f"{value:.0%}"
+
+
+def repair_inspection_results_command(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would change; write nothing.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Re-derive indexed inspection results' sentiment, key question and statements from their ratings."""
+    with elasticsearch_session(IndexSettings()) as (es, settings):
+        summary = repair_inspection_results(es, Names(settings), dry_run=dry_run)
+    if as_json:
+        return print_json(summary)
+    verb = "would repair" if dry_run else "repaired"
+    console.print(
+        f"{summary.scanned} inspection results: {verb} {summary.repaired}, "
+        f"{summary.unchanged} already right, {summary.superseded} superseded by a newer classification, "
+        f"{summary.failed} failed"
+    )
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
@@ -144,3 +232,4 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search_command)
     app.command("area")(area)
     app.command("provider")(provider)
+    app.command("repair-inspection-results")(repair_inspection_results_command)

@@ -41,4 +41,3 @@ class IndexSettings(CommonSettings):
     query_max_page_size: int = Field(default=100, ge=1, le=1000)
     query_default_page_size: int = Field(default=20, ge=1)
     query_top_providers: int = Field(default=10, ge=1, le=100)
-    query_emerging_terms: int = Field(default=15, ge=1, le=100)

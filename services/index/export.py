@@ -26,6 +26,10 @@ COLUMNS = (
     "quality_statements",
     "themes",
     "sentiment",
+    "sentiment_method",
+    "rating",
+    "previous_rating",
+    "report_date",
     "severity",
     "severity_reasons",
     "evidence_category",
@@ -63,11 +67,25 @@ def _values(hit: SearchHit) -> list[str]:
         ";".join(hit.quality_statement_ids),
         ";".join(hit.themes),
         hit.sentiment.value,
+        hit.sentiment_method,
+        *_inspection(hit),
         hit.severity.value,
         ";".join(hit.severity_reasons),
         hit.evidence_category.value,
         hit.model_version,
         hit.text,
+    ]
+
+
+def _inspection(hit: SearchHit) -> list[str]:
+    """An inspection result's rating, the rating it replaced and its report date; blank for other items."""
+    finding = hit.inspection
+    if finding is None:
+        return ["", "", ""]
+    return [
+        finding.rating.value,
+        finding.previous_rating.value if finding.previous_rating else "",
+        finding.report_date.date().isoformat() if finding.report_date else "",
     ]
 
 

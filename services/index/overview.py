@@ -1,4 +1,7 @@
-"""England overview: every council's evidence in the latest window against the window before it."""
+"""England overview: every council's soft intelligence in the latest window against the window before it.
+
+Inspection results are not counted: a bulk import of rating history is not a rise in what people say.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from services.alerts.lifecycle import status_clause
 from services.common.http import elasticsearch_errors
 from services.common.indices import Names
 from services.index.models import AreaActivity, EnglandOverview
-from services.index.profiles import HIGH_SEVERITY, NEGATIVE
+from services.index.soft_intelligence import HIGH_SEVERITY, NEGATIVE, SOFT_INTELLIGENCE, SOFT_SOURCES
 
 COUNCILS = 200  # terms size above the 153 councils, so none is cut off
 
@@ -28,7 +31,7 @@ def overview_body(end: datetime, days: int) -> dict[str, Any]:
     counts = {"negative": {"filter": NEGATIVE}, "high": {"filter": HIGH_SEVERITY}}
     return {
         "size": 0,
-        "query": {"bool": {"filter": [_window(previous, end)]}},
+        "query": {"bool": {"filter": [SOFT_INTELLIGENCE, _window(previous, end)]}},
         "aggs": {
             "councils": {
                 "terms": {"field": "area.local_authority_code", "size": COUNCILS},
@@ -42,13 +45,15 @@ def overview_body(end: datetime, days: int) -> dict[str, Any]:
 
 
 def england_overview(es: Elasticsearch, names: Names, *, days: int = 30) -> EnglandOverview:
-    """The window ends just after the newest evidence item, so a quiet feed still shows its last month."""
+    """The window ends just after the newest soft-intelligence item, so a quiet feed still shows its last
+    month."""
     with elasticsearch_errors():
         newest = es.search(
             index=names.evidence_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             size=0,
+            query=SOFT_INTELLIGENCE,
             aggs={"newest": {"max": {"field": "occurred_at"}}},
         )
         newest_ms = newest.get("aggregations", {}).get("newest", {}).get("value")
@@ -95,6 +100,8 @@ def england_overview(es: Elasticsearch, names: Names, *, days: int = 30) -> Engl
             )
         )
     return EnglandOverview(
+        counts=f"Soft intelligence ({', '.join(s.value for s in SOFT_SOURCES)}) per council in the {days} "
+        f"days up to the newest item and the {days} days before; inspection results are not counted.",
         window_start=end - timedelta(days=days) if end else None,
         window_end=end,
         window_days=days,

@@ -10,6 +10,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from schemas import EvidenceKind, source_types_of
 from services.common.errors import InvalidRequestError
 from services.common.http import elasticsearch_errors
 from services.common.indices import Names
@@ -29,6 +30,7 @@ FACETS = {
     "severity": "severity.level",
     "severity_reason": "severity.reasons",
     "evidence_category": "evidence_category",
+    "rating": "inspection.rating",
     "author_role": "author_role",
     "local_authority": "area.local_authority_code",
     "icb": "area.icb_code",
@@ -47,6 +49,7 @@ FILTER_FIELDS = {
     "theme": "themes",
     "cross_cutting_theme": "cross_cutting_themes",
     "source_type": "source_type",
+    "rating": "inspection.rating",
     "sentiment": "sentiment.label",
     "severity": "severity.level",
     "evidence_category": "evidence_category",
@@ -74,8 +77,15 @@ def filter_clauses(filters: SearchFilters) -> dict[str, dict[str, Any]]:
         if level in values:
             values[level] = resolve_area(values[level]).code
     clauses = {
-        name: {"term": {field: values[name]}} for name, field in FILTER_FIELDS.items() if name in values
+        name: {"terms" if isinstance(values[name], list) else "term": {field: values[name]}}
+        for name, field in FILTER_FIELDS.items()
+        if name in values
     }
+    if "evidence_kind" in values:
+        kind = EvidenceKind(values["evidence_kind"])
+        clauses["evidence_kind"] = {
+            "terms": {"source_type": [source.value for source in source_types_of(kind)]}
+        }
     window = {op: values[key] for op, key in (("gte", "date_from"), ("lt", "date_to")) if key in values}
     if window:
         clauses["date"] = {"range": {"occurred_at": window}}
@@ -183,11 +193,12 @@ def _hit(raw: dict[str, Any]) -> SearchHit:
         key_questions=source.get("key_questions", []),
         themes=source.get("themes", []),
         sentiment=source["sentiment"]["label"],
+        sentiment_method=source["sentiment"].get("method", "model"),
         severity=source["severity"]["level"],
         severity_reasons=source["severity"].get("reasons", []),
         evidence_category=source["evidence_category"],
-        model_version=source["model_version"],
         inspection=source.get("inspection"),
+        model_version=source["model_version"],
     )
 
 

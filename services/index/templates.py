@@ -2,7 +2,8 @@
 
 Component templates (`component_*.json`) hold shared pieces; each index template (`<name>.json`)
 composes them. Every template, index pattern and alias name goes through `settings.index()`, so a
-test prefix isolates everything. A template is (re)written only when ours has a higher `version`.
+test prefix isolates everything. A template is (re)written only when ours has a higher `version`; its
+new fields are then added to the indices that already exist (mappings only ever gain fields in v1).
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ def install_templates(es: Elasticsearch, settings: CommonSettings) -> list[str]:
         found = _get_index_template(es, name)
         if _installed_version(found, "index_template") != body["version"]:
             es.indices.put_index_template(name=name, **body)
+            es.options(ignore_status=404).indices.put_mapping(
+                index=body["index_patterns"],
+                properties=body["template"]["mappings"]["properties"],
+                allow_no_indices=True,
+            )
             written.append(name)
     fixed = (names.locations_index, names.alerts_index, names.alert_status_index, names.alert_versions_index)
     for index in fixed:

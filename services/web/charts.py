@@ -102,3 +102,85 @@ def _bars(rows: tuple[tuple[str, int], ...], description: str, colour: str) -> M
 def warm_up() -> None:
     """vl-convert starts its JavaScript engine on first use (seconds): do that before the first request."""
     bars([("warm-up", 1)], "warm-up")
+
+
+FLAG_COLOURS = {"Higher": "#d4351c", "Lower": "#00703c", "No clear difference": "#505a5f"}
+
+
+def share_intervals(
+    rows: Sequence[tuple[str, float, float, float, float | None, str]], description: str
+) -> Markup:
+    """One line per row: the share here (dot) inside its 95% interval (bar), coloured by the row's flag,
+    and the comparator's share (black tick). Rows: (label, share, low, high, comparator share, flag)."""
+    return _share_intervals(tuple(rows), description)
+
+
+@lru_cache(maxsize=CACHED_CHARTS)
+def _share_intervals(
+    rows: tuple[tuple[str, float, float, float, float | None, str], ...], description: str
+) -> Markup:
+    values = [
+        {
+            "label": name,
+            "share": share,
+            "low": low,
+            "high": high,
+            "comparator": other,
+            "flag": flag,
+            "order": i,
+        }
+        for i, (name, share, low, high, other, flag) in enumerate(rows)
+    ]
+    base = alt.Chart(alt.Data(values=values), description=description).encode(
+        y=alt.Y("label:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=300))
+    )
+    colour = alt.Color(
+        "flag:N",
+        title=None,
+        scale=alt.Scale(domain=list(FLAG_COLOURS), range=list(FLAG_COLOURS.values())),
+        legend=alt.Legend(),
+    )
+    share_axis = alt.X(
+        "low:Q",
+        title="Negative share (95% interval)",
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format="%"),
+    )
+    interval = base.mark_rule(strokeWidth=3).encode(x=share_axis, x2="high:Q", color=colour)
+    here = base.mark_circle(size=90, opacity=1).encode(x="share:Q", color=colour)
+    comparator = base.mark_tick(color="#0b0c0c", thickness=2, size=16).encode(x="comparator:Q")
+    chart = alt.layer(interval, here, comparator).properties(width=360, height=alt.Step(26))
+    return render(_config(chart))
+
+
+def monthly_share(rows: Sequence[tuple[str, float, float, float, bool]], description: str) -> Markup:
+    """The negative share per month ('YYYY-MM') as a line inside its 95% interval (band); months whose share
+    changed beyond noise are marked. Rows: (month, share, low, high, changed)."""
+    return _monthly_share(tuple(rows), description)
+
+
+@lru_cache(maxsize=CACHED_CHARTS)
+def _monthly_share(rows: tuple[tuple[str, float, float, float, bool], ...], description: str) -> Markup:
+    values = [
+        {"month": f"{month}-01", "share": share, "low": low, "high": high, "changed": changed}
+        for month, share, low, high, changed in rows
+    ]
+    month_axis = alt.X(
+        "month:T",
+        timeUnit="yearmonth",
+        title=None,
+        axis=alt.Axis(format="%b %Y", labelOverlap=True, grid=False),
+    )
+    base = alt.Chart(alt.Data(values=values), description=description).encode(x=month_axis)
+    band = base.mark_area(color=COLOURS["negative"], opacity=0.15).encode(
+        y=alt.Y("low:Q", title="Negative share", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        y2="high:Q",
+    )
+    line = base.mark_line(color=COLOURS["negative"], strokeWidth=3).encode(y="share:Q")
+    changed = (
+        base.transform_filter(alt.datum.changed)
+        .mark_point(shape="diamond", size=160, filled=True, color="#0b0c0c")
+        .encode(y="share:Q")
+    )
+    chart = alt.layer(band, line, changed).properties(width=560, height=220)
+    return render(_config(chart))

@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from schemas import EvidenceCategory, KeyQuestion, SentimentLabel, SeverityLevel, SourceType
+from schemas import (
+    EvidenceCategory,
+    EvidenceKind,
+    KeyQuestion,
+    Rating,
+    SentimentLabel,
+    SeverityLevel,
+    SourceType,
+)
 from schemas.reference import quality_statements
 from services.index.models import FacetBucket
 from services.web.formatting import label
 from services.web.names import area_name
+from services.web.search_state import LIST_FILTERS
 
 
 @dataclass(frozen=True)
@@ -21,15 +30,17 @@ class Option:
 
 @dataclass(frozen=True)
 class Facet:
-    """One filter: radios for short fixed lists, a select for long ones, a text box for identifiers."""
+    """One filter: radios for short fixed lists (checkboxes where several values may be chosen), a select
+    for long ones."""
 
     name: str
     legend: str
-    control: str  # "radios", "select" or "text"
+    control: str  # "radios", "checkboxes" or "select"
     options: tuple[Option, ...] = ()
 
 
 RADIOS: dict[str, tuple[str, type[StrEnum]]] = {
+    "evidence_kind": ("Kind of evidence", EvidenceKind),
     "source_type": ("Source", SourceType),
     "sentiment": ("Sentiment", SentimentLabel),
     "severity": ("Severity", SeverityLevel),
@@ -50,9 +61,19 @@ def _ranked(buckets: list[FacetBucket], chosen: str | None, name_of=label) -> tu
     return tuple(options)
 
 
+def _by_kind(source_types: dict[str, int]) -> dict[str, int]:
+    """Items of each kind of evidence, from the source-type counts (a kind is a set of source types)."""
+    kinds: dict[str, int] = {}
+    for source, count in source_types.items():
+        kind = SourceType(source).kind.value
+        kinds[kind] = kinds.get(kind, 0) + count
+    return kinds
+
+
 def facets(counts: dict[str, list[FacetBucket]], values: dict[str, str]) -> list[Facet]:
     """The filters in the order a reviewer narrows by: where, what, how it reads, where it came from."""
     by_value = {name: {b.value: b.count for b in buckets} for name, buckets in counts.items()}
+    by_value["evidence_kind"] = _by_kind(by_value.get("source_type", {}))
     result = [
         Facet(name, legend, "select", _ranked(counts.get(name, []), values.get(name), area_name))
         for name, legend in AREA_SELECTS.items()
@@ -68,6 +89,9 @@ def facets(counts: dict[str, list[FacetBucket]], values: dict[str, str]) -> list
     )
     for name, legend in (("theme", "Theme"), ("cross_cutting_theme", "Cross-cutting theme")):
         result.append(Facet(name, legend, "select", _ranked(counts.get(name, []), values.get(name))))
+    ratings = by_value.get("rating", {})
+    result.append(Facet("rating", "Inspection rating", "select", _fixed([r.value for r in Rating], ratings)))
     for name, (legend, enum) in RADIOS.items():
-        result.append(Facet(name, legend, "radios", _fixed([m.value for m in enum], by_value.get(name, {}))))
+        control = "checkboxes" if name in LIST_FILTERS else "radios"
+        result.append(Facet(name, legend, control, _fixed([m.value for m in enum], by_value.get(name, {}))))
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,11 @@ def uk_date(value: datetime | date | str | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def last_day(end: datetime) -> date:
+    """The last day (UTC) of a period that ends before `end`: 2026-12-02T00:00Z → 1 December 2026."""
+    return (end - timedelta(microseconds=1)).date()
+
+
 def uk_datetime(value: datetime | None) -> str:
     """'1 December 2026 at 2:05pm' in UK time (GOV.UK style)."""
     if value is None:
@@ -66,11 +71,18 @@ def thousands(value: int | float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def percent(value: float | None, signed: bool = False) -> str:
-    """0.253 → '25%'; signed: '+25 points' style differences keep their sign."""
+def percent(value: float | None) -> str:
+    """0.253 → '25%'."""
     if value is None:
         return "–"
-    return f"{value * 100:+.0f}" if signed else f"{value:.0%}"
+    return f"{value:.0%}"
+
+
+def q_value(value: float | None) -> str:
+    """A p or q value as a reviewer reads it: '0.012', '< 0.001' for tiny ones, '–' when not tested."""
+    if value is None:
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
 def label(value: object) -> str:
@@ -116,9 +128,11 @@ def mark_spans(text: str, spans: list[str]) -> Markup:
 
 FILTERS = {
     "uk_date": uk_date,
+    "last_day": last_day,
     "uk_datetime": uk_datetime,
     "uk_month": uk_month,
     "thousands": thousands,
+    "q_value": q_value,
     "percent": percent,
     "label": label,
     "highlight": highlight,

@@ -20,6 +20,7 @@ from services.web.links import query_string
 
 TERM_FILTERS = tuple(name for name in SearchFilters.model_fields if name not in ("date_from", "date_to"))
 DATE_FIELDS = ("date_from", "date_to")
+LIST_FILTERS = ("source_type",)
 PAGE_SIZE = 20
 
 
@@ -37,7 +38,7 @@ class SearchState:
     """What the reviewer asked for: words, filters, sort, and which page."""
 
     q: str = ""
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str | list[str]] = field(default_factory=dict)
     sort: SortOrder = SortOrder.RELEVANCE
     cursor: str | None = None
     page: int = 1
@@ -45,7 +46,13 @@ class SearchState:
 
     @classmethod
     def from_query(cls, params: QueryParams) -> SearchState:
-        values = {name: params[name].strip() for name in (*TERM_FILTERS, *DATE_FIELDS) if params.get(name)}
+        values: dict[str, str | list[str]] = {
+            name: params[name].strip() for name in (*TERM_FILTERS, *DATE_FIELDS) if params.get(name)
+        }
+        for name in LIST_FILTERS:  # repeated: any of the values matches (e.g. an alert's source types)
+            given = [value.strip() for value in params.getlist(name) if value.strip()]
+            if len(given) > 1:
+                values[name] = given
         sort = SortOrder.DATE if params.get("sort") == SortOrder.DATE.value else SortOrder.RELEVANCE
         page = int(params["page"]) if params.get("page", "").isdigit() and int(params["page"]) > 0 else 1
         return cls(

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from pydantic import ValidationError
 
-from schemas import EvidenceReceived, SourceType, evidence_id_for
+from schemas import EvidenceClassified, EvidenceReceived, SourceType, evidence_id_for, read_inspection_result
 from schemas.cloudevents import cloudevent_headers, encode
 from schemas.generate import EVENT_MODELS, JSON_DIR, schema_documents
 from schemas.reference import local_authorities, quality_statements
@@ -92,3 +92,13 @@ def test_reference_data_is_complete() -> None:
     assert {s.key_question for s in statements} == {"safe", "effective", "caring", "responsive", "well_led"}
     assert len(local_authorities()) == 153
     assert local_authorities()["E08000004"].name == "Oldham"
+
+
+def test_classified_inspection_result_example_reads_its_rating_not_its_text() -> None:
+    event = EvidenceClassified.model_validate_json(
+        (EXAMPLES / "EvidenceClassified" / "inspection_result.json").read_text()
+    )
+    assert event.inspection is not None and event.inspection.rating.value == "Requires improvement"
+    assert (event.sentiment.label.value, event.sentiment.method) == ("negative", "rating")
+    assert event.quality_statements == [] and event.severity.reasons == []
+    assert read_inspection_result(event) == event

@@ -104,6 +104,7 @@ def location(
     name: str = "Acorn House",
     overall: Rating | None = Rating.GOOD,
     safe: Rating | None = None,
+    **fields: object,
 ) -> LocationReference:
     ratings = {KeyQuestion.SAFE: KeyQuestionRating(rating=safe)} if safe else {}
     return LocationReference(
@@ -117,6 +118,7 @@ def location(
         overall_rating=KeyQuestionRating(rating=overall) if overall else None,
         key_question_ratings=ratings,
         version=version,
+        **fields,
     )
 
 
@@ -159,6 +161,16 @@ def produce(producer: KafkaProducer, topic: str, events: Iterable[Event]) -> Non
     producer.flush()
     for future in futures:
         future.get(timeout=30)
+
+
+WORDS = (
+    "staff kind caring rude medication late missed appointment waiting weeks call bell ignored "
+    "dignity respect food cold clean dirty room safeguarding fall injury bruise manager listened "
+    "complaint response discharge hospital transport carer visit short rushed family informed pain "
+    "relief night shift agency understaffed activities lonely garden wheelchair hoist record care "
+    "plan review dementia confused assessment funding council waiting list respite"
+)
+VOCABULARY = WORDS.split()
 
 
 def index_directly(es: Elasticsearch, settings: CommonSettings, events: Iterable[Event]) -> None:

@@ -1,4 +1,5 @@
-"""The whole pipeline for integration tests: worker processes, the bundled samples, waiting for documents."""
+"""The whole pipeline for integration tests: worker processes, the bundled samples, waiting for documents
+and for topics to be written and consumed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from factories.index import once_searchable
 from services.common.config import CommonSettings
@@ -110,3 +112,37 @@ def wait_for_documents(
 
 def sample_items(name: str) -> list[dict]:
     return [json.loads(line) for line in (SAMPLES / name).read_text().splitlines() if line.strip()]
+
+
+def end_offsets(settings: CommonSettings, topic: str) -> int:
+    """Messages ever written to the topic (the sum of its partitions' end offsets)."""
+    consumer = KafkaConsumer(**settings.kafka_options())
+    partitions = [TopicPartition(topic, number) for number in consumer.partitions_for_topic(topic) or ()]
+    total = sum(consumer.end_offsets(partitions).values())
+    consumer.close()
+    return total
+
+
+def wait_until_consumed(settings: CommonSettings, topic: str, group: str, timeout_s: float = 120) -> None:
+    """Until the group's committed offsets reach the end of every partition of the topic."""
+    admin = KafkaAdminClient(**settings.kafka_options())
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline:
+            committed = admin.list_group_offsets({group: None}).get(group, {})
+            done = sum(meta.offset for tp, meta in committed.items() if tp.topic == topic)
+            if committed and done >= end_offsets(settings, topic):
+                return
+            time.sleep(1)
+    finally:
+        admin.close()
+    raise AssertionError(f"{group} did not consume {topic} within {timeout_s}s")
+
+
+def wait_for_messages(settings: CommonSettings, topic: str, count: int, timeout_s: float = 240) -> None:
+    """Until at least `count` messages were written to the topic."""
+    deadline = time.monotonic() + timeout_s
+    while end_offsets(settings, topic) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"fewer than {count} messages on {topic} after {timeout_s}s")
+        time.sleep(1)

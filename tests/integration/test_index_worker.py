@@ -17,7 +17,13 @@ from services.common.config import CommonSettings
 from services.common.indices import Names
 from services.common.kafka import create_producer
 from services.index.config import IndexSettings
-from services.index.templates import delete_templates
+from services.index.templates import (
+    COMPONENTS,
+    component_template,
+    delete_templates,
+    index_template,
+    install_templates,
+)
 from services.index.worker import Indexer
 
 pytestmark = pytest.mark.integration
@@ -125,3 +131,23 @@ def test_index_worker_dead_letters_malformed_documents_with_es_reason(
     assert json.loads(rejected.payload)["evidence_id"] == str(immense.evidence_id)
     assert rejected.stage == "index"
     assert by_type["ValidationError"][0].payload == b"{not json"
+
+
+def test_a_newer_template_adds_its_new_fields_to_existing_indices(
+    es: Elasticsearch, settings: CommonSettings
+) -> None:
+    """An installation whose indices predate a field gains the field's mapping when templates upgrade."""
+    names = Names(settings)
+    old = index_template(settings, "locations")
+    del old["template"]["mappings"]["properties"]["number_of_beds"]
+    old["version"] -= 1
+    for component in COMPONENTS:
+        es.cluster.put_component_template(name=names.component(component), **component_template(component))
+    es.indices.put_index_template(name=names.template("locations"), **old)
+    es.indices.create(index=names.locations_index)
+    before = es.indices.get_mapping(index=names.locations_index)[names.locations_index]["mappings"]
+    assert "number_of_beds" not in before["properties"]
+    assert names.template("locations") in install_templates(es, settings)
+    after = es.indices.get_mapping(index=names.locations_index)[names.locations_index]["mappings"]
+    assert after["properties"]["number_of_beds"] == {"type": "integer"}
+    delete_templates(es, settings)

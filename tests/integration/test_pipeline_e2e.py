@@ -12,14 +12,15 @@ from factories.pipeline import (
     CLASSIFY,
     EVIDENCE_SAMPLES,
     INDEX,
+    end_offsets,
     evidence_counts,
     ingest_samples,
     pipeline_workers,
     sample_items,
     wait_for_documents,
+    wait_until_consumed,
 )
 from fastapi.testclient import TestClient
-from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from schemas import Topic
 from services.api import create_app
@@ -89,27 +90,3 @@ def test_replaying_ingest_leaves_the_document_count_unchanged(
     assert end_offsets(settings, classified) >= 2 * produced_once, "the replay was not classified again"
     wait_until_consumed(settings, classified, f"{settings.topic_prefix}caresignal-index")
     assert evidence_counts(es, alias) == first
-
-
-def end_offsets(settings: CommonSettings, topic: str) -> int:
-    consumer = KafkaConsumer(**settings.kafka_options())
-    partitions = [TopicPartition(topic, number) for number in consumer.partitions_for_topic(topic)]
-    total = sum(consumer.end_offsets(partitions).values())
-    consumer.close()
-    return total
-
-
-def wait_until_consumed(settings: CommonSettings, topic: str, group: str, timeout_s: float = 120) -> None:
-    """Until the group's committed offsets reach the end of every partition of the topic."""
-    admin = KafkaAdminClient(**settings.kafka_options())
-    deadline = time.monotonic() + timeout_s
-    try:
-        while time.monotonic() < deadline:
-            committed = admin.list_group_offsets({group: None}).get(group, {})
-            done = sum(meta.offset for tp, meta in committed.items() if tp.topic == topic)
-            if committed and done >= end_offsets(settings, topic):
-                return
-            time.sleep(1)
-    finally:
-        admin.close()
-    raise AssertionError(f"{group} did not consume {topic} within {timeout_s}s")

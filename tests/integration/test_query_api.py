@@ -28,6 +28,7 @@ pytestmark = pytest.mark.integration
 KEY = {"X-API-Key": "dev-key"}
 OLDHAM, MANCHESTER, DEVON = "E08000004", "E08000003", "E10000008"
 GREATER_MANCHESTER_ICB, NORTH_WEST = "E54000057", "E12000002"
+ENGLAND_STATEMENTS = ("england", "quality_statement")
 
 
 @pytest.fixture
@@ -98,6 +99,27 @@ def test_query_search_filters_and_search_after_pages_return_exactly_the_expected
         for e in items
         if e.area.local_authority_code == DEVON and e.occurred_at >= BASE_TIME - timedelta(hours=10)
     }
+
+
+def test_query_search_filters_either_kind_of_evidence_and_several_source_types(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    sources = [SourceType.HEALTHWATCH_FEEDBACK, SourceType.CALL_CENTRE_NOTE, SourceType.INSPECTION_RESULT]
+    items = [evidence(f"k-{i}", source_type=sources[i % 3]) for i in range(12)]
+    index_directly(es, settings, items)
+
+    def found(params: list[tuple[str, str]]) -> set[str]:
+        page = client.get("/v1/search", params=[*params, ("size", "50")], headers=KEY)
+        assert page.status_code == 200, page.text
+        return {hit["evidence_id"] for hit in page.json()["hits"]}
+
+    def ids(*wanted: SourceType) -> set[str]:
+        return {str(e.evidence_id) for e in items if e.source_type in wanted}
+
+    assert found([("evidence_kind", "soft_intelligence")]) == ids(*sources[:2])
+    assert found([("evidence_kind", "inspection_result")]) == ids(sources[2])
+    several = [("source_type", "call_centre_note"), ("source_type", "inspection_result")]
+    assert found(several) == ids(*sources[1:])
 
 
 def test_query_search_matches_text_and_lemmas_and_highlights(
@@ -178,11 +200,13 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
         location("1-5", version=1, la_code=DEVON, overall=Rating.OUTSTANDING),
     ]
     index_directly(es, settings, [*items, *places])
-    response = client.get(f"/v1/areas/{OLDHAM}", headers=KEY)
+    period = {"date_from": (BASE_TIME - timedelta(days=200)).isoformat(), "date_to": BASE_TIME.isoformat()}
+    response = client.get(f"/v1/areas/{OLDHAM}", params=period, headers=KEY)
     assert response.status_code == 200, response.text
     profile = response.json()
-    mine = [e for e in items if e.area.local_authority_code == OLDHAM]
-    lens = profile["evidence"]
+    mine = [e for e in items if e.area.local_authority_code == OLDHAM and e.occurred_at < BASE_TIME]
+    items = [e for e in items if e.occurred_at < BASE_TIME]
+    lens = profile["soft_intelligence"]
     assert profile["area"] == {
         "code": OLDHAM,
         "name": "Oldham",
@@ -198,22 +222,19 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
         with_it = [e for e in mine if statement in {q.id for q in e.quality_statements}]
         labels = Counter(e.sentiment.label.value for e in with_it)
         row = by_statement[statement]
-        assert (row["total"], row["positive"], row["neutral"], row["negative"], row["mixed"]) == (
-            len(with_it),
-            labels["positive"],
-            labels["neutral"],
-            labels["negative"],
-            labels["mixed"],
-        )
+        assert (row["total"], row["sentiment"]) == (len(with_it), dict(labels))
         england = [e for e in items if statement in {q.id for q in e.quality_statements}]
         england_negative = sum(e.sentiment.label == "negative" for e in england)
-        compared = next(c for c in lens["compared_with_england"] if c["quality_statement"] == statement)
-        assert (compared["england_count"], compared["england_negative"]) == (len(england), england_negative)
-        assert compared["share"] == pytest.approx(labels["negative"] / len(with_it))
-        assert compared["difference"] == pytest.approx(
-            labels["negative"] / len(with_it) - england_negative / len(england)
+        against_england = next(
+            c for c in lens["comparisons"] if (c["comparator"], c["by"]) == ENGLAND_STATEMENTS
         )
-    assert {m["month"]: (m["total"], m["negative"], m["high_severity"]) for m in lens["monthly"]} == {
+        compared = next(row for row in against_england["rows"] if row["key"] == statement)
+        rest = (england_negative - labels["negative"], len(england) - len(with_it))
+        assert (compared["comparator"]["negative"], compared["comparator"]["total"]) == rest
+        assert compared["area"]["share"] == pytest.approx(labels["negative"] / len(with_it))
+        assert compared["difference"] == pytest.approx(labels["negative"] / len(with_it) - rest[0] / rest[1])
+    months = {m["month"]: (m["total"], m["negative"], m["high_severity"]) for m in lens["trend"]["months"]}
+    assert {month: counts for month, counts in months.items() if counts[0]} == {
         month: (
             sum(e.occurred_at.strftime("%Y-%m") == month for e in mine),
             sum(e.occurred_at.strftime("%Y-%m") == month and e.sentiment.label == "negative" for e in mine),
@@ -221,6 +242,7 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
         )
         for month in {e.occurred_at.strftime("%Y-%m") for e in mine}
     }
+    assert len(months) == 8  # every month of the period (2024-08 to 2025-03), empty ones too
     negative_by_location = Counter(e.provider.location_id for e in mine if e.sentiment.label == "negative")
     assert {p["location_id"]: p["count"] for p in lens["top_providers_negative"]} == dict(
         negative_by_location
@@ -229,20 +251,21 @@ def test_query_area_profile_numbers_equal_counts_from_the_input_events(
     assert {p["location_id"]: p["count"] for p in lens["top_providers_high_severity"]} == dict(
         high_by_location
     )
-    assert {b["value"]: b["count"] for b in profile["ratings"]} == {
+    ratings = profile["inspection_results"]
+    assert {b["value"]: b["count"] for b in ratings["current_overall"]} == {
         "Good": 2,
         "Inadequate": 1,
-        "No rating": 1,
+        "No published rating": 1,
     }
-    assert profile["locations"] == 4
-    icb = client.get(f"/v1/areas/{GREATER_MANCHESTER_ICB}", headers=KEY).json()
-    assert icb["evidence"]["total"] == sum(e.area.icb_code == GREATER_MANCHESTER_ICB for e in items)
-    region = client.get(f"/v1/areas/{NORTH_WEST}", headers=KEY).json()
+    assert ratings["locations"] == 4
+    icb = client.get(f"/v1/areas/{GREATER_MANCHESTER_ICB}", params=period, headers=KEY).json()
+    assert icb["soft_intelligence"]["total"] == sum(e.area.icb_code == GREATER_MANCHESTER_ICB for e in items)
+    region = client.get(f"/v1/areas/{NORTH_WEST}", params=period, headers=KEY).json()
     assert region["area"]["level"] == "region"
-    assert region["evidence"]["total"] == sum(e.area.region_code == NORTH_WEST for e in items)
-    by_name = client.get("/v1/areas/Oldham", headers=KEY).json()
+    assert region["soft_intelligence"]["total"] == sum(e.area.region_code == NORTH_WEST for e in items)
+    by_name = client.get("/v1/areas/Oldham", params=period, headers=KEY).json()
     assert by_name["area"] == {**profile["area"], "resolved_from": "Oldham"}
-    assert by_name["evidence"] == profile["evidence"]
+    assert by_name["soft_intelligence"] == profile["soft_intelligence"]
 
 
 def test_query_provider_profile_for_a_location_and_its_provider(
@@ -251,11 +274,16 @@ def test_query_provider_profile_for_a_location_and_its_provider(
     items = [evidence(f"p-{i}", location_id=f"1-{i % 2}", provider_id="1-P9") for i in range(10)]
     places = [location("1-0", version=1, provider_id="1-P9", safe=Rating.REQUIRES_IMPROVEMENT)]
     index_directly(es, settings, [*items, *places])
-    one = client.get("/v1/providers/1-0", headers=KEY).json()
-    assert (one["kind"], one["evidence"]["total"]) == ("location", 5)
+    period = {"date_to": (BASE_TIME + timedelta(days=1)).isoformat()}
+    one = client.get("/v1/providers/1-0", params=period, headers=KEY).json()
+    assert (one["kind"], one["soft_intelligence"]["total"]) == ("location", 5)
     assert one["locations"][0]["key_questions"] == {"safe": "Requires improvement"}
-    provider = client.get("/v1/providers/1-P9", headers=KEY).json()
-    assert (provider["kind"], provider["evidence"]["total"]) == ("provider", 10)
+    assert one["inspection_results"]["current_by_key_question"]["safe"] == [
+        {"value": "Requires improvement", "count": 1}
+    ]
+    provider = client.get("/v1/providers/1-P9", params=period, headers=KEY).json()
+    assert (provider["kind"], provider["soft_intelligence"]["total"]) == ("provider", 10)
+    assert client.get("/v1/providers/1-1", params=period, headers=KEY).json()["kind"] == "location"
     assert client.get("/v1/providers/1-nothing", headers=KEY).status_code == 404
 
 

@@ -7,15 +7,24 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
 from elasticsearch import Elasticsearch
-from factories.index import BASE_TIME, alert, evidence, index_directly
+from factories.index import BASE_TIME, alert, evidence, index_directly, location
 from fastapi.testclient import TestClient
 
-from schemas import AlertRaised, AlertStatus, AlertStatusChanged, SentimentLabel
+from schemas import (
+    AlertRaised,
+    AlertStatus,
+    AlertStatusChanged,
+    InspectionFinding,
+    KeyQuestion,
+    Rating,
+    SentimentLabel,
+    SourceType,
+)
 from services.api import create_app
 from services.common.config import CommonSettings
 from services.common.indices import Names
@@ -95,7 +104,9 @@ def test_all_hits_pages_through_the_whole_result_set(
     )
 
 
-def test_evidence_overview_and_area_name_endpoints(client: TestClient, corpus: list) -> None:
+def test_evidence_overview_and_area_name_endpoints(
+    client: TestClient, corpus: list, es: Elasticsearch, settings: CommonSettings
+) -> None:
     item = corpus[3]
     found = client.get(f"/v1/evidence/{item.evidence_id}", headers=KEY)
     assert found.status_code == 200 and found.json()["source_reference"] == item.source_reference
@@ -105,16 +116,61 @@ def test_evidence_overview_and_area_name_endpoints(client: TestClient, corpus: l
     missing = client.get(f"/evidence/{uuid4()}")
     assert missing.status_code == 404 and "Page not found" in missing.text
 
+    rating = evidence(
+        "w-rating", la_code=OLDHAM, source_type=SourceType.INSPECTION_RESULT, occurred_at=BASE_TIME
+    )
+    index_directly(es, settings, [rating])  # not soft intelligence: the overview does not count it
     overview = client.get("/v1/overview", headers=KEY).json()
     by_code = {area["code"]: area for area in overview["areas"]}
     assert len(by_code) == 153
     in_window = [e for e in corpus if e.occurred_at > BASE_TIME - timedelta(days=30)]
     assert by_code[OLDHAM]["total"] == sum(e.area.local_authority_code == OLDHAM for e in in_window)
 
-    by_name = client.get("/v1/areas/Oldham", headers=KEY).json()
+    period = {"date_to": (BASE_TIME + timedelta(days=1)).isoformat()}
+    by_name = client.get("/v1/areas/Oldham", params=period, headers=KEY).json()
     assert by_name["area"]["code"] == OLDHAM
-    assert by_name["evidence"]["total"] == sum(e.area.local_authority_code == OLDHAM for e in corpus)
+    assert by_name["soft_intelligence"]["total"] == sum(e.area.local_authority_code == OLDHAM for e in corpus)
     assert client.get("/areas/oldham").headers["location"] == f"/areas/{OLDHAM}"
+    with_period = client.get("/areas/oldham", params={"date_to": "2025-07-01"})
+    assert with_period.headers["location"] == f"/areas/{OLDHAM}?date_to=2025-07-01"
+
+
+def test_provider_page_keeps_ratings_apart_from_soft_intelligence_and_marks_small_rows(
+    client: TestClient, corpus: list, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    downgrade = evidence(
+        "1-100:safe:2025-03-01",
+        text="Safe rating for Acorn House: Requires improvement (report 2025-03-01).",
+        source_type=SourceType.INSPECTION_RESULT,
+        statements=[],
+        sentiment=SentimentLabel.NEGATIVE,
+        occurred_at=BASE_TIME - timedelta(days=14),
+    ).model_copy(
+        update={
+            "inspection": InspectionFinding(
+                key_question=KeyQuestion.SAFE,
+                rating=Rating.REQUIRES_IMPROVEMENT,
+                previous_rating=Rating.GOOD,
+                report_date=BASE_TIME - timedelta(days=14),
+            )
+        }
+    )
+    place = location("1-100", version=1, safe=Rating.REQUIRES_IMPROVEMENT, registration_status="Registered")
+    index_directly(es, settings, [downgrade, place])
+    period = {"date_from": "2025-01-01", "date_to": BASE_TIME.date().isoformat()}
+    page = client.get("/providers/1-100", params=period)
+    assert page.status_code == 200, page.text
+    text = page.text
+    soft = [e for e in corpus if e.occurred_at.date() >= date(2025, 1, 1)]
+    assert re.search(r'id="soft-total"><a[^>]*>(\d+)<', text).group(1) == str(len(soft))  # not the rating
+    history = re.search(r'id="rating-history">(.*?)</table>', text, re.S).group(1)
+    assert "Requires improvement" in history and "Downgrade" in history
+    changes = re.search(r'id="rating-changes">(.*?)</p>', text, re.S).group(1)
+    assert '<span data-changes="declined">1</span> declined' in changes
+    # every item is about one location: nothing else in England to compare with, so nothing is compared
+    flags = set(re.findall(r'data-flag="(\w+)"', text))
+    assert flags == {"too_few_items"} and "Nothing can be compared yet" in text
+    assert "Higher</strong>" not in text and "Lower</strong>" not in text
 
 
 def change(raised: AlertRaised, status: AlertStatus) -> AlertStatusChanged:

@@ -208,6 +208,11 @@ def _location_reference(
             geo=_geo(fields),
             overall_rating=KeyQuestionRating(rating=overall, report_date=current_date) if overall else None,
             key_question_ratings=questions,
+            last_inspection_at=optional_datetime(
+                _mapping(fields.get("lastInspection")).get("date"), "lastInspection.date", now
+            ),
+            care_home=_flag(fields.get("careHome")),
+            number_of_beds=_beds(fields.get("numberOfBeds")),
             version=version,
         )
     except ValidationError as error:
@@ -259,6 +264,15 @@ def _report_uri(fields: Mapping[str, Any], link_id: str | None) -> str | None:
         if link_id and report.get("linkId") == link_id and report.get("reportUri"):
             return str(report["reportUri"])
     return None
+
+
+def _flag(value: Any) -> bool | None:
+    """CQC's 'Y'/'N' flags."""
+    return {"Y": True, "N": False}.get(str(value).strip().upper()) if value is not None else None
+
+
+def _beds(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _rating(value: Any) -> Rating | None:

@@ -12,16 +12,15 @@ from services.alerts.models import AlertFilters
 from services.common.areas import all_areas, find_areas
 from services.index import overview, profiles
 from services.index.areas import resolve_area
-from services.index.models import AreaInfo, CountBySentiment
-from services.web import charts
+from services.index.models import AreaInfo
 from services.web.deps import Es, IndexNames, Settings
 from services.web.errors import PageRoute
-from services.web.formatting import label
+from services.web.links import page_filters
 from services.web.parallel import gather
+from services.web.profile_view import PeriodChoice, soft_intelligence_view
 from services.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-HEAT_LEVELS = 4
 
 
 def peer_codes(area: AreaInfo) -> set[str]:
@@ -33,11 +32,6 @@ def peer_codes(area: AreaInfo) -> set[str]:
         return {council.code for council in councils if council.region_code == area.code}
     region = local_authorities()[area.code].region_code
     return {council.code for council in councils if council.region_code == region}
-
-
-def heat(rows: list[CountBySentiment]) -> int:
-    """The largest cell of the statement × sentiment table (for its shading)."""
-    return max((max(row.positive, row.neutral, row.negative) for row in rows), default=0)
 
 
 @router.get("/areas/names.json")
@@ -65,41 +59,43 @@ def find_area_page(request: Request, q: str = "") -> Response:
 
 
 @router.get("/areas/{code}")
-def area_page(request: Request, es: Es, names: IndexNames, settings: Settings, code: str) -> Response:
+def area_page(
+    request: Request,
+    es: Es,
+    names: IndexNames,
+    settings: Settings,
+    code: str,
+    date_from: str = "",
+    date_to: str = "",
+) -> Response:
     area = resolve_area(code)
     if area.code != code:  # a name or a district code: the page's address is the area's code
-        return RedirectResponse(f"/areas/{area.code}", status_code=303)
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/areas/{area.code}{query}", status_code=303)
+    period_choice = PeriodChoice(date_from, date_to)
+    start, end = period_choice.bounds()
     profile, open_alerts, england = gather(
         lambda: profiles.area_profile(
-            es, names, code, top=settings.query_top_providers, terms=settings.query_emerging_terms
+            es, names, code, date_from=start, date_to=end, top=settings.query_top_providers
         ),
         lambda: lifecycle.list_alerts(es, names, AlertFilters(code=area.code, status=AlertStatus.OPEN)),
         lambda: overview.england_overview(es, names),
     )
-    lens = profile.evidence
     peers = peer_codes(profile.area)
-    months = [m.model_dump() for m in lens.monthly]
-    key_questions = [(label(b.value), b.count) for b in lens.by_key_question]
     return render(
         request,
         "areas/profile.html",
         {
             "section": "areas",
             "profile": profile,
-            "lens": lens,
-            "scope": {profile.area.level: profile.area.code},
+            "subject": f"about {profile.area.name}",
+            "period_choice": period_choice,
+            **soft_intelligence_view(profile.soft_intelligence),
+            "per_capacity": profile.per_capacity,
+            "inspection": profile.inspection_results,
+            "inspection_scope": page_filters(profile.inspection_results.search),
             "alerts": open_alerts,
             "peers": sorted((a for a in england.areas if a.code in peers), key=lambda a: (-a.total, a.name)),
             "england": england,
-            "heat_max": heat(lens.by_quality_statement),
-            "heat_levels": HEAT_LEVELS,
-            "trend_chart": charts.monthly_lines(
-                months, ["total", "negative", "high_severity"], "Items per month"
-            )
-            if months
-            else None,
-            "key_question_chart": charts.bars(key_questions, "Items by key question")
-            if key_questions
-            else None,
         },
     )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from schemas import Rating, SourceType
+from schemas import EvidenceKind, Rating
 from services.alerts import lifecycle
 from services.alerts.models import AlertFilters
 from services.index import profiles, search
 from services.index.models import SearchFilters, SearchHit, SortOrder
-from services.web import charts
 from services.web.deps import Es, IndexNames, Settings
 from services.web.errors import PageRoute
+from services.web.links import page_filters
 from services.web.parallel import gather
+from services.web.profile_view import PeriodChoice, soft_intelligence_view
 from services.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -31,48 +32,55 @@ def is_downgrade(hit: SearchHit) -> bool:
 
 def rating_history(es: Es, names: IndexNames, scope: dict[str, str]) -> list[SearchHit]:
     """Inspection results of a location (`location_id`) or of a provider's locations, newest first."""
-    filters = SearchFilters(**scope, source_type=SourceType.INSPECTION_RESULT)
+    filters = SearchFilters(**scope, evidence_kind=EvidenceKind.INSPECTION_RESULT)
     return search.search_evidence(es, names, None, filters, sort=SortOrder.DATE, size=RATING_HISTORY).hits
 
 
 @router.get("/providers/{identifier}")
 def provider_page(
-    request: Request, es: Es, names: IndexNames, settings: Settings, identifier: str
+    request: Request,
+    es: Es,
+    names: IndexNames,
+    settings: Settings,
+    identifier: str,
+    date_from: str = "",
+    date_to: str = "",
 ) -> Response:
+    period_choice = PeriodChoice(date_from, date_to)
+    start, end = period_choice.bounds()
     # The identifier is a location or a provider id: both rating histories are asked for at once.
     profile, as_location, as_provider, provider_alerts = gather(
         lambda: profiles.provider_profile(
-            es, names, identifier, top=settings.query_top_providers, terms=settings.query_emerging_terms
+            es, names, identifier, date_from=start, date_to=end, top=settings.query_top_providers
         ),
         lambda: rating_history(es, names, {"location_id": identifier}),
         lambda: rating_history(es, names, {"provider_id": identifier}),
         lambda: lifecycle.list_alerts(es, names, AlertFilters(code=identifier)),
     )
-    scope = {"location_id" if profile.kind == "location" else "provider_id": profile.id}
     history = as_location if profile.kind == "location" else as_provider
     ratings = [hit for hit in history if hit.inspection is not None]
-    lens = profile.evidence
-    months = [m.model_dump() for m in lens.monthly]
+    soft = profile.soft_intelligence
     name = next((location.name for location in profile.locations), None) or next(
-        (p.name for p in lens.top_providers_negative if p.name), None
+        (p.name for p in soft.top_providers_negative if p.name), None
     )
+    name = name or f"{profile.kind.capitalize()} {profile.id}"
     return render(
         request,
         "providers/profile.html",
         {
             "section": "search",
             "profile": profile,
-            "name": name or f"{profile.kind.capitalize()} {profile.id}",
-            "lens": lens,
-            "scope": scope,
+            "name": name,
+            "subject": f"about {name}",
+            "period_choice": period_choice,
+            **soft_intelligence_view(soft),
+            "per_capacity": profile.per_capacity,
+            "inspection": profile.inspection_results,
+            "inspection_scope": page_filters(profile.inspection_results.search),
+            "location_ratings": "providers/location_ratings.html",
             "ratings": ratings,
             "downgrades": {hit.evidence_id for hit in ratings if is_downgrade(hit)},
             "alerts": provider_alerts,
             "cqc_url": CQC_PAGES[profile.kind] + profile.id,
-            "trend_chart": charts.monthly_lines(
-                months, ["total", "negative", "high_severity"], "Items per month"
-            )
-            if months
-            else None,
         },
     )

@@ -29,6 +29,7 @@ HEADINGS = {
     "quality_statement": "Quality statement",
     "theme": "Theme",
     "cross_cutting_theme": "Cross-cutting theme",
+    "rating": "Inspection rating",
 }
 
 
@@ -36,7 +37,9 @@ def applied_tags(state: SearchState) -> list[tuple[str, str, str]]:
     """(heading, text, URL without it) for every filter the reviewer applied."""
     tags = [("Words", f"“{state.q}”", state.without("q"))] if state.q else []
     for name, value in state.values.items():
-        if name in ("local_authority", "icb", "region"):
+        if isinstance(value, list):
+            text = " or ".join(label(item) for item in value)
+        elif name in ("local_authority", "icb", "region"):
             text = area_name(value)
         elif name in ("date_from", "date_to"):
             text = value if name in state.errors else uk_date(parse_day(value))

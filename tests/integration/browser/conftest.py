@@ -19,10 +19,11 @@ import httpx
 import pytest
 from elasticsearch import Elasticsearch
 from factories.browser import AXE, CHROMIUM, WebApp, open_context
-from factories.pipeline import ALERTS, CLASSIFY, INDEX, ingest_samples, pipeline_workers
+from factories.pipeline import ALERTS, CLASSIFY, INDEX, ingest_samples, pipeline_workers, wait_until_consumed
 from factories.prefixed import remove_prefixed
 from playwright.sync_api import Page, Playwright, sync_playwright
 
+from schemas import Topic
 from services.common.config import CommonSettings
 from services.common.topics import ensure_topics
 
@@ -36,7 +37,7 @@ def _free_port() -> int:
 
 
 def _wait_for_pipeline(es: Elasticsearch, settings: CommonSettings, expected: int, timeout_s: float) -> None:
-    """Until every accepted item is searchable and the alerts worker has raised at least one alert."""
+    """Until every item is searchable and the alerts worker has raised at least one alert."""
     deadline = time.monotonic() + timeout_s
     evidence, alerts = settings.index("evidence"), settings.index("alerts")
     counts = (0, 0)
@@ -50,9 +51,16 @@ def _wait_for_pipeline(es: Elasticsearch, settings: CommonSettings, expected: in
         except Exception:  # shards still starting
             counts = (0, 0)
         if counts[0] >= expected and counts[1] > 0:
-            return
+            break
         time.sleep(2)
-    raise AssertionError(f"pipeline did not finish: {counts[0]}/{expected} items, {counts[1]} alerts")
+    else:
+        raise AssertionError(f"pipeline did not finish: {counts[0]}/{expected} items, {counts[1]} alerts")
+    # `expected` counts soft intelligence only: the inspection results of the CQC sample are done when
+    # classify and the index worker have consumed everything, locations too (pages and the API then agree)
+    wait_until_consumed(settings, settings.topic(Topic.EVIDENCE_RECEIVED), settings.group_id("classify"))
+    for topic in (Topic.EVIDENCE_CLASSIFIED, Topic.LOCATIONS_REFERENCE):
+        wait_until_consumed(settings, settings.topic(topic), settings.group_id("index"))
+    es.indices.refresh(index=f"{evidence},{settings.index('locations')}", ignore_unavailable=True)
 
 
 @pytest.fixture(scope="module")

@@ -71,21 +71,45 @@ def test_an_area_found_by_name_shows_the_apis_numbers(page: Page, web_app: WebAp
     expect(page.get_by_role("heading", level=1)).to_have_text("Oldham")
 
     profile = web_app.api_json(f"/v1/areas/{OLDHAM}")
-    lens = profile["evidence"]
-    assert shown_number(page, "#area-total") == lens["total"] > 0
-    for bucket in lens["by_key_question"]:
+    soft = profile["soft_intelligence"]
+    assert shown_number(page, "#area-total") == shown_number(page, "#soft-total") == soft["total"] > 0
+    for bucket in soft["by_source_type"]:
+        assert bucket["value"] != "inspection_result"
+        assert shown_number(page, f"[data-source-type='{bucket['value']}']") == bucket["count"]
+    for bucket in soft["by_key_question"]:
         assert shown_number(page, f"[data-key-question='{bucket['value']}']") == bucket["count"]
-    for row in lens["by_quality_statement"]:
-        for sentiment in ("negative", "neutral", "positive"):
-            assert shown_number(page, f"[data-cell='{row['key']}:{sentiment}']") == row[sentiment]
+    for row in soft["by_quality_statement"]:
+        for sentiment in ("negative", "neutral", "positive", "mixed"):
+            expected = row["sentiment"].get(sentiment, 0)
+            assert shown_number(page, f"[data-cell='{row['key']}:{sentiment}']") == expected
     monthly_rows = page.locator("#monthly tbody tr")
-    assert monthly_rows.count() == len(lens["monthly"])
-    ratings = {row["value"]: row["count"] for row in profile["ratings"]}
+    assert monthly_rows.count() == len(soft["trend"]["months"]) == 25  # the last 24 months by default
+
+    # Comparisons: the page marks a row significant exactly when the API flags it, and every row below
+    # the minimum volume as too few items to compare (never as a difference).
+    for comparison in soft["comparisons"]:
+        for row in comparison["rows"]:
+            key = f"{comparison['comparator']}:{comparison['by']}:{row['key']}"
+            cell = page.locator(f"[data-comparison='{key}']")
+            expect(cell).to_have_attribute("data-flag", row["flag"])
+            smallest = min(row["area"]["total"], row["comparator"]["total"])
+            assert (row["flag"] == "too_few_items") == (smallest < comparison["minimum_items"])
+            expect(cell.locator("td").last).to_have_text(
+                {"higher": "Higher", "lower": "Lower", "no_clear_difference": "No clear difference"}.get(
+                    row["flag"], "Too few items to compare"
+                )
+            )
+        view = f"#compare-{comparison['comparator']}-{comparison['by'].replace('_', '-')}-findings"
+        findings = page.locator(f"{view} li")
+        expect(findings).to_have_count(sum(row["flag"] in ("higher", "lower") for row in comparison["rows"]))
+
+    inspection = profile["inspection_results"]
+    ratings = {row["value"]: row["count"] for row in inspection["current_overall"]}
     shown = {
         r.locator("th").inner_text(): int(r.locator("td").inner_text().replace(",", ""))
         for r in page.locator("#ratings tbody tr").all()
     }
-    assert shown == ratings
+    assert shown == ratings and sum(ratings.values()) == inspection["locations"] > 0
 
 
 def test_clicking_a_number_lands_on_a_search_with_exactly_that_many_results(
@@ -93,6 +117,7 @@ def test_clicking_a_number_lands_on_a_search_with_exactly_that_many_results(
 ) -> None:
     visit(page, f"{web_app.url}/areas/{OLDHAM}")
     for selector in (
+        "[data-source-type] a",
         "#by-key-question a",
         "[data-cell$=':negative'] a",
         "#monthly a",

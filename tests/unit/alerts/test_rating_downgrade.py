@@ -21,7 +21,7 @@ def test_downgrade_from_previous_rating_alerts(make_engine) -> None:
     )
     assert alert.counts == {"previous_rank": 1, "rank": 2}
     assert alert.query["location_id"] == "1-000000001"
-    assert alert.query["source_type"] == "inspection_result"
+    assert alert.query["evidence_kind"] == "inspection_result"
 
 
 def test_downgrade_from_remembered_rating_alerts_per_key_question(make_engine) -> None:

@@ -61,6 +61,7 @@ def test_spike_alerts_at_ratio_over_baseline(make_engine) -> None:
         "local_authority": "E08000004",
         "quality_statement": "safe.safeguarding",
         "sentiment": "negative",
+        "evidence_kind": "soft_intelligence",
         "from": "2025-06-02T00:00:00+00:00",
         "to": "2025-06-09T00:00:00+00:00",
     }

@@ -57,7 +57,7 @@ def test_cli_classify_writes_one_line_per_input_line() -> None:
     assert records[6]["error"]["type"] == "invalid_input"
     assert records[8]["error"]["type"] == "invalid_input"
     assert records[9]["redacted_text"] == "TEXT 9"
-    assert records[9]["sentiment"] == {"label": "neutral", "score": 0.5, "polarity": None}
+    assert records[9]["sentiment"] == {"label": "neutral", "score": 0.5, "polarity": None, "method": "model"}
     assert records[9]["severity"]["level"] == "normal"
     assert records[9]["quality_statements"] == []
     assert records[9]["model_version"] == "9.9.9"

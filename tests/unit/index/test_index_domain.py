@@ -11,7 +11,7 @@ from schemas import AlertChange, AlertStatus, AlertStatusChanged, Topic
 from services.common.config import CommonSettings
 from services.common.errors import InvalidRequestError, NotFoundError, PoisonMessageError
 from services.common.indices import Names
-from services.index.areas import resolve_area
+from services.index.areas import region_of, resolve_area
 from services.index.batch import FillRules, Message, offsets_to_commit
 from services.index.documents import alert_actions, alert_status_actions, evidence_action, location_action
 from services.index.models import SearchFilters, SortOrder
@@ -164,6 +164,13 @@ def test_areas_resolve_by_level_and_districts_to_upper_tier() -> None:
         resolve_area("E99999999")
     with pytest.raises(NotFoundError):
         filter_clauses(SearchFilters(local_authority="nowhere"))
+
+
+def test_regions_of_councils_and_icbs_are_their_comparators() -> None:
+    assert region_of(resolve_area("E08000004")).name == "North West"
+    assert region_of(resolve_area("E54000057")).code == "E12000002"
+    assert region_of(resolve_area("E12000002")) is None
+    assert region_of(resolve_area("E54000048")).name == "North West"  # 16 of its 17 districts
 
 
 def test_index_templates_are_prefixed_and_versioned() -> None:

@@ -93,3 +93,11 @@ def test_cqc_version_is_the_newest_date_or_fetch_time(samples):
     )  # deregistrationDate
     fetched = MappingContext(received_at=NOW, reference="t", fetched_at=NOW)
     assert map_location(record, fetched).locations[0].version == int(NOW.timestamp() * 1000)
+
+
+def test_cqc_reference_carries_last_inspection_care_home_and_beds(samples):
+    (home,) = map_location(_location(samples, "1-117977107"), _context()).locations
+    assert home.last_inspection_at == datetime(2023, 12, 11, tzinfo=UTC)
+    assert (home.care_home, home.number_of_beds) == (True, 59)
+    (dentist,) = map_location(_location(samples, "1-10431632228"), _context()).locations
+    assert (dentist.last_inspection_at, dentist.care_home, dentist.number_of_beds) == (None, False, 0)

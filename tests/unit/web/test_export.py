@@ -6,11 +6,12 @@ import csv
 import io
 from datetime import UTC, datetime
 
+from schemas import InspectionFinding, Rating
 from services.index.export import COLUMNS, csv_lines
 from services.index.models import SearchHit
 
 
-def _hit(number: int, text: str) -> SearchHit:
+def _hit(number: int, text: str, inspection: InspectionFinding | None = None) -> SearchHit:
     return SearchHit(
         evidence_id=f"id-{number}",
         score=None,
@@ -25,6 +26,8 @@ def _hit(number: int, text: str) -> SearchHit:
         key_questions=["safe", "caring"],
         themes=[],
         sentiment="negative",
+        sentiment_method="rating" if inspection else "model",
+        inspection=inspection,
         severity="high",
         severity_reasons=["abuse"],
         evidence_category="peoples_experience",
@@ -43,3 +46,19 @@ def test_export_writes_every_hit_and_neutralises_formulas() -> None:
     assert (
         rows[1][COLUMNS.index("quality_statements")] == "safe.safeguarding;caring.kindness_compassion_dignity"
     )
+
+
+def test_export_gives_an_inspection_results_rating_and_leaves_it_blank_for_soft_intelligence() -> None:
+    finding = InspectionFinding(
+        rating=Rating.REQUIRES_IMPROVEMENT,
+        previous_rating=Rating.GOOD,
+        report_date=datetime(2025, 3, 14, tzinfo=UTC),
+    )
+    rows = list(
+        csv.reader(io.StringIO("".join(csv_lines([_hit(1, "Overall: RI", finding), _hit(2, "Kind")]))))
+    )
+    columns = [
+        COLUMNS.index(name) for name in ("sentiment_method", "rating", "previous_rating", "report_date")
+    ]
+    assert [rows[1][c] for c in columns] == ["rating", "Requires improvement", "Good", "2025-03-14"]
+    assert [rows[2][c] for c in columns] == ["model", "", "", ""]

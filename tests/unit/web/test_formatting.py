@@ -20,7 +20,6 @@ def test_formatting_numbers_have_thousands_separators() -> None:
     assert thousands(3.0) == "3"
     assert thousands(4.25) == "4.2"
     assert percent(0.253) == "25%"
-    assert percent(-0.12, signed=True) == "-12"
     assert percent(None) == "–"
 
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from starlette.datastructures import QueryParams
 
-from services.index.models import SortOrder
+from services.index.models import FacetBucket, SortOrder
+from services.web.facets import facets
 from services.web.search_state import SearchState
 
 
@@ -39,3 +40,25 @@ def test_search_state_links_keep_everything_but_what_they_change() -> None:
     assert state.url(sort=None) == "/search?q=falls&sentiment=negative"
     assert state.url("/search/export.csv") == "/search/export.csv?q=falls&sentiment=negative&sort=date"
     assert SearchState.from_query(QueryParams("page=3")).page == 1  # a page number without its cursor
+
+
+def test_search_facets_count_each_kind_of_evidence_from_its_source_types() -> None:
+    counts = {
+        "source_type": [
+            FacetBucket(value="inspection_result", count=7),
+            FacetBucket(value="healthwatch_feedback", count=5),
+            FacetBucket(value="social_media_comment", count=2),
+        ]
+    }
+    by_name = {facet.name: facet for facet in facets(counts, {})}
+    kinds = {option.value: option.count for option in by_name["evidence_kind"].options}
+    assert kinds == {"soft_intelligence": 7, "inspection_result": 7}
+    assert by_name["source_type"].control == "checkboxes"  # several sources may be chosen at once
+    assert by_name["sentiment"].control == "radios"
+
+
+def test_search_state_reads_a_repeated_source_as_any_of_them() -> None:
+    query = "source_type=healthwatch_feedback&source_type=call_centre_note"
+    state = SearchState.from_query(QueryParams(query))
+    assert [s.value for s in state.filters().source_type] == ["healthwatch_feedback", "call_centre_note"]
+    assert state.url() == f"/search?{query}"
