@@ -144,6 +144,13 @@ def _restore_e(stem: str) -> str:
     return stem + "e" if stem.endswith(E_STEMS) and not stem.endswith(("ss", "ea", "ai", "oo")) else stem
 
 
+def _verb_stem(stem: str) -> str:
+    """A stem cut before -ing/-ed: a doubled final consonant undone (stopp -> stop), else its e restored."""
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        return stem[:-1]
+    return _restore_e(stem)
+
+
 def rule_lemma(word: str) -> str:
     """Conservative English lemma for a lowercase word."""
     if word in IRREGULAR:
@@ -161,17 +168,9 @@ def rule_lemma(word: str) -> str:
     if word.endswith("ied"):
         return word[:-3] + "y"
     if word.endswith("ing") and len(word) > 5:
-        stem = word[:-3]
-        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
-            stem = stem[:-1]
-            return stem
-        return _restore_e(stem)
+        return _verb_stem(word[:-3])
     if word.endswith("ed") and len(word) > 4:
-        stem = word[:-2]
-        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
-            stem = stem[:-1]
-            return stem
-        return _restore_e(stem)
+        return _verb_stem(word[:-2])
     return word
 
 

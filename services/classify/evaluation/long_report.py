@@ -134,6 +134,20 @@ def tune_segment_thresholds(
     return best
 
 
+def _tune_on(folds: list[LongFold], precision_target: float) -> tuple[np.ndarray, LongSentimentRule]:
+    """Segment thresholds and the long sentiment rule tuned on these folds' long items."""
+    thresholds = tune_segment_thresholds(
+        np.vstack([f.best_segment for f in folds]),
+        np.vstack([f.rules for f in folds]),
+        np.vstack([f.gold for f in folds]),
+        precision_target,
+    )
+    rule = tune_long_sentiment(
+        np.vstack([f.sentiment_shares for f in folds]), np.concatenate([f.sentiment_gold for f in folds])
+    )
+    return thresholds, rule
+
+
 def long_report(
     folds: list[LongFold],
     short_thresholds: dict[int, np.ndarray],
@@ -148,16 +162,7 @@ def long_report(
         before.append((fold.whole >= short_thresholds[fold.fold]) | fold.rules)
         s_before.append((fold.sentiment_whole * short_weights[fold.fold]).argmax(1))
         if others:
-            thresholds = tune_segment_thresholds(
-                np.vstack([f.best_segment for f in others]),
-                np.vstack([f.rules for f in others]),
-                np.vstack([f.gold for f in others]),
-                precision_target,
-            )
-            rule = tune_long_sentiment(
-                np.vstack([f.sentiment_shares for f in others]),
-                np.concatenate([f.sentiment_gold for f in others]),
-            )
+            thresholds, rule = _tune_on(others, precision_target)
         else:
             thresholds, rule = np.full(len(STATEMENT_IDS), 0.5), LongSentimentRule()
         after.append((fold.best_segment >= thresholds) | fold.rules)
@@ -182,15 +187,7 @@ def tune_long_decisions(
     folds: list[LongFold], precision_target: float
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """Segment thresholds and the long sentiment rule, tuned on every fold's long items (for the model)."""
-    thresholds = tune_segment_thresholds(
-        np.vstack([f.best_segment for f in folds]),
-        np.vstack([f.rules for f in folds]),
-        np.vstack([f.gold for f in folds]),
-        precision_target,
-    )
-    rule = tune_long_sentiment(
-        np.vstack([f.sentiment_shares for f in folds]), np.concatenate([f.sentiment_gold for f in folds])
-    )
+    thresholds, rule = _tune_on(folds, precision_target)
     return (
         {label: float(t) for label, t in zip(STATEMENT_IDS, thresholds, strict=True)},
         {"mixed_threshold": rule.mixed_threshold, "weights": list(rule.weights)},

@@ -24,6 +24,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from services.classify.pipeline.extensions import declare_doc_extensions
 from services.classify.pipeline.long_decisions import (
     SENTIMENT_LABELS,
     LongSentimentRule,
@@ -36,9 +37,7 @@ from services.classify.pipeline.statement_rules import SPANS_KEY
 
 DECISIONS_FILE = "decisions.json"
 
-for _name in ("statements", "sentiment", "segment_evidence"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+declare_doc_extensions("statements", "sentiment", "segment_evidence")
 
 
 @dataclass(frozen=True)

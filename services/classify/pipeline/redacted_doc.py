@@ -13,10 +13,11 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
+from services.classify.pipeline.extensions import declare_doc_extensions
+
 PUNCT_CHARS = [".", "!", "?", "…", "\n", "\n\n", "\n\n\n"]
 
-if not Doc.has_extension("redacted_doc"):
-    Doc.set_extension("redacted_doc", default=None)
+declare_doc_extensions("redacted_doc")
 
 
 def text_length(doc: Doc) -> int:

@@ -16,6 +16,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from services.classify.pipeline.extensions import declare_doc_extensions
 from services.classify.pipeline.io import write_gzip_json
 from services.classify.redaction import Redaction, redact
 from services.classify.redaction.word_classes import WordClasses, word_classes
@@ -24,9 +25,7 @@ from services.common.lemmas import lemma_string, load_lookup_table
 TABLE_FILE = "lemma_lookup.json"
 WORDS_FILE = "word_classes.json"
 
-for _name in ("redaction", "lemmas"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+declare_doc_extensions("redaction", "lemmas")
 
 
 class Redactor:

@@ -22,13 +22,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from services.classify.pipeline.extensions import declare_doc_extensions
 from services.classify.pipeline.redacted_doc import redacted_doc, sentences, text_length
 
 MIN_ITEM_CHARS = 500
 MIN_SEGMENT_CHARS = 20
 
-if not Doc.has_extension("segments"):
-    Doc.set_extension("segments", default=None)
+declare_doc_extensions("segments")
 
 
 @dataclass(frozen=True)

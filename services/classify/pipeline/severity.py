@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from services.classify.pipeline.extensions import declare_doc_extensions
 from services.classify.pipeline.redacted_doc import redacted_doc, sentences
 from services.classify.pipeline.severity_cues import (
     CANCELLING,
@@ -36,9 +37,7 @@ NEGATION_WINDOW = 5
 POLICY_WINDOW = 4
 OUTCOME_SEPARATOR = "|needs:"
 
-for _name in ("severity_reasons", "severity_matches", "severity_evidence"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+declare_doc_extensions("severity_reasons", "severity_matches", "severity_evidence")
 
 
 @dataclass(frozen=True)

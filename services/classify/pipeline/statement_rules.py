@@ -12,12 +12,12 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from services.classify.pipeline.extensions import declare_doc_extensions
 from services.classify.pipeline.redacted_doc import redacted_doc
 
 SPANS_KEY = "statement_rules"
 
-if not Doc.has_extension("rule_statements"):
-    Doc.set_extension("rule_statements", default=None)
+declare_doc_extensions("rule_statements")
 
 
 class StatementRules:

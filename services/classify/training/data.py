@@ -12,7 +12,7 @@ Two corpora (see shared/data/README.md):
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +57,14 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split())
 
 
+def _rows_with_text(path: Path, column: str) -> Iterator[tuple[dict[str, str], str]]:
+    """Each row of a corpus file with the cleaned text of `column`; rows without text are skipped."""
+    for row in _read_csv(path):
+        text = _clean(row.get(column, ""))
+        if text:
+            yield row, text
+
+
 def v6_sentiment(value: str) -> str | None:
     """v6 `Comment sentiment`: 1-2 positive, 3 neutral (mixed), 4-5 negative, blank unlabelled."""
     value = value.strip()
@@ -83,10 +91,7 @@ def phase1_sentiment(value: str) -> str | None:
 def load_v6(data_dir: Path) -> list[Record]:
     mapping = _label_map(data_dir / V6_MAP, "source_label")
     records = []
-    for row in _read_csv(data_dir / V6_FILE):
-        text = _clean(row.get("FFT answer", ""))
-        if not text:
-            continue
+    for row, text in _rows_with_text(data_dir / V6_FILE, "FFT answer"):
         labels = frozenset(
             mapping[col] for col in mapping if row.get(col, "").strip() == "1" and mapping[col]
         )
@@ -107,10 +112,7 @@ def load_v6(data_dir: Path) -> list[Record]:
 def load_phase1(data_dir: Path) -> list[Record]:
     mapping = _label_map(data_dir / PHASE1_MAP, "code")
     records = []
-    for row in _read_csv(data_dir / PHASE1_FILE):
-        text = _clean(row.get("feedback", ""))
-        if not text:
-            continue
+    for row, text in _rows_with_text(data_dir / PHASE1_FILE, "feedback"):
         statement = mapping.get(row.get("code", "").strip(), "")
         records.append(
             Record(

@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 import services.classify.pipeline  # noqa: F401  (registers caresignal_redactor)
-from services.common.lemmas import lemma_string, query_lemmas
+from services.common.lemmas import lemma_string, query_lemmas, rule_lemma
 
 TEXTS = [
     "waiting times",
@@ -34,3 +34,24 @@ def test_a_query_is_lemmatised_as_classify_lemmatised_the_indexed_text(indexing_
 def test_lemma_string_keeps_placeholders_and_drops_punctuation() -> None:
     assert lemma_string("[PERSON] said: nurses!", {"said": "say", "nurses": "nurse"}) == "[PERSON] say nurse"
     assert lemma_string("nurses were caring") == "nurse be care"
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("stopping", "stop"),
+        ("stopped", "stop"),
+        ("running", "run"),
+        ("planned", "plan"),
+        ("calling", "call"),
+        ("called", "call"),
+        ("missing", "miss"),
+        ("buzzed", "buzz"),
+        ("caring", "care"),
+        ("discharged", "discharge"),
+        ("waiting", "wait"),
+        ("waited", "wait"),
+    ],
+)
+def test_rule_lemma_undoubles_or_restores_the_e_of_ing_and_ed_stems(word: str, lemma: str) -> None:
+    assert rule_lemma(word) == lemma
