@@ -125,3 +125,31 @@ def test_index_worker_dead_letters_malformed_documents_with_es_reason(
     assert json.loads(rejected.payload)["evidence_id"] == str(immense.evidence_id)
     assert rejected.stage == "index"
     assert by_type["ValidationError"][0].payload == b"{not json"
+
+
+def test_index_worker_dead_letters_bad_locations_alerts_and_status_changes_with_every_header(
+    index_settings: IndexSettings, es: Elasticsearch
+) -> None:
+    """Each input topic's rejects go to its own dead-letter topic, with where they came from and why."""
+    topics = (Topic.LOCATIONS_REFERENCE, Topic.ALERTS_RAISED, Topic.ALERTS_STATUS)
+    producer = create_producer(index_settings)
+    positions = {}
+    for topic in topics:
+        sent = producer.send(index_settings.topic(topic), key=b"bad", value=b'{"half": ').get(timeout=30)
+        positions[topic] = (sent.partition, sent.offset)
+    producer.close()
+    with RunningIndexer(index_settings):
+        letters = {topic: read_dead_letters(index_settings, topic, 1) for topic in topics}
+    for topic, (partition, offset) in positions.items():
+        assert len(letters[topic]) == 1, f"no dead letter on {topic.value}.dlq"
+        letter, headers = letters[topic][0]
+        assert letter.payload == b'{"half": ' and letter.error_type == "ValidationError"
+        assert headers["x-error-type"] == b"ValidationError"
+        assert headers["x-error-message"] and letter.error.startswith(headers["x-error-message"].decode())
+        assert headers["x-service"] == headers["x-stage"] == b"index"
+        assert headers["x-source-topic"].decode() == index_settings.topic(topic)
+        assert (headers["x-source-partition"], headers["x-source-offset"]) == (
+            str(partition).encode(),
+            str(offset).encode(),
+        )
+        assert headers["ce_type"] and headers["ce_id"] == str(letter.event_id).encode()
