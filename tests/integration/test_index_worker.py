@@ -135,21 +135,20 @@ def test_index_worker_dead_letters_bad_locations_alerts_and_status_changes_with_
     producer = create_producer(index_settings)
     positions = {}
     for topic in topics:
-        sent = producer.send(index_settings.topic(topic), key=b"bad", value=b'{"half": ').get(timeout=30)
-        positions[topic] = (sent.partition, sent.offset)
+        sent = [producer.send(index_settings.topic(topic), key=b"bad", value=b'{"half": ') for _ in range(2)]
+        positions[topic] = {(metadata.partition, metadata.offset) for metadata in (s.get(30) for s in sent)}
     producer.close()
     with RunningIndexer(index_settings):
-        letters = {topic: read_dead_letters(index_settings, topic, 1) for topic in topics}
-    for topic, (partition, offset) in positions.items():
-        assert len(letters[topic]) == 1, f"no dead letter on {topic.value}.dlq"
-        letter, headers = letters[topic][0]
-        assert letter.payload == b'{"half": ' and letter.error_type == "ValidationError"
-        assert headers["x-error-type"] == b"ValidationError"
-        assert headers["x-error-message"] and letter.error.startswith(headers["x-error-message"].decode())
-        assert headers["x-service"] == headers["x-stage"] == b"index"
-        assert headers["x-source-topic"].decode() == index_settings.topic(topic)
-        assert (headers["x-source-partition"], headers["x-source-offset"]) == (
-            str(partition).encode(),
-            str(offset).encode(),
-        )
-        assert headers["ce_type"] and headers["ce_id"] == str(letter.event_id).encode()
+        letters = {topic: read_dead_letters(index_settings, topic, 2) for topic in topics}
+    for topic in topics:
+        assert len(letters[topic]) == 2, f"dead letters missing on {topic.value}.dlq"
+        origins = set()
+        for letter, headers in letters[topic]:
+            assert letter.payload == b'{"half": ' and letter.error_type == "ValidationError"
+            assert headers["x-error-type"] == b"ValidationError"
+            assert headers["x-error-message"] and letter.error.startswith(headers["x-error-message"].decode())
+            assert headers["x-service"] == headers["x-stage"] == b"index"
+            assert headers["x-source-topic"].decode() == index_settings.topic(topic)
+            assert headers["ce_id"] == str(letter.event_id).encode()
+            origins.add((int(headers["x-source-partition"]), int(headers["x-source-offset"])))
+        assert origins == positions[topic]
