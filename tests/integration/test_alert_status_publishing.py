@@ -16,6 +16,7 @@ from uuid import uuid4
 import pytest
 from elasticsearch import Elasticsearch
 from factories.index import BASE_TIME, alert, index_directly
+from factories.waiting import wait_until
 from fastapi.testclient import TestClient
 from kafka import KafkaAdminClient, KafkaConsumer
 
@@ -71,7 +72,9 @@ def test_a_change_whose_topic_is_missing_is_not_published_undone_and_can_be_retr
     raised = alert()
     index_directly(es, settings, [raised])
     path = f"/v1/alerts/{raised.alert_id}"
-    admin.delete_topics([settings.topic(Topic.ALERTS_STATUS)])  # the broker refuses to create it on send
+    topic = settings.topic(Topic.ALERTS_STATUS)
+    admin.delete_topics([topic])  # the broker does not create topics on a send
+    wait_until(lambda: topic not in admin.list_topics(), what=f"{topic} deleted")
     refused = client.post(f"{path}/acknowledge", json={"by": "Asha"}, headers=KEY)
     assert refused.status_code == 503 and "not made" in refused.json()["detail"], refused.text
     after = client.get(path, headers=KEY).json()
