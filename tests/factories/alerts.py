@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
-from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
 from schemas.common import AreaRef, KeyQuestion, ProviderRef, Rating
@@ -254,21 +254,3 @@ def assigned_partitions(log_path: Path, topic: str) -> set[int]:
                 low, _, high = part.strip().partition("-")
                 partitions.update(range(int(low), int(high or low) + 1))
     return partitions
-
-
-def group_progress(
-    settings: CommonSettings, group: str, topics: list[str]
-) -> dict[TopicPartition, tuple[int, int]]:
-    """(committed offset, end offset) of each partition of `topics` for consumer group `group`."""
-    consumer = KafkaConsumer(**settings.kafka_options(), group_id=None, enable_auto_commit=False)
-    admin = KafkaAdminClient(**settings.kafka_options())
-    try:
-        partitions = [
-            TopicPartition(topic, p) for topic in topics for p in consumer.partitions_for_topic(topic) or ()
-        ]
-        ends = consumer.end_offsets(partitions)
-        committed = admin.list_group_offsets({group: None})[group]
-    finally:
-        consumer.close()
-        admin.close()
-    return {tp: (committed[tp].offset if tp in committed else 0, end) for tp, end in ends.items()}

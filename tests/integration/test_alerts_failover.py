@@ -21,7 +21,6 @@ from factories.alerts import (
     AlertReader,
     assigned_partitions,
     at,
-    group_progress,
     high_severity,
     negative,
     produce,
@@ -29,6 +28,7 @@ from factories.alerts import (
     wait_ready,
     worker_env,
 )
+from factories.groups import group_progress
 from factories.waiting import wait_until
 from kafka import TopicPartition
 
