@@ -34,6 +34,7 @@ from pathlib import Path
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import bulk, scan
 from kafka import KafkaAdminClient, KafkaConsumer
+from results import machine
 from rich.console import Console
 from rich.table import Table
 
@@ -301,7 +302,12 @@ def main() -> None:
     ensure_topics(settings)
     es = Elasticsearch(**settings.es_options())
     texts = feedback_texts()
-    results: dict[str, object] = {"run": run, "at": datetime.now(UTC).isoformat(), "cores": os.cpu_count()}
+    results: dict[str, object] = {
+        "run": run,
+        "at": datetime.now(UTC).isoformat(),
+        "items": args.items,
+        "machine_at_start": machine(),
+    }
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
         workers = start_workers(env, work)
@@ -319,6 +325,7 @@ def main() -> None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     worker.wait(timeout=30)
             cleanup(settings, es)
+    results["machine_at_end"] = machine()
     report(results)
     args.output.mkdir(exist_ok=True)
     out = args.output / f"e2e-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"

@@ -1,14 +1,16 @@
 """Index throughput and area-profile latency on this machine. Not a test: prints tables, writes JSON.
 
-    .venv/bin/python bench/index_bench.py [--events 20000] [--query-docs 300000] [--query-runs 30]
+    .venv/bin/python bench/index_bench.py [--events 20000] [--query-docs 300000] [--query-areas 60]
 
 Indexing, the same N classified events each time, into separate uuid-prefixed indices:
   (a) raw `elasticsearch.helpers.bulk` of the N final documents (the ceiling),
   (b) a plain kafka-python consumer → json → bulk loop reading the N events from a topic,
   (c) our `Indexer` reading the same topic (validation, versions, per-item checks, commits).
-Queries: `area_profile` p50/p95 over a synthetic corpus (skewed areas, statements and sentiment),
-beside its two aggregation requests (the scope's and the comparators') sent bare, cache off
-(`took` and wall time).
+Queries: `area_profile` over a synthetic corpus (skewed areas, statements and sentiment) for many
+distinct areas (councils of every size, ICBs, regions), each beside the same HTTP requests sent bare (no
+query building, no parsing into the profile), compared like with like: cold (Elasticsearch's request
+and query caches cleared before each) and warm (the same requests just answered), reported separately.
+Records the cores it could use and the load average (other work on the machine shows there).
 Everything it creates (topics, indices, templates) is removed afterwards.
 """
 
@@ -25,6 +27,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, ClassVar
 
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import bulk, parallel_bulk
@@ -35,24 +38,27 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from results import machine, write_results  # noqa: E402
 from workload import END, random_evidence  # noqa: E402
 
 from schemas.reference import local_authorities  # noqa: E402
 from schemas.topics import Topic  # noqa: E402
+from services.common.areas import icb_areas, region_areas  # noqa: E402
 from services.common.config import CommonSettings  # noqa: E402
 from services.common.indices import Names  # noqa: E402
 from services.common.kafka import create_producer, event_message  # noqa: E402
 from services.common.topics import ensure_topics  # noqa: E402
-from services.index.areas import area_field, region_of  # noqa: E402
 from services.index.config import IndexSettings  # noqa: E402
 from services.index.documents import evidence_action  # noqa: E402
-from services.index.profile_scope import Scope, profile_period  # noqa: E402
 from services.index.profiles import area_profile  # noqa: E402
-from services.index.soft_intelligence import comparators_body, scope_body  # noqa: E402
 from services.index.templates import delete_templates, install_templates  # noqa: E402
 from services.index.worker import Indexer  # noqa: E402
 
 console = Console()
+
+
+# The profiles' period: the year of synthetic evidence before the workload's end.
+SINCE, UNTIL = END - timedelta(days=366), END + timedelta(days=1)
 
 
 def prefixed(tag: str, run: str) -> IndexSettings:
@@ -145,39 +151,72 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def query_latency(es: Elasticsearch, settings: IndexSettings, runs: int) -> dict[str, float]:
+class RecordingElasticsearch(Elasticsearch):
+    """The same client, keeping every request it sends, so that the baseline can send exactly those."""
+
+    requests: ClassVar[list[dict[str, Any]]] = []
+
+    def perform_request(self, method: str, path: str, **kwargs: Any) -> Any:
+        RecordingElasticsearch.requests.append({"method": method, "path": path, **kwargs})
+        return super().perform_request(method, path, **kwargs)
+
+
+def query_areas(count: int, seed: int) -> list[str]:
+    """Distinct areas: mostly councils (busy and quiet ones in the skewed corpus), some ICBs and regions."""
+    rng = random.Random(seed)
+    councils = rng.sample(sorted(local_authorities()), k=min(count * 2 // 3, len(local_authorities())))
+    icbs = rng.sample(sorted(icb_areas()), k=min(count * 2 // 9, len(icb_areas())))
+    regions = rng.sample(
+        sorted(region_areas()), k=min(count - len(councils) - len(icbs), len(region_areas()))
+    )
+    areas = councils + icbs + regions
+    rng.shuffle(areas)
+    return areas
+
+
+def query_latency(es: Elasticsearch, settings: IndexSettings, areas: list[str]) -> dict[str, object]:
+    """Per area: profile cold, the same requests bare cold, profile warm, the same requests bare warm."""
     names = Names(settings)
-    codes = ["E08000004", "E10000016", "E09000033", "E54000057", "E12000007", "E06000023"]
-    profile_ms, bare_ms, took_ms = [], [], []
-    period = profile_period(END - timedelta(days=366), END + timedelta(days=1), END)
-    window = {"date_from": period.date_from, "date_to": period.date_to}
-    area_profile(es, names, codes[0], **window)  # warm-up
-    for run in range(runs):
-        code = codes[run % len(codes)]
-        started = time.perf_counter()
-        profile = area_profile(es, names, code, **window)
-        profile_ms.append((time.perf_counter() - started) * 1000)
-        condition = {"term": {area_field(profile.area): profile.area.code}}
-        scope = Scope(
-            evidence=condition,
-            locations=condition,
-            search={},
-            population_field=area_field(profile.area),
-            region=region_of(profile.area),
-        )
-        started = time.perf_counter()
-        took = 0
-        for body in (scope_body(scope, period, top=10), comparators_body(period, scope.population_field)):
-            took += es.search(index=names.evidence_alias, request_cache=False, **body)["took"]
-        bare_ms.append((time.perf_counter() - started) * 1000)
-        took_ms.append(took)
-    return {
-        "profile_p50_ms": statistics.median(profile_ms),
-        "profile_p95_ms": percentile(profile_ms, 0.95),
-        "bare_aggs_p50_ms": statistics.median(bare_ms),
-        "bare_aggs_p95_ms": percentile(bare_ms, 0.95),
-        "bare_took_p50_ms": statistics.median(took_ms),
+    recording = RecordingElasticsearch(hosts=[settings.es_url], request_timeout=120)
+    timings: dict[str, list[float]] = {
+        name: []
+        for name in ("profile_cold", "bare_cold", "profile_warm", "bare_warm", "took_cold", "took_warm")
     }
+
+    def clear_caches() -> None:
+        es.indices.clear_cache(index=names.evidence_alias, request=True, query=True)
+
+    def bare(requests: list[dict[str, Any]]) -> tuple[float, float]:
+        started, took = time.perf_counter(), 0.0
+        for request in requests:
+            took += es.perform_request(**request).body.get("took", 0)
+        return (time.perf_counter() - started) * 1000, took
+
+    # the first use of the client and the index
+    area_profile(recording, names, areas[0], date_from=SINCE, date_to=UNTIL)
+    for code in areas:
+        clear_caches()
+        RecordingElasticsearch.requests.clear()
+        started = time.perf_counter()
+        area_profile(recording, names, code, date_from=SINCE, date_to=UNTIL)
+        timings["profile_cold"].append((time.perf_counter() - started) * 1000)
+        requests = list(RecordingElasticsearch.requests)
+        clear_caches()
+        wall, took = bare(requests)
+        timings["bare_cold"].append(wall)
+        timings["took_cold"].append(took)
+        started = time.perf_counter()
+        area_profile(recording, names, code, date_from=SINCE, date_to=UNTIL)
+        timings["profile_warm"].append((time.perf_counter() - started) * 1000)
+        wall, took = bare(requests)
+        timings["bare_warm"].append(wall)
+        timings["took_warm"].append(took)
+    recording.close()
+    latency: dict[str, object] = {"areas": len(areas)}
+    for name, values in timings.items():
+        latency[f"{name}_p50_ms"] = round(statistics.median(values), 1)
+        latency[f"{name}_p95_ms"] = round(percentile(values, 0.95), 1)
+    return latency
 
 
 def cleanup(es: Elasticsearch, run: str, tags: list[str]) -> None:
@@ -196,12 +235,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--query-docs", type=int, default=300_000)
-    parser.add_argument("--query-runs", type=int, default=30)
+    parser.add_argument("--query-areas", type=int, default=60, help="distinct areas, each cold and warm")
     args = parser.parse_args()
     run = uuid.uuid4().hex[:8]
     tags = ["raw", "plain", "ours", "query"]
     es = Elasticsearch(hosts=[CommonSettings().es_url], request_timeout=120)
-    results: dict[str, object] = {"events": args.events, "query_docs": args.query_docs, "cpus": 2}
+    results: dict[str, object] = {
+        "events": args.events,
+        "query_docs": args.query_docs,
+        "machine_at_start": machine(),
+    }
     try:
         rng = random.Random(1)
         codes = list(local_authorities())
@@ -221,7 +264,8 @@ def main() -> None:
             "plain consumer → bulk": plain_loop(es, prefixed("plain", run), topic, args.events),
             "our Indexer": our_indexer(es, prefixed("ours", run), args.events),
         }
-        table = Table(title=f"Indexing {args.events} classified events (2 shared cores)")
+        cpus = results["machine_at_start"]["cpus"]  # type: ignore[index]
+        table = Table(title=f"Indexing {args.events} classified events ({cpus} shared cores)")
         for column in ("path", "seconds", "docs/s"):
             table.add_column(column)
         for name, seconds in timings.items():
@@ -231,23 +275,27 @@ def main() -> None:
             name: {"seconds": s, "docs_per_s": args.events / s} for name, s in timings.items()
         }
         corpus_s = build_corpus(es, prefixed("query", run), args.query_docs, seed=2)
-        latency = query_latency(es, prefixed("query", run), args.query_runs)
+        latency = query_latency(es, prefixed("query", run), query_areas(args.query_areas, seed=3))
         results["query_corpus_build_s"] = corpus_s
         results["query_latency"] = latency
-        table = Table(title=f"Area profile over {args.query_docs:,} documents ({args.query_runs} runs)")
-        for column in ("measure", "ms"):
+        table = Table(
+            title=f"Area profile over {args.query_docs:,} documents, {latency['areas']} distinct areas"
+        )
+        for column in ("caches", "profile p50 / p95 ms", "same requests bare p50 / p95 ms", "took p50 ms"):
             table.add_column(column)
-        for name, value in latency.items():
-            table.add_row(name, f"{value:.0f}")
+        for state in ("cold", "warm"):
+            table.add_row(
+                state,
+                f"{latency[f'profile_{state}_p50_ms']:.0f} / {latency[f'profile_{state}_p95_ms']:.0f}",
+                f"{latency[f'bare_{state}_p50_ms']:.0f} / {latency[f'bare_{state}_p95_ms']:.0f}",
+                f"{latency[f'took_{state}_p50_ms']:.0f}",
+            )
         console.print(table)
     finally:
         cleanup(es, run, tags)
         es.close()
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    path = out / f"index-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    path.write_text(json.dumps(results, indent=2))
-    console.print(f"wrote {path}")
+    results["machine_at_end"] = machine()
+    console.print(f"wrote {write_results('index', results)}")
 
 
 if __name__ == "__main__":

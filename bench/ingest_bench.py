@@ -5,7 +5,7 @@
 Generates a Healthwatch CSV of N rows (text from samples/), ingests it through `ingest_file` (read →
 map → dedup lookup → send → wait for acks → record seen ids), then sends the same encoded messages with
 a bare idempotent acks=all producer. Uses its own uuid-prefixed topics and state, and deletes them after.
-Not a test: prints a table and numbers.
+Not a test: prints a table and writes bench-results/ingest-<time>.json.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -23,17 +24,22 @@ from kafka import KafkaAdminClient
 from rich.console import Console
 from rich.table import Table
 
-from schemas.topics import Topic
-from services.common.kafka import create_producer, event_message
-from services.common.topics import ensure_topics
-from services.ingest.adapters import Source, adapter_for
-from services.ingest.config import IngestSettings
-from services.ingest.files import ingest_file
-from services.ingest.mapping import map_batch
-from services.ingest.readers import InputFormat, read_records
-from services.ingest.records import MappingContext
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+from results import machine, write_results  # noqa: E402
+
+from schemas.topics import Topic  # noqa: E402
+from services.common.kafka import create_producer, event_message  # noqa: E402
+from services.common.topics import ensure_topics  # noqa: E402
+from services.ingest.adapters import Source, adapter_for  # noqa: E402
+from services.ingest.config import IngestSettings  # noqa: E402
+from services.ingest.files import ingest_file  # noqa: E402
+from services.ingest.mapping import map_batch  # noqa: E402
+from services.ingest.readers import InputFormat, read_records  # noqa: E402
+from services.ingest.records import MappingContext  # noqa: E402
+
+SAMPLES = ROOT / "samples"
 
 
 def generate(path: Path, count: int) -> None:
@@ -92,6 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     console = Console(width=160)
     run_id = uuid.uuid4().hex[:8]
+    at_start = machine()
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "bench_feedback.csv"
         generate(path, args.records)
@@ -135,6 +142,34 @@ def main() -> None:
     table.add_row("bare kafka-python producer, same payloads, acks=all", str(bare_sent), f"{bare_s:.1f}",
                   f"{bare_sent / bare_s:,.0f}", "", "")  # fmt: skip
     console.print(table)
+    path = write_results(
+        "ingest",
+        {
+            "records": args.records,
+            "batch_size": args.batch_size,
+            "file_mb": round(size_mb, 1),
+            "machine_at_start": at_start,
+            "machine_at_end": machine(),
+            "caresignal_ingest": {
+                "records": accepted,
+                "seconds": round(ingest_s, 2),
+                "records_per_s": round(accepted / ingest_s, 1),
+                "batch_p50_ms": round(statistics.median(batches) * 1000, 1),
+                "batch_p95_ms": round(percentile(batches, 0.95) * 1000, 1),
+            },
+            "reingest_all_seen": {
+                "records": args.records,
+                "seconds": round(reingest_s, 2),
+                "records_per_s": round(args.records / reingest_s, 1),
+            },
+            "bare_producer_same_payloads": {
+                "records": bare_sent,
+                "seconds": round(bare_s, 2),
+                "records_per_s": round(bare_sent / bare_s, 1),
+            },
+        },
+    )
+    console.print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import socket
 import statistics
@@ -23,12 +22,12 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 from elasticsearch import Elasticsearch
 from index_bench import build_corpus, percentile
+from results import machine, write_results
 from rich.console import Console
 from rich.table import Table
 
@@ -101,6 +100,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
+    at_start = machine()
     prefix = f"bench-web-{uuid.uuid4().hex[:8]}-"
     settings = IndexSettings(topic_prefix=prefix, es_index_prefix=prefix, environment="test")
     es = Elasticsearch(hosts=[settings.es_url], request_timeout=300)
@@ -143,10 +143,16 @@ def main() -> None:
             f"{row['p95_ratio']:.2f}",
         )
     console.print(table)
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    path = out / f"web-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    path.write_text(json.dumps({"docs": args.docs, "runs": args.runs, "cpus": 2, "pages": results}, indent=2))
+    path = write_results(
+        "web",
+        {
+            "docs": args.docs,
+            "runs": args.runs,
+            "machine_at_start": at_start,
+            "machine_at_end": machine(),
+            "pages": results,
+        },
+    )
     console.print(f"wrote {path}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from uuid import UUID
@@ -9,16 +10,31 @@ from uuid import UUID
 from services.ingest.adapters import Adapter
 from services.ingest.records import MappingContext, Outcome, RatingSeen, RecordError, SourceRecord
 
+UNENCODABLE = RecordError(
+    "a value holds a lone surrogate (an unpaired \\u escape), which is not text", "Unencodable"
+)
+
 
 def map_record(adapter: Adapter, record: SourceRecord, context: MappingContext) -> Outcome:
     if record.error is not None:
         return Outcome(record, error=record.error)
     if not isinstance(record.fields, Mapping):
         return Outcome(record, error=RecordError("record has no fields", "MalformedRecord"))
+    if not _encodable(record.fields):
+        return Outcome(record, error=UNENCODABLE)
     try:
         return Outcome(record, mapped=adapter.map(record.fields, context))
     except RecordError as error:
         return Outcome(record, error=error)
+
+
+def _encodable(fields: Mapping) -> bool:
+    """False when a key or value cannot be written as UTF-8 (JSON escapes can spell lone surrogates)."""
+    try:
+        json.dumps(fields, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def map_batch(

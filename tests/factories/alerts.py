@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
 from schemas.common import AreaRef, KeyQuestion, ProviderRef, Rating
@@ -220,5 +220,37 @@ class AlertReader:
                 quiet_until = time.monotonic() + quiet_s
         return self.records
 
+    def read_to_end(self, deadline_s: float = 20.0) -> list[ConsumerRecord]:
+        """Everything on the topic up to its end offsets now (no quiet period to wait out)."""
+        ends: dict[TopicPartition, int] = {}
+
+        def at_end(_: list[ConsumerRecord]) -> bool:
+            assigned = self.consumer.assignment()
+            ends.update(
+                {tp: end for tp, end in self.consumer.end_offsets(list(assigned - set(ends))).items()}
+            )
+            return bool(assigned) and all(self.consumer.position(tp) >= ends[tp] for tp in assigned)
+
+        self.poll_until(at_end, deadline_s)
+        assert at_end(self.records), f"could not read {self.consumer.subscription()} to its end"
+        return self.records
+
     def close(self) -> None:
         self.consumer.close()
+
+
+def assigned_partitions(log_path: Path, topic: str) -> set[int]:
+    """The partitions of `topic` in a worker's latest assignment, from the table its consumer logs."""
+    text = log_path.read_text(errors="replace")
+    start = text.rfind("Setting newly assigned partitions")
+    if start < 0:
+        return set()
+    table = text[start : text.find(" for group ", start)]
+    partitions: set[int] = set()
+    for row in table.splitlines():
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        if len(cells) == 2 and cells[0] == topic:
+            for part in cells[1].strip("{}").split(","):
+                low, _, high = part.strip().partition("-")
+                partitions.update(range(int(low), int(high or low) + 1))
+    return partitions

@@ -18,8 +18,6 @@ from kafka.errors import KafkaError
 from services.common.config import CommonSettings
 from services.common.topics import ensure_topics
 
-pytestmark = pytest.mark.integration
-
 HINT = "run `make up` (or `caresignal stack up`) first"
 
 

@@ -1,5 +1,6 @@
-"""Two alerts workers, one SIGKILLed mid-stream: every expected alert appears, none is raised twice
-(a redelivered alert is byte-identical: same id, same body), at-least-once at worst."""
+"""Two alerts workers, one SIGKILLed mid-stream while it owns input partitions with work on them: every
+expected alert appears, none is raised twice (a redelivered alert is byte-identical: same id, same body),
+at-least-once at worst."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 from factories.alerts import (
     TEST_RULES,
     AlertReader,
+    assigned_partitions,
     at,
     high_severity,
     negative,
@@ -26,9 +28,14 @@ from factories.alerts import (
     wait_ready,
     worker_env,
 )
+from factories.groups import group_progress
+from factories.waiting import wait_until
+from kafka import TopicPartition
 
+from schemas import Topic
 from schemas.common import AreaRef
 from schemas.reference import local_authorities
+from services.alerts.topics import OBSERVATIONS_TOPIC
 from services.common.config import CommonSettings
 
 pytestmark = pytest.mark.integration
@@ -54,8 +61,9 @@ def interleaved_stream() -> list:
 @contextmanager
 def two_workers(
     settings: CommonSettings, tmp_path: Path
-) -> Iterator[tuple[list[subprocess.Popen[bytes]], AlertReader]]:
-    """Two alerts workers in one group, both ready, and a reader of alerts.raised; all stopped afterwards."""
+) -> Iterator[tuple[list[subprocess.Popen[bytes]], list[Path], AlertReader]]:
+    """Two alerts workers in one group, both ready, their logs, and a reader of alerts.raised; all stopped
+    afterwards."""
     rules = tmp_path / "rules.yaml"
     rules.write_text(TEST_RULES)
     env = worker_env(settings, rules, tmp_path)
@@ -65,7 +73,7 @@ def two_workers(
     try:
         for log in logs:
             wait_ready(log)
-        yield workers, reader
+        yield workers, logs, reader
         assert workers[1].poll() is None, "the surviving worker must still run"
     finally:
         reader.close()
@@ -80,18 +88,43 @@ def kill(worker: subprocess.Popen[bytes]) -> None:
     worker.wait()
 
 
+def inputs(settings: CommonSettings) -> list[str]:
+    """The topics the alerts workers consume: classified evidence and their repartitioned observations."""
+    return [settings.topic(Topic.EVIDENCE_CLASSIFIED), settings.topic(OBSERVATIONS_TOPIC)]
+
+
+def all_processed(settings: CommonSettings) -> bool:
+    progress = group_progress(settings, settings.group_id("alerts"), inputs(settings))
+    return all(committed >= end for committed, end in progress.values())
+
+
+def wait_until_victim_owns_work(settings: CommonSettings, victim_log: Path) -> None:
+    """The worker to be killed owns evidence partitions and has committed work on them."""
+    evidence = settings.topic(Topic.EVIDENCE_CLASSIFIED)
+
+    def victim_has_worked() -> bool:
+        owned = assigned_partitions(victim_log, evidence)
+        progress = group_progress(settings, settings.group_id("alerts"), [evidence])
+        return any(progress[TopicPartition(evidence, p)][0] > 0 for p in owned)
+
+    wait_until(victim_has_worked, 60, "the victim to own evidence partitions and commit work on them")
+
+
 def test_alerts_failover_no_duplicate_no_missed_alert(settings: CommonSettings, tmp_path: Path) -> None:
-    with two_workers(settings, tmp_path) as (workers, reader):
+    with two_workers(settings, tmp_path) as (workers, logs, reader):
         stream = interleaved_stream()
-        half = len(stream) * 4 // 7  # after 4 of 6 negatives per area: no spike has fired yet
+        half = len(stream) * 4 // 7  # after 4 of 6 negatives per area: no spike may fire yet
         produce(settings, stream[:half])
-        reader.poll_until(lambda got: False, deadline_s=1.5)  # let both workers get busy
+        wait_until(lambda: all_processed(settings), 60, "the first part processed and committed")
+        wait_until_victim_owns_work(settings, logs[0])
+        early = reader.read_to_end()
+        assert early == [], f"{len(early)} alerts before any area had its spike"
         kill(workers[0])
         produce(settings, stream[half:])
 
         expected = 2 * len(AREAS)  # one spike and one severity alert per area
-        records = reader.poll_until(lambda got: len({r.key for r in got}) >= expected, deadline_s=40)
-        records = reader.drain(quiet_s=2.0)
+        reader.poll_until(lambda got: len({r.key for r in got}) >= expected, deadline_s=40)
+        records = reader.read_to_end()
     bodies: dict[bytes, set[bytes]] = defaultdict(set)
     for record in records:
         bodies[record.key].add(record.value)
@@ -109,14 +142,14 @@ def test_alerts_failover_under_steady_load_loses_no_item(settings: CommonSetting
         high_severity(MONDAY + timedelta(minutes=n), area=AREAS[n % len(AREAS)], location_id=f"1-L{n:04d}")
         for n in range(600)
     ]
-    with two_workers(settings, tmp_path) as (workers, reader):
+    with two_workers(settings, tmp_path) as (workers, logs, reader):
         steady = threading.Thread(target=produce_steadily, args=(settings, items, 45.0))
         steady.start()
-        time.sleep(3.0)
+        wait_until_victim_owns_work(settings, logs[0])
         kill(workers[0])
         steady.join()
         reader.poll_until(lambda got: len(severity_alerts(got)) >= len(items), deadline_s=60)
-        alerts = severity_alerts(reader.drain(quiet_s=2.0))
+        alerts = severity_alerts(reader.read_to_end())
     wanted = {f"1-L{n:04d}" for n in range(len(items))}
     lost = wanted - {alert["key"]["code"] for alert in alerts}
     assert not lost, f"{len(lost)} items lost, e.g. {sorted(lost)[:5]}"

@@ -260,7 +260,7 @@ def test_classify_worker_classifies_resolves_and_dead_letters(
     assert DeadLetter.model_validate_json(letter.value).payload == b"{not json at all"
 
 
-def test_classify_workers_share_a_topic_without_losing_or_doubling_items(
+def test_classify_workers_share_a_topic_without_losing_or_altering_items(
     settings: CommonSettings, tmp_path: Path
 ) -> None:
     require_model()
@@ -300,8 +300,8 @@ def test_classify_workers_share_a_topic_without_losing_or_doubling_items(
     rate = len(items) / elapsed
     print(f"\n2 workers: {len(items)} items in {elapsed:.1f}s ({rate:.0f} items/s); split {shares}")
     assert set(ids) == expected
-    assert len(ids) == len(items), "no rebalance happened while items flowed, so nothing may be redelivered"
-    assert all(share > 0 for share in shares) and sum(shares) == len(items)
+    assert_redeliveries_repeat_the_same_event(drain.on(CLASSIFIED))  # a rebalance may redeliver some
+    assert all(share > 0 for share in shares) and sum(shares) >= len(items)
     assert drain.on(DLQ) == []
 
 
@@ -347,9 +347,13 @@ def test_classify_worker_killed_mid_stream_loses_nothing(settings: CommonSetting
     redelivered = len(ids) - len(set(ids))
     print(f"\nkilled worker: {len(ids)} messages for {len(expected)} items ({redelivered} redelivered)")
     assert set(ids) == expected  # at-least-once: every item, duplicates allowed (same event_id, same key)
-    by_id: dict[str, set[str]] = {}
-    for message in drain.on(CLASSIFIED):
-        by_id.setdefault(body(message)["evidence_id"], set()).add(body(message)["event_id"])
-    assert all(len(event_ids) == 1 for event_ids in by_id.values()), (
-        "a redelivery must repeat the same event_id"
-    )
+    assert_redeliveries_repeat_the_same_event(drain.on(CLASSIFIED))
+
+
+def assert_redeliveries_repeat_the_same_event(messages: list) -> None:
+    """At-least-once: an item classified twice (after a rebalance) repeats its event under its key."""
+    events: dict[str, set[tuple[str, bytes]]] = {}
+    for message in messages:
+        event = body(message)
+        events.setdefault(event["evidence_id"], set()).add((event["event_id"], message.key))
+    assert all(len(seen) == 1 for seen in events.values()), "a redelivery must repeat the same event"

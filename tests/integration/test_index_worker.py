@@ -151,3 +151,30 @@ def test_a_newer_template_adds_its_new_fields_to_existing_indices(
     after = es.indices.get_mapping(index=names.locations_index)[names.locations_index]["mappings"]
     assert after["properties"]["number_of_beds"] == {"type": "integer"}
     delete_templates(es, settings)
+
+
+def test_index_worker_dead_letters_bad_locations_alerts_and_status_changes_with_every_header(
+    index_settings: IndexSettings, es: Elasticsearch
+) -> None:
+    """Each input topic's rejects go to its own dead-letter topic, with where they came from and why."""
+    topics = (Topic.LOCATIONS_REFERENCE, Topic.ALERTS_RAISED, Topic.ALERTS_STATUS)
+    producer = create_producer(index_settings)
+    positions = {}
+    for topic in topics:
+        sent = [producer.send(index_settings.topic(topic), key=b"bad", value=b'{"half": ') for _ in range(2)]
+        positions[topic] = {(metadata.partition, metadata.offset) for metadata in (s.get(30) for s in sent)}
+    producer.close()
+    with RunningIndexer(index_settings):
+        letters = {topic: read_dead_letters(index_settings, topic, 2) for topic in topics}
+    for topic in topics:
+        assert len(letters[topic]) == 2, f"dead letters missing on {topic.value}.dlq"
+        origins = set()
+        for letter, headers in letters[topic]:
+            assert letter.payload == b'{"half": ' and letter.error_type == "ValidationError"
+            assert headers["x-error-type"] == b"ValidationError"
+            assert headers["x-error-message"] and letter.error.startswith(headers["x-error-message"].decode())
+            assert headers["x-service"] == headers["x-stage"] == b"index"
+            assert headers["x-source-topic"].decode() == index_settings.topic(topic)
+            assert headers["ce_id"] == str(letter.event_id).encode()
+            origins.add((int(headers["x-source-partition"]), int(headers["x-source-offset"])))
+        assert origins == positions[topic]

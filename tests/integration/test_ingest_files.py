@@ -164,3 +164,17 @@ def test_cqc_api_file_gives_location_references_and_inspection_results(ingest_se
     events = [EvidenceReceived.model_validate_json(message.value) for message in results]
     assert events and all(event.inspection is not None for event in events)
     assert any(event.inspection.previous_rating is not None for event in events)
+
+
+def test_ingest_cli_exits_non_zero_when_a_record_was_rejected(settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("CARESIGNAL_TOPIC_PREFIX", settings.topic_prefix)
+    monkeypatch.setenv("CARESIGNAL_STATE_DIR", str(tmp_path / "state"))
+    lines = (SAMPLES / "social_comments.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    path = tmp_path / "comments.jsonl"
+    path.write_text("\n".join([*lines, '{"broken": ']) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(path), "--source", "social", "--json"])
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "read": 6, "accepted": 5, "rejected": 1, "already_seen": 0
+    }  # fmt: skip
+    assert len(read_topic(settings, settings.topic(Topic.EVIDENCE_RECEIVED_DLQ), 1)) == 1

@@ -8,11 +8,13 @@ import uuid
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
+from fastapi.testclient import TestClient
 from kafka import KafkaAdminClient
 from kafka.admin import ConfigResource, ConfigResourceType
 
 from schemas import EvidenceReceived, Topic
 from schemas.topics import TOPIC_CATALOGUE
+from services.api import create_app
 from services.common.config import CommonSettings
 from services.common.kafka import create_consumer, create_producer, event_message
 
@@ -72,3 +74,14 @@ def test_index_and_search_through_real_elasticsearch(settings: CommonSettings, e
     hits = es.search(index=index, query={"match": {"text": "bruising"}})["hits"]
     assert hits["total"]["value"] == 1
     assert hits["hits"][0]["_id"] == document["evidence_id"]
+
+
+def test_producers_wait_for_all_in_sync_replicas_and_are_idempotent(settings: CommonSettings) -> None:
+    """`caresignal ingest` and the index worker use create_producer; the API makes its own (with a
+    shorter metadata wait): none may trade acks=all or idempotence away."""
+    with TestClient(create_app(settings)) as client:
+        producers = [create_producer(settings), client.app.state.producer.get()]
+        for producer in producers:
+            assert producer.config["acks"] == -1  # kafka-python's spelling of acks="all"
+            assert producer.config["enable_idempotence"] is True
+        producers[0].close()

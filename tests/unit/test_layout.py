@@ -4,7 +4,11 @@ live in tests/factories/, benchmarks stand on their own."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
@@ -46,3 +50,33 @@ def test_benchmarks_do_not_import_from_tests() -> None:
                 )
                 roots = {name.split(".")[0] for name in names}
                 assert not roots & (test_modules | {"tests"}), f"{script.name} imports {roots & test_modules}"
+
+
+@pytest.mark.parametrize(
+    ("folders", "markers"),
+    [(["integration", "cluster"], "integration or cluster"), (["integration/browser"], "browser")],
+)
+def test_tests_that_need_engines_are_deselected_by_their_folder_marker(
+    folders: list[str], markers: str
+) -> None:
+    """`-m "not integration"` must leave out every engine test, including modules without a pytestmark."""
+    collected = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            f"not ({markers})",
+        ]
+        + [f"tests/{folder}" for folder in folders],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert collected.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, collected.stdout[-2000:]
+    assert "deselected" in collected.stdout

@@ -80,14 +80,25 @@ def test_new_term_counts_redelivered_items_once_and_other_areas_apart(make_engin
 
 
 def test_new_term_silenced_for_the_same_term_then_alerts_again_after_the_silence(make_engine) -> None:
-    engine = make_engine(RULE)
+    """Scabies is new in week 0 and new again (absent four weeks) in weeks 5 and 10: the 8-week silence
+    holds back week 5's alert but not norovirus, new that week; week 10 is past the silence."""
+    engine = make_engine(RULE.replace("silence: 28d", "silence: 56d"))
     feed(engine, baseline())
-    assert len(feed(engine, this_week(3))) == 1
-    later = [
-        negative(MONDAY + 2 * WEEK + timedelta(hours=n), lemmas="a fresh outbreak of norovirus")
-        for n in range(3)
-    ]
-    assert [alert.reason.split("'")[1] for alert in feed(engine, later)] == ["fresh", "outbreak", "norovirus"]
+    assert [alert.reason.split("'")[1] for alert in feed(engine, this_week(3))] == ["scabies"]
+
+    def week(number: int, lemmas: str) -> list:
+        start = MONDAY + number * WEEK
+        usual = [negative(start + timedelta(hours=n), lemmas=USUAL) for n in range(2)]
+        return usual + [negative(start + timedelta(hours=10 + n), lemmas=lemmas) for n in range(3)]
+
+    quiet = [item for number in range(1, 5) for item in week(number, USUAL)]
+    assert feed(engine, quiet) == []
+    again = feed(engine, week(5, f"{USUAL} scabies norovirus"))
+    assert [alert.reason.split("'")[1] for alert in again] == ["norovirus"]
+    quiet = [item for number in range(6, 10) for item in week(number, USUAL)]
+    assert feed(engine, quiet) == []
+    after_silence = feed(engine, week(10, f"{USUAL} scabies"))
+    assert [alert.reason.split("'")[1] for alert in after_silence] == ["scabies"]
 
 
 def test_item_terms_keep_content_lemmas_once() -> None:

@@ -1,4 +1,5 @@
-"""Training: reproducible build on a tiny corpus, model card and version; the real model's CV numbers."""
+"""Training: reproducible build on a tiny corpus, model card and version; model against baseline in
+cross-validation on a small real corpus; the real model's long-item numbers."""
 
 from __future__ import annotations
 
@@ -8,10 +9,19 @@ from pathlib import Path
 import pytest
 
 from services.classify.analyser import EvidenceAnalyser
+from services.classify.config import ClassifySettings
 from services.classify.training.data import load_corpus
 from services.classify.training.evaluate import evaluate_model
 from services.classify.training.registered import build_records, fold_of, statement_cats
-from services.classify.training.train import MODEL_VERSION, TrainOptions, train_model
+from services.classify.training.report import cross_validated_result
+from services.classify.training.train import (
+    MODEL_VERSION,
+    TrainOptions,
+    collect_oof,
+    cv_jobs,
+    run_jobs,
+    train_model,
+)
 
 
 def test_training_data_maps_labels_and_sentiment(tiny_corpus: Path) -> None:
@@ -67,12 +77,20 @@ def test_training_tiny_corpus_is_reproducible(tiny_corpus: Path, tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_training_real_model_beats_baseline_in_cross_validation(trained_model_dir: Path) -> None:
-    metrics = json.loads((trained_model_dir / "training" / "cv_metrics.json").read_text())
-    model, baseline = metrics["model"], metrics["baseline"]
-    assert model["macro_f1"] >= baseline["macro_f1"] + 0.05
-    assert model["micro_f1"] >= 0.70
-    assert metrics["sentiment_macro_f1"] >= 0.65
+def test_training_beats_the_baseline_on_the_same_folds_of_a_small_real_corpus(tmp_path: Path) -> None:
+    """The comparison `caresignal train` reports, run here: 3-fold cross-validation on the first 1,500
+    records of the shared data (the baseline is fitted on its full training folds, more data than the
+    model gets, so the margin is if anything understated)."""
+    settings = ClassifySettings()
+    options = TrainOptions(
+        data_dir=settings.data_dir, output=tmp_path / "model", n_folds=3, workers=1, seed=13, limit=1500
+    )
+    oof = collect_oof(run_jobs(cv_jobs(options, tmp_path / "folds"), options.workers), options.n_folds)
+    result = cross_validated_result(oof, settings.data_dir)
+    assert result.n_items >= 1500
+    assert result.model.macro_f1 >= result.baseline.macro_f1 + 0.05
+    assert result.model.micro_f1 >= result.baseline.micro_f1
+    assert result.sentiment_macro_f1 >= result.baseline_sentiment_macro_f1
 
 
 @pytest.mark.slow

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import faust
 import pytest
+from factories.fakes import FakeAnalyser
 
+from services.alerts.app import create_app as create_alerts_app
+from services.alerts.config import AlertsSettings
+from services.classify.app import create_app as create_classify_app
+from services.classify.config import ClassifySettings
 from services.common.config import CommonSettings
 from services.common.faust_broker import broker_credentials, broker_url
 
@@ -54,3 +59,11 @@ def test_broker_credentials_sasl_without_a_password_is_refused() -> None:
     settings = CommonSettings(kafka_security_protocol="SASL_SSL", kafka_sasl_mechanism="PLAIN")
     with pytest.raises(ValueError, match="SASL"):
         broker_credentials(settings)
+
+
+def test_every_stream_worker_produces_with_acks_from_all_in_sync_replicas(tmp_path) -> None:
+    classify = create_classify_app(
+        ClassifySettings(classify_web_enabled=False, state_dir=tmp_path), analyser=FakeAnalyser()
+    )
+    alerts = create_alerts_app(AlertsSettings(alerts_web_enabled=False, state_dir=tmp_path))
+    assert classify.conf.producer_acks == alerts.conf.producer_acks == -1

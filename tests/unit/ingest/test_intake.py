@@ -73,3 +73,22 @@ def test_intake_records_nothing_the_broker_did_not_acknowledge(settings):
     with pytest.raises(DeliveryError):
         Intake(settings, failing, store).ingest(_records(), adapter_for(Source.SOCIAL))
     assert store.seen("unit-evidence.received.v1", [key.decode() for _, key in failing.sent if key]) == set()
+
+
+def test_intake_rejects_a_lone_surrogate_escape_and_sends_the_rest(settings):
+    """JSON may spell text that is not text (an unpaired \\ud800 escape): here in the id every event's
+    id is made from. The record is a reject with a code; the records around it go on."""
+    lines = (
+        b'{"platform": "x", "post_id": "7\\ud800", "created_at": "2026-10-01T10:00:00Z", "text": "Rude"}\n'
+        b'{"platform": "x", "post_id": "8", "created_at": "2026-10-01T10:00:00Z", "text": "Kind \\udfff"}\n'
+        b'{"platform": "x", "post_id": "9", "created_at": "2026-10-01T10:00:00Z", "text": "Lovely care"}\n'
+    )
+    producer = FakeProducer()
+    records = read_records(io.BytesIO(lines), InputFormat.JSONL, "posts.jsonl")
+    summary = Intake(settings, producer, SeenStore(":memory:")).ingest(records, adapter_for(Source.SOCIAL))
+    assert summary.counts() == {"read": 3, "accepted": 1, "rejected": 2, "already_seen": 0}
+    assert [(r.reference, r.error_type) for r in summary.rejects] == [
+        ("posts.jsonl:line 1", "Unencodable"),
+        ("posts.jsonl:line 2", "Unencodable"),
+    ]
+    assert [topic for topic, _ in producer.sent].count("unit-evidence.received.v1") == 1
