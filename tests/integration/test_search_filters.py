@@ -11,7 +11,15 @@ from elasticsearch import Elasticsearch
 from factories.index import BASE_TIME, evidence, index_directly
 from fastapi.testclient import TestClient
 
-from schemas import EvidenceCategory, EvidenceClassified, SentimentLabel, SeverityLevel, SourceType
+from schemas import (
+    EvidenceCategory,
+    EvidenceClassified,
+    InspectionFinding,
+    Rating,
+    SentimentLabel,
+    SeverityLevel,
+    SourceType,
+)
 from services.api import create_app
 from services.common.config import CommonSettings
 from services.index.models import SearchFilters
@@ -21,14 +29,22 @@ KEY = {"X-API-Key": "dev-key"}
 COUNCILS = ("E08000004", "E08000003", "E10000008", "E09000033")  # Oldham, Manchester, Devon, Westminster
 STATEMENTS = ("safe.safeguarding", "safe.medicines_optimisation", "caring.kindness_compassion_dignity",
               "well_led.governance_management_sustainability")  # fmt: skip
+RATINGS = (Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE)
 THEMES = ("staffing", "medication", "communication")
 CROSS_CUTTING = ("equity", "digital")
 Select = Callable[[EvidenceClassified], bool]
 
 
+def with_rating(item: EvidenceClassified, rng: random.Random) -> EvidenceClassified:
+    """An inspection result carries the rating CQC published; other sources carry none."""
+    if item.source_type != SourceType.INSPECTION_RESULT:
+        return item
+    return item.model_copy(update={"inspection": InspectionFinding(rating=rng.choice(RATINGS))})
+
+
 def corpus() -> list[EvidenceClassified]:
     rng = random.Random(20)
-    return [
+    items = [
         evidence(
             f"f-{i}",
             la_code=rng.choice(COUNCILS),
@@ -45,6 +61,7 @@ def corpus() -> list[EvidenceClassified]:
         )
         for i in range(80)
     ]
+    return [with_rating(item, rng) for item in items]
 
 
 CUTOFF = BASE_TIME - timedelta(days=30)
@@ -63,6 +80,8 @@ CASES: dict[str, tuple[str, Select]] = {
     "theme": ("medication", lambda e: "medication" in e.themes),
     "cross_cutting_theme": ("digital", lambda e: "digital" in e.cross_cutting_themes),
     "source_type": ("social_media_comment", lambda e: e.source_type == "social_media_comment"),
+    "evidence_kind": ("inspection_result", lambda e: e.source_type == "inspection_result"),
+    "rating": ("Inadequate", lambda e: e.inspection is not None and e.inspection.rating == "Inadequate"),
     "sentiment": ("mixed", lambda e: e.sentiment.label == "mixed"),
     "severity": ("high", lambda e: e.severity.level == "high"),
     "evidence_category": ("outcomes", lambda e: e.evidence_category == "outcomes"),
