@@ -3,8 +3,9 @@
 
 Every number comes from held-out folds: scores from models that never saw the fold, and thresholds /
 class weights for fold k tuned on the other folds' out-of-fold scores only (nested), so the report does not
-flatter the tuned decisions. The baseline (TF-IDF uni+bigrams, one-vs-rest LinearSVC at its default
-decision) is fitted on the same training folds of v6 and scored on the same held-out folds.
+flatter the tuned decisions. The baseline (TF-IDF word 1-2-grams, LinearSVC) is fitted on the same training
+records as each fold's model (v6 training folds, phase-1 positives for statements), scored on the same held-out
+folds and given the same nested threshold and class-weight tuning; its default decisions are reported too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from services.classify.training.data import SENTIMENT_LABELS, STATEMENT_IDS, load_corpus
-from services.classify.training.registered import select
+from services.classify.training.registered import build_records
 from services.classify.training.thresholds import (
     MultiLabelReport,
     macro_f1_multiclass,
@@ -31,12 +32,14 @@ from services.classify.training.thresholds import (
 class CvResult:
     model: MultiLabelReport
     baseline: MultiLabelReport
+    baseline_untuned: MultiLabelReport
     model_untuned: MultiLabelReport
     model_with_rules: MultiLabelReport
     sentiment_macro_f1: float
     sentiment_per_class: list[float]
     sentiment_untuned_macro_f1: float
     baseline_sentiment_macro_f1: float
+    baseline_sentiment_untuned_macro_f1: float
     n_items: int
     n_sentiment_items: int
     n_folds: int
@@ -60,37 +63,49 @@ def _fold_arrays(oof: dict[str, Any], data_dir: Path):
     return v6, by_uid, statements, sentiment
 
 
-def _baseline(v6, by_uid, folds, n_folds: int, task: str) -> list[np.ndarray]:
+# What each component's training reader adds to the v6 training folds (the configs' `phase1`).
+PHASE1_FOR = {"statements": "positives", "sentiment": "none"}
+
+
+def _baseline_scores(data_dir: Path, folds, n_folds: int, task: str, limit: int) -> list[np.ndarray]:
+    """Per held-out fold, the baseline's scores: TF-IDF word 1-2-grams and LinearSVC (one per statement, or
+    one multi-class for sentiment), fitted on exactly the records the model's fold model was trained on
+    (v6 training folds, plus phase-1 positives for statements; capped at `limit` like the model's reader).
+    Scores are sigmoid(2 x margin) for statements and a softmax of 2 x margins for sentiment, so that the
+    model's threshold and class-weight tuning applies to them unchanged."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.multiclass import OneVsRestClassifier
     from sklearn.svm import LinearSVC
 
-    predictions = []
+    by_uid = {r.uid: r for r in load_corpus(Path(data_dir))[0]}
+    scores = []
     for fold, uids, _, _ in folds:
-        train = [r for r in select(v6, "train", n_folds, fold) if task == "statements" or r.sentiment]
-        texts = [by_uid[u].text for u in uids]
+        train = build_records(data_dir, task, "train", n_folds, fold, PHASE1_FOR[task])[: limit or None]
         vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
         try:
             x_train = vectorizer.fit_transform([r.text for r in train])
         except ValueError:  # tiny corpora: empty vocabulary at min_df=2
             vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
             x_train = vectorizer.fit_transform([r.text for r in train])
-        x_test = vectorizer.transform(texts)
+        x_test = vectorizer.transform([by_uid[u].text for u in uids])
         if task == "statements":
-            y = np.asarray([[label in r.statements for label in STATEMENT_IDS] for r in train], dtype=int)
-            keep = np.flatnonzero((y.sum(0) > 0) & (y.sum(0) < len(train)))
-            pred = np.zeros((len(texts), len(STATEMENT_IDS)), dtype=bool)
-            if len(keep):
-                clf = OneVsRestClassifier(LinearSVC(random_state=0)).fit(x_train, y[:, keep])
-                pred[:, keep] = clf.predict(x_test).astype(bool).reshape(len(texts), -1)
+            fold_scores = np.zeros((len(uids), len(STATEMENT_IDS)))
+            for j, label in enumerate(STATEMENT_IDS):
+                known = [i for i, r in enumerate(train) if r.complete or label in r.statements]
+                y = np.asarray([label in train[i].statements for i in known], dtype=int)
+                if 0 < y.sum() < len(y):  # partially labelled records count only where the label is known
+                    margin = LinearSVC(random_state=0).fit(x_train[known], y).decision_function(x_test)
+                    fold_scores[:, j] = 1 / (1 + np.exp(-2 * margin))
+                elif len(y):
+                    fold_scores[:, j] = float(y[0])
         else:
-            y = [SENTIMENT_LABELS.index(r.sentiment) for r in train]
-            if len(set(y)) > 1:
-                pred = LinearSVC(random_state=0).fit(x_train, y).predict(x_test)
-            else:
-                pred = np.full(len(texts), y[0] if y else 0)
-        predictions.append(pred)
-    return predictions
+            y = np.asarray([SENTIMENT_LABELS.index(r.sentiment) for r in train])
+            fold_scores = np.full((len(uids), len(SENTIMENT_LABELS)), 1 / len(SENTIMENT_LABELS))
+            if len(set(y)) == len(SENTIMENT_LABELS):
+                margins = 2 * LinearSVC(random_state=0).fit(x_train, y).decision_function(x_test)
+                exp = np.exp(margins - margins.max(1, keepdims=True))
+                fold_scores = exp / exp.sum(1, keepdims=True)
+        scores.append(fold_scores)
+    return scores
 
 
 def _add_rule_statements(predictions: np.ndarray, texts: list[str]) -> np.ndarray:
@@ -128,8 +143,10 @@ def nested_decisions(statements, sentiment) -> tuple[dict[int, np.ndarray], dict
     return thresholds, weights
 
 
-def cross_validated_result(oof: dict[str, Any], data_dir: Path) -> CvResult:
-    v6, by_uid, statements, sentiment = _fold_arrays(oof, data_dir)
+def cross_validated_result(oof: dict[str, Any], data_dir: Path, limit: int = 0) -> CvResult:
+    """Model and baseline on the same held-out folds, each fitted on the same training records and given
+    the same nested threshold / class-weight tuning (`limit`: the cap the model's training reader had)."""
+    _, by_uid, statements, sentiment = _fold_arrays(oof, data_dir)
     n_folds = int(oof["n_folds"])
     thresholds_by_fold, weights_by_fold = nested_decisions(statements, sentiment)
     preds = [scores >= thresholds_by_fold[fold] for fold, _, scores, _ in statements]
@@ -139,33 +156,54 @@ def cross_validated_result(oof: dict[str, Any], data_dir: Path) -> CvResult:
     with_rules = _add_rule_statements(np.vstack(preds), [by_uid[u].text for s in statements for u in s[1]])
     model_with_rules = multilabel_report(gold, with_rules, STATEMENT_IDS)
     model_untuned = multilabel_report(gold, np.vstack(untuned), STATEMENT_IDS)
+    base_statements = [
+        (fold, uids, scores, fold_gold)
+        for (fold, uids, _, fold_gold), scores in zip(
+            statements, _baseline_scores(data_dir, statements, n_folds, "statements", limit), strict=True
+        )
+    ]
+    base_sentiment = [
+        (fold, uids, scores, fold_gold)
+        for (fold, uids, _, fold_gold), scores in zip(
+            sentiment, _baseline_scores(data_dir, sentiment, n_folds, "sentiment", limit), strict=True
+        )
+    ]
+    base_thresholds, base_weights = nested_decisions(base_statements, base_sentiment)
     baseline = multilabel_report(
-        gold, np.vstack(_baseline(v6, by_uid, statements, n_folds, "statements")), STATEMENT_IDS
+        gold,
+        np.vstack([scores >= base_thresholds[fold] for fold, _, scores, _ in base_statements]),
+        STATEMENT_IDS,
     )
-    s_pred = [(scores * weights_by_fold[fold]).argmax(1) for fold, _, scores, _ in sentiment]
-    s_untuned = [scores.argmax(1) for _, _, scores, _ in sentiment]
+    baseline_untuned = multilabel_report(
+        gold, np.vstack([scores >= 0.5 for _, _, scores, _ in base_statements]), STATEMENT_IDS
+    )
     s_gold = np.concatenate([s[3] for s in sentiment]) if sentiment else np.zeros(0, dtype=int)
-    s_macro, s_per = macro_f1_multiclass(s_gold, np.concatenate(s_pred) if s_pred else [], 3)
-    s_untuned_macro, _ = macro_f1_multiclass(s_gold, np.concatenate(s_untuned) if s_untuned else [], 3)
-    s_base = _baseline(v6, by_uid, sentiment, n_folds, "sentiment")
-    s_base_macro, _ = macro_f1_multiclass(s_gold, np.concatenate(s_base) if s_base else [], 3)
+
+    def sentiment_f1(folds, weights=None) -> tuple[float, list[float]]:
+        predicted = [(scores * (weights[fold] if weights else 1)).argmax(1) for fold, _, scores, _ in folds]
+        return macro_f1_multiclass(s_gold, np.concatenate(predicted) if predicted else [], 3)
+
+    s_macro, s_per = sentiment_f1(sentiment, weights_by_fold)
     return CvResult(
-        model,
-        baseline,
-        model_untuned,
-        model_with_rules,
-        s_macro,
-        s_per,
-        s_untuned_macro,
-        s_base_macro,
-        int(len(gold)),
-        int(len(s_gold)),
-        n_folds,
+        model=model,
+        baseline=baseline,
+        baseline_untuned=baseline_untuned,
+        model_untuned=model_untuned,
+        model_with_rules=model_with_rules,
+        sentiment_macro_f1=s_macro,
+        sentiment_per_class=s_per,
+        sentiment_untuned_macro_f1=sentiment_f1(sentiment)[0],
+        baseline_sentiment_macro_f1=sentiment_f1(base_sentiment, base_weights)[0],
+        baseline_sentiment_untuned_macro_f1=sentiment_f1(base_sentiment)[0],
+        n_items=int(len(gold)),
+        n_sentiment_items=int(len(s_gold)),
+        n_folds=n_folds,
     )
 
 
 def render_model_card(result: CvResult, meta: dict[str, Any], decisions: dict[str, Any]) -> str:
     m, b, u, r = result.model, result.baseline, result.model_untuned, result.model_with_rules
+    bu = result.baseline_untuned
     caresignal = meta.get("caresignal", {})
     lines = [
         f"# Model card: {meta.get('name', 'caresignal_evidence')} {meta.get('version', '')}",
@@ -209,8 +247,10 @@ def render_model_card(result: CvResult, meta: dict[str, Any], decisions: dict[st
         f"{r.micro_recall:.3f} | {result.sentiment_macro_f1:.3f} |",
         f"| this model at 0.5 / argmax | {u.macro_f1:.3f} | {u.micro_f1:.3f} | {u.micro_precision:.3f} | "
         f"{u.micro_recall:.3f} | {result.sentiment_untuned_macro_f1:.3f} |",
-        f"| baseline TF-IDF + LinearSVC | {b.macro_f1:.3f} | {b.micro_f1:.3f} | {b.micro_precision:.3f} | "
-        f"{b.micro_recall:.3f} | {result.baseline_sentiment_macro_f1:.3f} |",
+        f"| baseline TF-IDF + LinearSVC, same data, tuned the same way | {b.macro_f1:.3f} | {b.micro_f1:.3f} | "
+        f"{b.micro_precision:.3f} | {b.micro_recall:.3f} | {result.baseline_sentiment_macro_f1:.3f} |",
+        f"| baseline at its default decisions (margin 0 / argmax) | {bu.macro_f1:.3f} | {bu.micro_f1:.3f} | "
+        f"{bu.micro_precision:.3f} | {bu.micro_recall:.3f} | {result.baseline_sentiment_untuned_macro_f1:.3f} |",
         "",
         "Sentiment per class F1 (positive / neutral / negative): "
         + " / ".join(f"{v:.3f}" for v in result.sentiment_per_class),
@@ -255,6 +295,10 @@ def render_model_card(result: CvResult, meta: dict[str, Any], decisions: dict[st
                     "baseline_micro_f1": round(b.micro_f1, 4),
                     "sentiment_macro_f1": round(result.sentiment_macro_f1, 4),
                     "baseline_sentiment_macro_f1": round(result.baseline_sentiment_macro_f1, 4),
+                    "baseline_default_decisions_macro_f1": round(bu.macro_f1, 4),
+                    "baseline_default_decisions_sentiment_macro_f1": round(
+                        result.baseline_sentiment_untuned_macro_f1, 4
+                    ),
                 }
             },
             indent=2,
@@ -310,6 +354,8 @@ def write_model_card(
                 "model_with_rules": asdict(result.model_with_rules),
                 "sentiment_macro_f1": result.sentiment_macro_f1,
                 "baseline_sentiment_macro_f1": result.baseline_sentiment_macro_f1,
+                "baseline_default_decisions": asdict(result.baseline_untuned),
+                "baseline_default_decisions_sentiment_macro_f1": result.baseline_sentiment_untuned_macro_f1,
                 "long_items": asdict(sets.long) if sets.long else None,
                 "written": [asdict(report) for report in sets.written],
                 "severity_on_corpus": asdict(sets.corpus),

@@ -305,7 +305,7 @@ def train_model(options: TrainOptions) -> Path:
     log.info("fitting %d models with %d workers", len(jobs), options.workers)
     results = run_jobs(jobs, options.workers)
     oof = collect_oof(results, options.n_folds) if options.cross_validate else None
-    cv = cross_validated_result(oof, options.data_dir) if oof else None
+    cv = cross_validated_result(oof, options.data_dir, options.limit) if oof else None
     if oof and cv:
         thresholds, weights = tune_decisions(oof, options.data_dir)
         long = long_decisions(oof, options.data_dir, cv.model_with_rules.micro_precision)

@@ -79,18 +79,19 @@ def test_training_tiny_corpus_is_reproducible(tiny_corpus: Path, tmp_path: Path)
 @pytest.mark.slow
 def test_training_beats_the_baseline_on_the_same_folds_of_a_small_real_corpus(tmp_path: Path) -> None:
     """The comparison `caresignal train` reports, run here: 3-fold cross-validation on the first 1,500
-    records of the shared data (the baseline is fitted on its full training folds, more data than the
-    model gets, so the margin is if anything understated)."""
+    records of the shared data, the baseline fitted on the same records and tuned the same way. Statements:
+    the model is ahead; sentiment: the two are on par (as on the full data, see the model card)."""
     settings = ClassifySettings()
     options = TrainOptions(
         data_dir=settings.data_dir, output=tmp_path / "model", n_folds=3, workers=1, seed=13, limit=1500
     )
     oof = collect_oof(run_jobs(cv_jobs(options, tmp_path / "folds"), options.workers), options.n_folds)
-    result = cross_validated_result(oof, settings.data_dir)
+    result = cross_validated_result(oof, settings.data_dir, options.limit)
     assert result.n_items >= 1500
-    assert result.model.macro_f1 >= result.baseline.macro_f1 + 0.05
-    assert result.model.micro_f1 >= result.baseline.micro_f1
-    assert result.sentiment_macro_f1 >= result.baseline_sentiment_macro_f1
+    assert result.model.macro_f1 >= result.baseline.macro_f1 + 0.02
+    assert result.model.micro_f1 >= result.baseline.micro_f1 + 0.02
+    assert result.baseline.macro_f1 > result.baseline_untuned.macro_f1  # the tuning reached the baseline
+    assert abs(result.sentiment_macro_f1 - result.baseline_sentiment_macro_f1) < 0.03
 
 
 @pytest.mark.slow
