@@ -11,6 +11,7 @@ from schemas.alerts import (
     AlertStatusChanged,
 )
 from schemas.common import KEY_QUESTIONS, AreaRef, Event, KeyQuestion, ProviderRef, Rating
+from schemas.corrections import CorrectedFields, CorrectionChange, EvidenceCorrected
 from schemas.dead_letter import DeadLetter
 from schemas.evidence import (
     AuthorRole,
@@ -47,10 +48,13 @@ __all__ = [
     "AlertStatusChanged",
     "AreaRef",
     "AuthorRole",
+    "CorrectedFields",
+    "CorrectionChange",
     "DeadLetter",
     "Event",
     "EvidenceCategory",
     "EvidenceClassified",
+    "EvidenceCorrected",
     "EvidenceKind",
     "EvidenceReceived",
     "InspectionFinding",

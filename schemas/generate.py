@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from schemas.alerts import AlertRaised, AlertStatusChanged
+from schemas.corrections import EvidenceCorrected
 from schemas.dead_letter import DeadLetter
 from schemas.evidence import EvidenceClassified, EvidenceReceived
 from schemas.locations import LocationReference
@@ -20,6 +21,7 @@ EVENT_MODELS: tuple[type[BaseModel], ...] = (
     LocationReference,
     AlertRaised,
     AlertStatusChanged,
+    EvidenceCorrected,
     DeadLetter,
 )
 

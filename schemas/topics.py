@@ -23,6 +23,8 @@ class Topic(StrEnum):
     ALERTS_RAISED_DLQ = "alerts.raised.v1.dlq"
     ALERTS_STATUS = "alerts.status.v1"
     ALERTS_STATUS_DLQ = "alerts.status.v1.dlq"
+    CORRECTIONS = "corrections.v1"
+    CORRECTIONS_DLQ = "corrections.v1.dlq"
 
 
 class TopicSpec(BaseModel):
@@ -116,6 +118,20 @@ TOPIC_CATALOGUE: tuple[TopicSpec, ...] = (
         key="alert_id",
         retention_ms=14 * DAY_MS,
         description="Alert status changes the indexer could not process.",
+    ),
+    TopicSpec(
+        topic=Topic.CORRECTIONS,
+        partitions=3,
+        key="evidence_id",
+        retention_ms=-1,
+        description="Analysts' corrections of an item's labels (who, when, what): kept, they train models.",
+    ),
+    TopicSpec(
+        topic=Topic.CORRECTIONS_DLQ,
+        partitions=1,
+        key="evidence_id",
+        retention_ms=14 * DAY_MS,
+        description="Corrections the indexer or the alerts worker could not process.",
     ),
 )
 

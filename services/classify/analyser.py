@@ -21,14 +21,11 @@ from schemas.evidence import (
     Severity,
     SeverityLevel,
 )
+from services.classify.registry import ModelNotFoundError, model_version_of
 from services.classify.rollups import cross_cutting_themes, key_questions, themes
 
 DEFAULT_BATCH_SIZE = 256
 MAX_CHARS = 100_000  # longer inputs are cut (EvidenceReceived allows 20,000)
-
-
-class ModelNotFoundError(FileNotFoundError):
-    """The trained pipeline is not where the settings say."""
 
 
 class TextAnalysis(Frozen):
@@ -113,7 +110,7 @@ class EvidenceAnalyser:
         self.nlp = nlp
         self.batch_size = batch_size
         self.model_name = str(nlp.meta.get("name", "caresignal_evidence"))
-        self.model_version = str(nlp.meta.get("version", "0.0.0"))
+        self.model_version = model_version_of(nlp.meta)
 
     @classmethod
     def load(cls, model_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE) -> EvidenceAnalyser:
@@ -124,8 +121,8 @@ class EvidenceAnalyser:
         model_dir = Path(model_dir)
         if not (model_dir / "meta.json").is_file():
             raise ModelNotFoundError(
-                f"no trained model at {model_dir}: run `caresignal train --output {model_dir}` "
-                "or set CARESIGNAL_MODEL_DIR"
+                f"no trained model at {model_dir}: run `make model` or `caresignal train`, "
+                "or set CARESIGNAL_MODEL_DIR / CARESIGNAL_MODEL_VERSION"
             )
         return cls(spacy.load(model_dir), batch_size=batch_size)
 

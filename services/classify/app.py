@@ -15,14 +15,17 @@ from services.classify.agents import ClassifyAgents, LocationFollower, LocationI
 from services.classify.analyser import Classifier, EvidenceAnalyser
 from services.classify.config import ClassifySettings
 from services.classify.metrics import ClassifyMetrics
+from services.classify.registry import active_model
 from services.common.faust_broker import aiokafka_options, create_faust_app
 
 log = logging.getLogger(__name__)
 
 
 def load_analyser(settings: ClassifySettings) -> Classifier:
-    """The trained pipeline named by the settings (loaded once, at worker start)."""
-    return EvidenceAnalyser.load(settings.model_dir)
+    """The model the settings name, else the current one (loaded once, at worker start)."""
+    model = active_model(settings)
+    log.info("loading model %s from %s", model.model_version, model.path)
+    return EvidenceAnalyser.load(model.path)
 
 
 def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -> faust.App:

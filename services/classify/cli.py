@@ -13,7 +13,9 @@ from typing import IO, Annotated, Any
 
 import typer
 
+from services.classify import model_cli
 from services.classify.config import ClassifySettings
+from services.classify.corrections_cli import app as corrections_app
 
 
 def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -107,10 +109,14 @@ def register(app: typer.Typer) -> None:
     """Add this service's commands to the root app."""
     app.command("classify-worker")(classify_worker)
 
+    app.add_typer(model_cli.app, name="model")
+    app.add_typer(corrections_app, name="corrections")
+
     @app.command("train")
     def train(
         output: Annotated[
-            Path | None, typer.Option("--output", help="Model directory (default: settings model_dir).")
+            Path | None,
+            typer.Option("--output", help="Model folder (default: a new versioned folder in the registry)."),
         ] = None,
         data_dir: Annotated[
             Path | None, typer.Option("--data-dir", help="Labelled corpora (default: ../shared/data).")
@@ -120,21 +126,40 @@ def register(app: typer.Typer) -> None:
         ] = None,
         workers: Annotated[int | None, typer.Option("--workers", help="Parallel model fits.")] = None,
         seed: Annotated[int | None, typer.Option("--seed")] = None,
+        corrections: Annotated[
+            Path | None,
+            typer.Option("--corrections", help="Exported corrections (default: the last export, if any)."),
+        ] = None,
+        no_corrections: Annotated[
+            bool, typer.Option("--no-corrections", help="Train on the labelled corpora only.")
+        ] = False,
+        corrections_weight: Annotated[
+            float | None, typer.Option("--corrections-weight", help="Default: the configs' weight (2).")
+        ] = None,
     ) -> None:
-        """Train the evidence pipeline reproducibly (fixed seed) and write the model and its model card."""
+        """Train the evidence pipeline reproducibly (fixed seed) and write the model and its model card.
+
+        Analysts' corrections are included (latest per item, weighted); the new model is installed beside
+        the others and becomes current only through `caresignal model promote`."""
+        from services.classify.registry import ModelRegistry
         from services.classify.training.train import TrainOptions, train_model
 
         settings = ClassifySettings()
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        registry = ModelRegistry(settings.models_dir)
         options = TrainOptions(
             data_dir=(data_dir or settings.data_dir).resolve(),
-            output=(output or settings.model_dir).resolve(),
+            output=(output or registry.root / ".training").resolve(),
             n_folds=folds or settings.cv_folds,
             workers=workers or settings.train_workers,
             seed=settings.seed if seed is None else seed,
+            corrections=None if no_corrections else model_cli.corrections_file(settings, corrections),
+            corrections_weight=corrections_weight,
         )
         started = time.perf_counter()
         path = train_model(options)
+        if output is None:
+            path = registry.install(path)
         typer.echo(f"model written to {path} in {time.perf_counter() - started:.0f}s", err=True)
         card = path / "MODEL_CARD.md"
         if card.is_file():
@@ -156,11 +181,12 @@ def register(app: typer.Typer) -> None:
 
         Written as MODEL_CARD.md beside the model.
         """
+        from services.classify.registry import active_model
         from services.classify.training.evaluate import evaluate_model
 
         settings = ClassifySettings()
         path, result = evaluate_model(
-            (model_dir or settings.model_dir).resolve(),
+            (model_dir or active_model(settings).path).resolve(),
             (data_dir or settings.data_dir).resolve(),
             n_folds=folds or settings.cv_folds,
             workers=workers or settings.train_workers,
@@ -185,11 +211,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Read JSON Lines {"id", "text"} on stdin, write one JSON line per input line on stdout."""
         from services.classify.analyser import EvidenceAnalyser, ModelNotFoundError
+        from services.classify.registry import active_model
 
         settings = ClassifySettings()
         size = batch_size or settings.batch_size
         try:
-            analyser = EvidenceAnalyser.load(model_dir or settings.model_dir, batch_size=size)
+            analyser = EvidenceAnalyser.load(model_dir or active_model(settings).path, batch_size=size)
         except ModelNotFoundError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(code=2) from exc

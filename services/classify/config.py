@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from services.common.config import CommonSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "caresignal_evidence"
+DEFAULT_MODELS_DIR = REPO_ROOT / "models"
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 
 
 class ClassifySettings(CommonSettings):
     """The model and training knobs (CARESIGNAL_MODEL_DIR, ...) and the worker's (CARESIGNAL_CLASSIFY_*)."""
 
-    model_dir: Path = Field(
-        default=DEFAULT_MODEL_DIR, description="Trained pipeline (caresignal train output)."
+    models_dir: Path = Field(
+        default=DEFAULT_MODELS_DIR, description="The model registry: installed models side by side."
+    )
+    model_dir: Path | None = Field(
+        default=None, description="Load this model folder (default: the registry's current model)."
+    )
+    model_version: str | None = Field(
+        default=None, description="Load the installed model with this version, e.g. '1.1.0+3fa2c9d1e0b4'."
     )
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Labelled corpora (shared/data).")
     batch_size: int = Field(
@@ -26,6 +32,11 @@ class ClassifySettings(CommonSettings):
     train_workers: int = Field(default=2, ge=1, le=8, description="Parallel model fits during training.")
     cv_folds: int = Field(default=4, ge=2, le=10, description="Folds for threshold tuning and evaluation.")
     seed: int = 13
+    corrections_file: Path | None = Field(
+        default=None,
+        description="Where `corrections export` writes and `train` / `model evaluate` read "
+        "(default: <state_dir>/corrections/corrections.jsonl).",
+    )
 
     classify_batch_size: int = Field(default=64, ge=1, description="Items the worker analyses per batch.")
     classify_batch_seconds: float = Field(default=0.5, gt=0, description="Longest wait to fill a batch.")
@@ -53,7 +64,13 @@ class ClassifySettings(CommonSettings):
         description="Longest age of the provider-name index built from the location table.",
     )
 
-    @field_validator("model_dir", "data_dir")
+    @model_validator(mode="after")
+    def _corrections_under_state_dir(self) -> ClassifySettings:
+        if self.corrections_file is None:
+            self.corrections_file = self.service_state_dir("corrections") / "corrections.jsonl"
+        return self
+
+    @field_validator("models_dir", "model_dir", "data_dir")
     @classmethod
-    def _absolute(cls, value: Path) -> Path:
-        return value.expanduser().resolve()
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return None if value is None else value.expanduser().resolve()

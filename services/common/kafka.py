@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 
 from schemas.cloudevents import cloudevent_headers, encode
 from schemas.common import Event
@@ -83,3 +85,25 @@ def create_consumer(
 def event_message(event: Event, key: str) -> dict[str, Any]:
     """Arguments for producer.send(): JSON body, key, CloudEvents headers."""
     return {"value": encode(event), "key": key.encode(), "headers": cloudevent_headers(event)}
+
+
+def read_topic(
+    settings: CommonSettings, topic: str, timeout_seconds: float = 30.0
+) -> Iterator[ConsumerRecord]:
+    """Every record of a topic from its first offset to the end offsets seen at the start (no group)."""
+    consumer = KafkaConsumer(**settings.kafka_options(), enable_auto_commit=False, group_id=None)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = {tp: offset for tp, offset in consumer.end_offsets(partitions).items() if offset > 0}
+        deadline = time.monotonic() + timeout_seconds
+        while any(consumer.position(tp) < end for tp, end in ends.items()):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic}: not read to its end in {timeout_seconds:.0f}s")
+            for records in consumer.poll(timeout_ms=1000).values():
+                for record in records:
+                    if record.offset < ends.get(TopicPartition(record.topic, record.partition), 0):
+                        yield record
+    finally:
+        consumer.close()

@@ -27,6 +27,7 @@ from schemas.dead_letter import DeadLetter
 from schemas.evidence import EvidenceReceived, SourceType, evidence_id_for
 from schemas.locations import LocationReference
 from services.classify.config import ClassifySettings
+from services.classify.registry import InstalledModel, ModelNotFoundError, active_model
 from services.common.config import CommonSettings
 from services.common.kafka import create_consumer, create_producer, event_message
 
@@ -68,12 +69,12 @@ def royal_oldham() -> LocationReference:
     )
 
 
-def require_model() -> dict[str, Any]:
-    """The meta.json of the trained pipeline the worker loads; integration tests never run a fake analyser."""
-    meta = ClassifySettings().model_dir / "meta.json"
-    if not meta.is_file():
-        pytest.fail(f"no trained model at {meta.parent}: run `make model` first")
-    return json.loads(meta.read_text())
+def require_model() -> InstalledModel:
+    """The trained pipeline the worker loads; integration tests never run a fake analyser."""
+    try:
+        return active_model(ClassifySettings())
+    except ModelNotFoundError as error:
+        pytest.fail(f"{error}: run `make model` first")
 
 
 def free_port() -> int:
@@ -208,7 +209,7 @@ DLQ = "evidence.received.v1.dlq"
 def test_classify_worker_classifies_resolves_and_dead_letters(
     settings: CommonSettings, tmp_path: Path
 ) -> None:
-    meta = require_model()
+    model = require_model()
     location = royal_oldham()
     produce(settings, "locations.reference.v1", [(location, location.location_id)])
     by_id = received(
@@ -249,7 +250,7 @@ def test_classify_worker_classifies_resolves_and_dead_letters(
     assert classified["int-by-place"]["area"]["local_authority_name"] == "Leeds"
     assert classified["int-after-poison"]["area_resolution"] == "unknown"
     for event in classified.values():
-        assert (event["model_name"], event["model_version"]) == (meta["name"], meta["version"])
+        assert (event["model_name"], event["model_version"]) == (model.name, model.model_version)
     first = next(m for m in drain.on(CLASSIFIED) if body(m)["source_reference"] == "int-by-id")
     assert first.key == str(by_id.evidence_id).encode()
     assert dict(first.headers)["ce_type"] == b"uk.caresignal.evidence.classified.v1"

@@ -10,8 +10,9 @@ and puts a stronger linear model behind it:
   (robust to the misspellings of free-text feedback), the character n-grams looked up per word through a
   cache (`char_ngrams.py`, the same features as the vectorizer's);
 * multi-label (exclusive=false): one linear SVM per label (class-balanced weights); score = sigmoid of
-  `score_scale` x margin. Examples with missing labels (phase-1 comments) join the training set of the labels
-  they are positive for only, with weight `partial_weight`;
+  `score_scale` x margin. Examples with missing labels (phase-1 comments, analysts' corrections) join the
+  training set of the labels they know (positive, or negative where an analyst removed it) only, with
+  weight `partial_weight`, or the weight their reference doc carries (`user_data["weight"]`);
 * exclusive (exclusive=true): multinomial logistic regression; scores are class probabilities.
 
 Parameters are saved as JSON and numpy arrays (no pickle).
@@ -122,6 +123,7 @@ class LinearTextCategorizer:
         examples = list(get_examples())
         texts = [eg.reference.text for eg in examples]
         cats = [dict(eg.reference.cats) for eg in examples]
+        weights = [eg.reference.user_data.get("weight") for eg in examples]
         candidates = list(labels) if labels is not None else sorted({k for c in cats for k in c})
         positives = {label: sum(1 for c in cats if c.get(label) == 1.0) for label in candidates}
         self.labels = [label for label in candidates if positives[label] >= self.min_positives]
@@ -134,11 +136,13 @@ class LinearTextCategorizer:
         self.featurizers = self._featurizers()
         features = self._features(texts)
         if self.exclusive:
-            self._fit_exclusive(features, cats)
+            self._fit_exclusive(features, cats, weights)
         else:
-            self._fit_multilabel(features, cats)
+            self._fit_multilabel(features, cats, weights)
 
-    def _fit_exclusive(self, features: csr_matrix, cats: list[dict[str, float]]) -> None:
+    def _fit_exclusive(
+        self, features: csr_matrix, cats: list[dict[str, float]], weights: list[float | None]
+    ) -> None:
         from sklearn.linear_model import LogisticRegression
 
         rows = [i for i, c in enumerate(cats) if any(c.get(label) == 1.0 for label in self.labels)]
@@ -148,7 +152,8 @@ class LinearTextCategorizer:
         model = LogisticRegression(
             C=self.C, max_iter=5000, class_weight=self.class_weight, random_state=self.seed
         )
-        model.fit(features[rows], y)
+        row_weights = [weights[i] or 1.0 for i in rows]
+        model.fit(features[rows], y, sample_weight=row_weights if set(row_weights) != {1.0} else None)
         coef = np.zeros((len(self.labels), features.shape[1]), dtype=np.float32)
         intercept = np.zeros(len(self.labels), dtype=np.float32)
         if len(model.classes_) == 2:  # binary problem: sklearn keeps one row
@@ -163,21 +168,25 @@ class LinearTextCategorizer:
                 coef[cls], intercept[cls] = model.coef_[row], model.intercept_[row]
         self.coef, self.intercept = coef, intercept
 
-    def _fit_multilabel(self, features: csr_matrix, cats: list[dict[str, float]]) -> None:
+    def _fit_multilabel(
+        self, features: csr_matrix, cats: list[dict[str, float]], weights: list[float | None]
+    ) -> None:
         from sklearn.svm import LinearSVC
 
         complete = np.asarray([all(label in c for label in self.labels) for c in cats])
+        partial_weights = np.asarray([w if w is not None else self.partial_weight for w in weights])
+        full_weights = np.asarray([w if w is not None else 1.0 for w in weights])
         coef = np.zeros((len(self.labels), features.shape[1]), dtype=np.float32)
         intercept = np.full(len(self.labels), -1.0, dtype=np.float32)
         for j, label in enumerate(self.labels):
-            partial_pos = np.asarray([(not complete[i]) and c.get(label) == 1.0 for i, c in enumerate(cats)])
-            rows = np.flatnonzero(complete | partial_pos)
+            partial_known = np.asarray([(not complete[i]) and label in c for i, c in enumerate(cats)])
+            rows = np.flatnonzero(complete | partial_known)
             y = np.asarray([cats[i].get(label, 0.0) == 1.0 for i in rows], dtype=int)
             if y.min() == y.max():
                 continue
-            weights = np.where(complete[rows], 1.0, self.partial_weight)
+            weights_j = np.where(complete[rows], full_weights[rows], partial_weights[rows])
             model = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.seed, max_iter=5000)
-            model.fit(features[rows], y, sample_weight=weights)
+            model.fit(features[rows], y, sample_weight=weights_j)
             coef[j], intercept[j] = model.coef_[0], model.intercept_[0]
         self.coef, self.intercept = coef, intercept
 

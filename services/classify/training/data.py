@@ -38,6 +38,8 @@ class Record:
     statements: frozenset[str] = field(default_factory=frozenset)
     complete: bool = True  # False: statements absent from `statements` are unknown, not negative
     sentiment: str | None = None
+    negatives: frozenset[str] = field(default_factory=frozenset)  # known absent although not complete
+    weight: float = 1.0  # sample weight (analysts' corrections weigh more than survey labels)
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

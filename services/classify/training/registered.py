@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.training import Example
 
 import services.classify.pipeline  # noqa: F401  (custom factories used by the configs)
+from services.classify.training.corrections import CORRECTION_CORPUS, correction_records
 from services.classify.training.data import SENTIMENT_LABELS, STATEMENT_IDS, Record, load_corpus
 
 PHASE1_MODES = ("none", "positives", "full")
@@ -39,10 +40,12 @@ def select(records: Iterable[Record], split: str, n_folds: int, fold: int) -> li
 
 
 def statement_cats(record: Record, labels: Iterable[str]) -> dict[str, float]:
-    """Fully labelled records give 0/1 for every label; partial ones only their known positives."""
+    """Fully labelled records give 0/1 for every label; partial ones only what is known (positives, and
+    the negatives analysts removed)."""
     if record.complete:
         return {label: float(label in record.statements) for label in labels}
-    return {label: 1.0 for label in record.statements if label in labels}
+    known = {label: 1.0 for label in record.statements if label in labels}
+    return {**{label: 0.0 for label in record.negatives if label in labels}, **known}
 
 
 def sentiment_cats(record: Record) -> dict[str, float]:
@@ -50,20 +53,31 @@ def sentiment_cats(record: Record) -> dict[str, float]:
 
 
 def build_records(
-    data_dir: str | Path, task: str, split: str, n_folds: int, fold: int, phase1: str
+    data_dir: str | Path,
+    task: str,
+    split: str,
+    n_folds: int,
+    fold: int,
+    phase1: str,
+    corrections: str | Path | None = None,
+    corrections_weight: float = 1.0,
 ) -> list[Record]:
-    """Records for one task: v6 is split into folds; phase 1 is only ever training data."""
+    """Records for one task: v6 is split into folds; phase 1 is only ever training data; analysts'
+    corrections (latest per item) are training data split into the same folds (by item), so fold k's
+    models never see fold k's corrections."""
     if phase1 not in PHASE1_MODES:
         raise ValueError(f"phase1 must be one of {PHASE1_MODES}")
     v6, phase1_records = load_corpus(Path(data_dir))
     records = select(v6, split, n_folds, fold)
     if split != "heldout" and phase1 != "none":
         records += phase1_records
+    if split != "heldout" and corrections:
+        records += select(correction_records(Path(corrections), corrections_weight), split, n_folds, fold)
     if task == "sentiment":
         return [r for r in records if r.sentiment is not None]
     if task == "statements":
         if phase1 == "positives":
-            return [r for r in records if r.complete or r.statements]
+            return [r for r in records if r.complete or r.statements or r.negatives]
         if phase1 == "full":
             return [
                 Record(r.uid, r.text, r.corpus, r.group, r.statements, True, r.sentiment) for r in records
@@ -82,18 +96,24 @@ def feedback_corpus(
     phase1: str = "positives",
     labels: list[str] | None = None,
     limit: int = 0,
+    corrections: str | None = None,
+    corrections_weight: float = 1.0,
 ) -> Callable[[Language], Iterator[Example]]:
-    """Examples straight from the shared CSVs (no intermediate files), in a fixed order."""
+    """Examples straight from the shared CSVs and the exported corrections (no intermediate files), in a
+    fixed order. A record's weight travels in the reference doc's `user_data["weight"]`."""
     label_set = list(labels or STATEMENT_IDS)
 
     def read(nlp: Language) -> Iterator[Example]:
-        records = build_records(data_dir, task, split, n_folds, fold, phase1)
+        records = build_records(data_dir, task, split, n_folds, fold, phase1, corrections, corrections_weight)
         if limit:
-            records = records[:limit]
+            records = records[:limit] + [r for r in records[limit:] if r.corpus == CORRECTION_CORPUS]
         for record in records:
             cats = sentiment_cats(record) if task == "sentiment" else statement_cats(record, label_set)
             doc = nlp.make_doc(record.text)
-            yield Example.from_dict(doc, {"cats": cats})
+            example = Example.from_dict(doc, {"cats": cats})
+            if record.weight != 1.0:
+                example.reference.user_data["weight"] = record.weight
+            yield example
 
     return read
 

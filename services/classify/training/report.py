@@ -309,13 +309,41 @@ def render_model_card(result: CvResult, meta: dict[str, Any], decisions: dict[st
     return "\n".join(lines)
 
 
+def corrections_section(summary: dict[str, Any], without: CvResult, with_: CvResult) -> list[str]:
+    """The model card's account of the analysts' corrections it was trained with, and their effect."""
+
+    def row(name: str, result: CvResult) -> str:
+        r = result.model_with_rules
+        return f"| {name} | {r.macro_f1:.3f} | {r.micro_f1:.3f} | {result.sentiment_macro_f1:.3f} |"
+
+    return [
+        "## Analysts' corrections",
+        "",
+        f"{summary['used']} corrected items used (latest correction of each of {summary['events']} "
+        f"corrections), weight {summary['weight']:g}: {summary['statements']} with quality statements, "
+        f"{summary['sentiment']} with sentiment, {summary['severity']} with severity (severity is a rule",
+        "model: its corrections are scored by `caresignal model evaluate`, not learnt). Corrections join the",
+        "training folds by item, so no fold model saw the fold it is scored on.",
+        "",
+        "Effect on the cross-validation folds (the same folds, fitted with and without the corrections):",
+        "",
+        "| | macro-F1 | micro-F1 | sentiment macro-F1 |",
+        "| --- | --- | --- | --- |",
+        row("without corrections", without),
+        row("with corrections", with_),
+        "",
+    ]
+
+
 def write_model_card(
     model_dir: Path,
     oof: dict[str, Any],
     data_dir: Path,
     train_seconds: float | None = None,
     result: CvResult | None = None,
+    corrections_effect: tuple[dict[str, Any], CvResult] | None = None,
 ) -> tuple[Path, CvResult]:
+    """`corrections_effect`: the corrections summary and the same folds' result without them."""
     from services.classify.evaluation.card import evaluation_sections
     from services.classify.evaluation.sets import evaluate_sets
 
@@ -342,6 +370,8 @@ def write_model_card(
         "sentiment_macro_f1": result.sentiment_macro_f1,
     }
     card += "\n".join(evaluation_sections(short, sets.long, sets.written, sets.corpus))
+    if corrections_effect is not None:
+        card += "\n".join(corrections_section(corrections_effect[0], corrections_effect[1], result))
     if train_seconds is not None:
         card += f"\nTraining time: {train_seconds:.0f} s on this machine.\n"
     path = model_dir / "MODEL_CARD.md"

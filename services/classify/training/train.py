@@ -26,6 +26,7 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ import numpy as np
 from services.classify.evaluation.long_scores import long_items_for, score_long_items
 from services.classify.evaluation.sets import long_decisions
 from services.classify.pipeline.segments import MIN_SEGMENT_CHARS
+from services.classify.registry import stamp
+from services.classify.training.corrections import corrections_facts, write_corrections_summary
 from services.classify.training.data import PHASE1_FILE, SENTIMENT_LABELS, STATEMENT_IDS, V6_FILE
 from services.classify.training.thresholds import tune_class_weights, tune_thresholds
 
@@ -58,6 +61,8 @@ class TrainOptions:
     limit: int = 0  # cap records per reader (tiny-corpus tests)
     overrides: dict[str, Any] = field(default_factory=dict)  # extra spaCy overrides for every fit
     cross_validate: bool = True
+    corrections: Path | None = None  # exported analysts' corrections (JSON Lines)
+    corrections_weight: float | None = None  # None: the configs' corpora.train.corrections_weight
 
 
 @dataclass(frozen=True)
@@ -70,11 +75,13 @@ class FitJob:
     n_folds: int = 4
     limit: int = 0
     overrides: dict[str, Any] = field(default_factory=dict)
+    corrections: str | None = None
 
 
 def _job_overrides(job: FitJob) -> dict[str, Any]:
     overrides: dict[str, Any] = {
         "paths.data_dir": job.data_dir,
+        "paths.corrections": job.corrections,
         "system.seed": job.seed,
         "corpora.train.split": "train" if job.fold >= 0 else "all",
         "corpora.train.fold": job.fold,
@@ -165,17 +172,27 @@ def data_fingerprint(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def cv_jobs(options: TrainOptions, work: Path) -> list[FitJob]:
+def fit_overrides(options: TrainOptions) -> dict[str, Any]:
+    """The options' spaCy overrides, with the corrections' weight when one is given."""
+    if options.corrections_weight is None:
+        return dict(options.overrides)
+    return {**options.overrides, "corpora.train.corrections_weight": options.corrections_weight}
+
+
+def cv_jobs(options: TrainOptions, work: Path, *, with_corrections: bool = True) -> list[FitJob]:
+    corrections = str(options.corrections) if options.corrections and with_corrections else None
+    suffix = "" if with_corrections else "-without-corrections"
     return [
         FitJob(
             component,
-            str(work / f"{component}-fold{k}"),
+            str(work / f"{component}-fold{k}{suffix}"),
             str(options.data_dir),
             options.seed,
             k,
             options.n_folds,
             options.limit,
-            options.overrides,
+            fit_overrides(options),
+            corrections,
         )
         for k in range(options.n_folds)
         for component in COMPONENTS
@@ -192,7 +209,8 @@ def final_jobs(options: TrainOptions, work: Path) -> list[FitJob]:
             -1,
             options.n_folds,
             options.limit,
-            options.overrides,
+            fit_overrides(options),
+            str(options.corrections) if options.corrections else None,
         )
         for component in COMPONENTS
     ]
@@ -301,9 +319,13 @@ def train_model(options: TrainOptions) -> Path:
     work = output.parent / f".{output.name}-work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    compare_without = bool(options.corrections and options.cross_validate)
     jobs = (cv_jobs(options, work) if options.cross_validate else []) + final_jobs(options, work)
+    if compare_without:  # the same folds without the corrections: their effect, for the model card
+        jobs += cv_jobs(options, work, with_corrections=False)
     log.info("fitting %d models with %d workers", len(jobs), options.workers)
-    results = run_jobs(jobs, options.workers)
+    every_result = run_jobs(jobs, options.workers)
+    results = [r for r in every_result if not r["model"].endswith("-without-corrections/model-last")]
     oof = collect_oof(results, options.n_folds) if options.cross_validate else None
     cv = cross_validated_result(oof, options.data_dir, options.limit) if oof else None
     if oof and cv:
@@ -321,6 +343,7 @@ def train_model(options: TrainOptions) -> Path:
             "data_sha256": data_fingerprint(options.data_dir),
             "seed": options.seed,
             "n_folds": options.n_folds,
+            "limit": options.limit,
             "spacy_version": spacy.__version__,
         },
     }
@@ -328,6 +351,10 @@ def train_model(options: TrainOptions) -> Path:
     if output.exists():
         shutil.rmtree(output)
     nlp.to_disk(output)
+    facts: dict[str, Any] = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    if options.corrections:
+        facts["corrections"] = corrections_facts(options)
+    stamp(output, **facts)
     training_dir = output / "training"
     training_dir.mkdir(exist_ok=True)
     for name in ("statements.cfg", "sentiment.cfg"):
@@ -347,9 +374,14 @@ def train_model(options: TrainOptions) -> Path:
     (training_dir / "timings.json").write_text(
         json.dumps({f"{r['component']}:{r['fold']}": r["fit_seconds"] for r in results}, indent=1)
     )
+    used = write_corrections_summary(training_dir, options) if options.corrections else None
     if oof:
         (training_dir / OOF_FILE).write_text(json.dumps(oof))
-        write_model_card(output, oof, options.data_dir, time.perf_counter() - started, cv)
+        effect = None
+        if used is not None and compare_without:
+            without = [r for r in every_result if r["model"].endswith("-without-corrections/model-last")]
+            effect = (used, cross_validated_result(collect_oof(without, options.n_folds), options.data_dir))
+        write_model_card(output, oof, options.data_dir, time.perf_counter() - started, cv, effect)
     shutil.rmtree(work, ignore_errors=True)
     log.info("model written to %s in %.0fs", output, time.perf_counter() - started)
     return output

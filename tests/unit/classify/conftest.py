@@ -12,6 +12,7 @@ import spacy
 import services.classify.pipeline  # noqa: F401  (registers factories)
 from services.classify.analyser import EvidenceAnalyser
 from services.classify.config import ClassifySettings
+from services.classify.registry import ModelNotFoundError, active_model
 
 
 @pytest.fixture(scope="session")
@@ -149,10 +150,14 @@ def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def trained_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real model: the configured one if built (`caresignal train`), else trained now (~1 min)."""
     settings = ClassifySettings()
-    if (settings.model_dir / "meta.json").is_file() and not os.environ.get("CARESIGNAL_TEST_RETRAIN"):
-        return settings.model_dir
+    try:
+        model = active_model(settings)
+    except ModelNotFoundError:
+        model = None
+    if model is not None and not os.environ.get("CARESIGNAL_TEST_RETRAIN"):
+        return model.path
     if not (settings.data_dir / "pxtextmining_v6_train.csv").is_file():
-        pytest.fail(f"no model at {settings.model_dir} and no training data at {settings.data_dir}")
+        pytest.fail(f"no model in {settings.models_dir} and no training data at {settings.data_dir}")
     from services.classify.training.train import TrainOptions, train_model
 
     output = tmp_path_factory.mktemp("model") / "caresignal_evidence"
