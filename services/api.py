@@ -23,6 +23,7 @@ from services.common.config import CommonSettings
 from services.common.kafka import SharedProducer
 from services.index.api import router as query_router
 from services.index.config import IndexSettings
+from services.index.corrections_api import router as corrections_router
 from services.ingest.api import router as intake_router
 from services.ingest.config import IngestSettings
 from services.web.app import mount_web
@@ -124,6 +125,7 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
 
     app.include_router(intake_router)
     app.include_router(query_router)
+    app.include_router(corrections_router)
     app.include_router(alerts_router)
     if settings.web_enabled:
         mount_web(app)

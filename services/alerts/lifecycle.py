@@ -18,7 +18,7 @@ from uuid import UUID, uuid4
 from elasticsearch import ApiError, ConflictError, Elasticsearch, TransportError
 
 from schemas import AlertStatus, AlertStatusChanged
-from services.alerts.errors import InvalidTransitionError, StatusNotPublishedError
+from services.alerts.errors import InvalidTransitionError
 from services.alerts.models import (
     AlertFilters,
     AlertList,
@@ -30,6 +30,7 @@ from services.alerts.models import (
 from services.common.errors import NotFoundError
 from services.common.http import elasticsearch_errors
 from services.common.indices import LIFECYCLE_STEPS, STEP_FIELDS, Names, lifecycle_fields
+from services.common.publishing import EventNotPublishedError
 
 Publish = Callable[[AlertStatusChanged], None]
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ def change_status(
         )
     try:
         publish(event)
-    except StatusNotPublishedError:
+    except EventNotPublishedError:
         _undo(es, names, event, previous=found["_source"], updated=updated)
         raise
     written = {**found["_source"], **lifecycle_fields(event)}

@@ -19,6 +19,8 @@ FIXED_INDICES = {
     "alerts": "alerts-v1",
     "alert_status": "alert-status-v1",
     "alert_versions": "alert-versions-v1",
+    "corrections": "corrections-v1",
+    "correction_history": "correction-history-v1",
 }
 EVIDENCE_INDEX_PREFIX = "evidence-v1-"
 
@@ -73,6 +75,19 @@ class Names:
     @property
     def alert_versions_alias(self) -> str:
         return self.settings.index("alert-versions")
+
+    @property
+    def corrections_index(self) -> str:
+        """The latest correction of each item (id: evidence id)."""
+        return self.settings.index(FIXED_INDICES["corrections"])
+
+    @property
+    def correction_history_index(self) -> str:
+        return self.settings.index(FIXED_INDICES["correction_history"])
+
+    @property
+    def correction_history_alias(self) -> str:
+        return self.settings.index("correction-history")
 
 
 LIFECYCLE_STEPS = (AlertStatus.CLOSED, AlertStatus.ACKNOWLEDGED)  # furthest first

@@ -17,6 +17,7 @@ from schemas import (
     AlertStatus,
     AlertStatusChanged,
     EvidenceClassified,
+    EvidenceCorrected,
     LocationReference,
 )
 from services.common.indices import LIFECYCLE_STEPS, Names, cleared_step_fields, lifecycle_fields
@@ -28,27 +29,110 @@ def _millis(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def _micros(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
 def _document(event: BaseModel, indexed_at: datetime) -> dict[str, Any]:
     return {**event.model_dump(mode="json"), "indexed_at": indexed_at.isoformat()}
 
 
-def evidence_document(event: EvidenceClassified, indexed_at: datetime) -> dict[str, Any]:
-    """The event as JSON plus a flat `quality_statement_ids` array for aggregations."""
-    document = _document(event, indexed_at)
-    document["quality_statement_ids"] = [score.id for score in event.quality_statements]
+LABEL_FIELDS = ("quality_statements", "key_questions", "sentiment", "severity")
+
+
+def labels(item: EvidenceClassified) -> dict[str, Any]:
+    """An item's labels as indexed (with the flat `quality_statement_ids` array for aggregations)."""
+    fields = item.model_dump(mode="json", include=set(LABEL_FIELDS))
+    return {**fields, "quality_statement_ids": [score.id for score in item.quality_statements]}
+
+
+def correction_fields(correction: EvidenceCorrected) -> dict[str, Any]:
+    """What an evidence document says about its latest correction."""
+    return {
+        "event_id": str(correction.event_id),
+        "by": correction.by,
+        "via": correction.via,
+        "at": correction.occurred_at.isoformat(),
+        "note": correction.note,
+        "corrected": correction.corrected.model_dump(mode="json"),
+    }
+
+
+def evidence_document(
+    event: EvidenceClassified, indexed_at: datetime, correction: EvidenceCorrected | None = None
+) -> dict[str, Any]:
+    """The event as JSON with its labels as analysts corrected them (search, profiles and alerts use
+    these), the model's labels beside them in `model`, and the latest correction in `correction`."""
+    shown = correction.corrected.apply_to(event) if correction else event
+    document = {**_document(shown, indexed_at), **labels(shown), "model": labels(event)}
+    if correction:
+        document["correction"] = correction_fields(correction)
     return document
 
 
-def evidence_action(event: EvidenceClassified, names: Names, indexed_at: datetime) -> Action:
-    """Index into the month of `occurred_at`; a re-classification (later classified_at) wins, older loses."""
+def evidence_index_of(item: EvidenceClassified, names: Names) -> str:
+    """The monthly index (or, after a re-classification, the alias) an item is written to."""
+    return names.evidence_index(item.occurred_at.year, item.occurred_at.month)
+
+
+def evidence_action(
+    event: EvidenceClassified,
+    names: Names,
+    indexed_at: datetime,
+    correction: EvidenceCorrected | None = None,
+) -> Action:
+    """Index into the month of `occurred_at`; a re-classification (later classified_at) wins, older loses.
+
+    A correction updates the document in place, which adds one to its version: a redelivered copy of
+    the classification it corrected then loses too."""
     return {
         "_op_type": "index",
-        "_index": names.evidence_index(event.occurred_at.year, event.occurred_at.month),
+        "_index": evidence_index_of(event, names),
         "_id": str(event.evidence_id),
         "version": _millis(event.classified_at),
         "version_type": "external_gte",
-        "_source": evidence_document(event, indexed_at),
+        "_source": evidence_document(event, indexed_at, correction),
     }
+
+
+def corrected_update(correction: EvidenceCorrected, *, with_model: bool) -> dict[str, Any]:
+    """The partial document a correction writes over an indexed item: the labels it shows and the
+    correction; the model's labels too when the document lacks them (`with_model`)."""
+    update: dict[str, Any] = {
+        **labels(correction.corrected_item()),
+        "correction": correction_fields(correction),
+    }
+    if with_model:
+        update["model"] = labels(correction.item)
+    return update
+
+
+def correction_actions(correction: EvidenceCorrected, names: Names, indexed_at: datetime) -> list[Action]:
+    """History (one document per correction), the item's latest correction (a late or replayed older one
+    loses on its version), and the corrected labels on the indexed item (when it is indexed)."""
+    document = _document(correction, indexed_at)
+    return [
+        {
+            "_op_type": "index",
+            "_index": names.correction_history_index,
+            "_id": str(correction.event_id),
+            "_source": document,
+        },
+        {
+            "_op_type": "index",
+            "_index": names.corrections_index,
+            "_id": str(correction.evidence_id),
+            "version": _micros(correction.occurred_at),
+            "version_type": "external_gte",
+            "_source": document,
+        },
+        {
+            "_op_type": "update",
+            "_index": evidence_index_of(correction.item, names),
+            "_id": str(correction.evidence_id),
+            "doc": corrected_update(correction, with_model=False),
+        },
+    ]
 
 
 def location_action(event: LocationReference, names: Names, indexed_at: datetime) -> Action:

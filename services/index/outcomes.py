@@ -32,10 +32,12 @@ def classify_item(ok: bool, item: dict[str, Any]) -> tuple[Outcome, str | None]:
     result = next(iter(item.values()))
     status = int(result.get("status", 500))
     reason = describe_error(result.get("error"))
-    if status == 409:
-        return Outcome.SUPERSEDED, reason
-    if is_transient_status(status):
-        return Outcome.TRANSIENT, reason
+    error = result.get("error")
+    error_type = error.get("type") if isinstance(error, dict) else None
+    if status == 409 or error_type == "document_missing_exception":
+        return Outcome.SUPERSEDED, reason  # newer already indexed / a correction of an item not indexed yet
+    if is_transient_status(status) or error_type == "cluster_block_exception":
+        return Outcome.TRANSIENT, reason  # a write block lasts while `reclassify` switches indices
     return Outcome.REJECTED, reason
 
 

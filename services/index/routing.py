@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
-from schemas import AlertRaised, AlertStatusChanged, EvidenceClassified, LocationReference, Topic
+from schemas import (
+    AlertRaised,
+    AlertStatusChanged,
+    EvidenceClassified,
+    EvidenceCorrected,
+    LocationReference,
+    Topic,
+)
 from services.common.config import CommonSettings
 from services.common.dlq import decode
 from services.common.indices import Names
@@ -16,6 +24,7 @@ from services.index.documents import (
     Action,
     alert_actions,
     alert_status_actions,
+    correction_actions,
     evidence_action,
     location_action,
 )
@@ -25,20 +34,25 @@ SOURCE_TOPICS = (
     Topic.LOCATIONS_REFERENCE,
     Topic.ALERTS_RAISED,
     Topic.ALERTS_STATUS,
+    Topic.CORRECTIONS,
 )
+Corrections = Mapping[str, EvidenceCorrected]  # the latest correction of items, by evidence id
 
 
 @dataclass(frozen=True)
 class Route:
     model: type[BaseModel]
-    to_actions: Callable[[BaseModel, Names, datetime], list[Action]]
+    to_actions: Callable[[Any, Names, datetime, Corrections], list[Action]]
 
 
 ROUTES: dict[Topic, Route] = {
-    Topic.EVIDENCE_CLASSIFIED: Route(EvidenceClassified, lambda e, n, t: [evidence_action(e, n, t)]),
-    Topic.LOCATIONS_REFERENCE: Route(LocationReference, lambda e, n, t: [location_action(e, n, t)]),
-    Topic.ALERTS_RAISED: Route(AlertRaised, alert_actions),
-    Topic.ALERTS_STATUS: Route(AlertStatusChanged, alert_status_actions),
+    Topic.EVIDENCE_CLASSIFIED: Route(
+        EvidenceClassified, lambda e, n, t, c: [evidence_action(e, n, t, c.get(str(e.evidence_id)))]
+    ),
+    Topic.LOCATIONS_REFERENCE: Route(LocationReference, lambda e, n, t, c: [location_action(e, n, t)]),
+    Topic.ALERTS_RAISED: Route(AlertRaised, lambda e, n, t, c: alert_actions(e, n, t)),
+    Topic.ALERTS_STATUS: Route(AlertStatusChanged, lambda e, n, t, c: alert_status_actions(e, n, t)),
+    Topic.CORRECTIONS: Route(EvidenceCorrected, lambda e, n, t, c: correction_actions(e, n, t)),
 }
 
 
@@ -60,7 +74,19 @@ class TopicRouter:
         """`<topic>.dlq` of a source topic (every source topic has one in the catalogue)."""
         return self._dead_letter_topics[topic_name]
 
-    def actions_for(self, topic_name: str, raw: bytes | None, indexed_at: datetime) -> list[Action]:
-        """Decode and validate one message; PoisonMessageError when it is not a valid event."""
+    def is_evidence(self, topic_name: str) -> bool:
+        return self._by_name[topic_name] is Topic.EVIDENCE_CLASSIFIED
+
+    def actions_for(
+        self,
+        topic_name: str,
+        raw: bytes | None,
+        indexed_at: datetime,
+        corrections: Corrections | None = None,
+    ) -> list[Action]:
+        """Decode and validate one message; PoisonMessageError when it is not a valid event.
+
+        `corrections`: the latest correction of the batch's evidence items, applied over the model's labels.
+        """
         route = ROUTES[self._by_name[topic_name]]
-        return route.to_actions(decode(route.model, raw), self.names, indexed_at)
+        return route.to_actions(decode(route.model, raw), self.names, indexed_at, corrections or {})

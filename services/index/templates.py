@@ -22,7 +22,15 @@ from services.common.indices import Names
 log = logging.getLogger(__name__)
 
 COMPONENTS = ("settings", "envelope", "area")
-INDEX_TEMPLATES = ("evidence", "locations", "alerts", "alert_status", "alert_versions")
+INDEX_TEMPLATES = (
+    "evidence",
+    "locations",
+    "alerts",
+    "alert_status",
+    "alert_versions",
+    "corrections",
+    "correction_history",
+)
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -72,7 +80,14 @@ def install_templates(es: Elasticsearch, settings: CommonSettings) -> list[str]:
                 allow_no_indices=True,
             )
             written.append(name)
-    fixed = (names.locations_index, names.alerts_index, names.alert_status_index, names.alert_versions_index)
+    fixed = (
+        names.locations_index,
+        names.alerts_index,
+        names.alert_status_index,
+        names.alert_versions_index,
+        names.corrections_index,
+        names.correction_history_index,
+    )
     for index in fixed:
         if not es.indices.exists(index=index):
             es.options(ignore_status=400).indices.create(index=index)  # 400: created concurrently

@@ -21,11 +21,13 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
 
+from schemas import EvidenceCorrected
 from services.common.dlq import DeadLetterBreaker, Origin, dead_letter, dead_letter_message
 from services.common.errors import PoisonMessageError, TransientError
 from services.common.kafka import create_consumer, create_producer
 from services.index.batch import FillRules, Message, message_size, offsets_to_commit
 from services.index.config import IndexSettings
+from services.index.corrections import latest_corrections
 from services.index.outcomes import Outcome, is_transient_status, worst
 from services.index.routing import TopicRouter
 from services.index.sink import BulkSink
@@ -121,9 +123,10 @@ class Indexer:
     ) -> None:
         began = time.monotonic()
         now = datetime.now(UTC)
+        corrections = self._latest_corrections(batch, stop)
         for message in batch:
             try:
-                message.actions = self.router.actions_for(message.topic, message.value, now)
+                message.actions = self.router.actions_for(message.topic, message.value, now, corrections)
                 message.action_outcomes = [Outcome.TRANSIENT] * len(message.actions)
             except PoisonMessageError as error:
                 message.reject(error)
@@ -147,6 +150,16 @@ class Indexer:
         for message in batch:
             self.breaker.record(message.rejected)
         self.breaker.check()
+
+    def _latest_corrections(
+        self, batch: list[Message], stop: threading.Event
+    ) -> dict[str, EvidenceCorrected]:
+        """The latest correction of the batch's evidence items (their Kafka key is the evidence id)."""
+        ids = [m.key.decode() for m in batch if m.key and self.router.is_evidence(m.topic)]
+        found: dict[str, EvidenceCorrected] = {}
+        if ids:
+            self._retry(lambda: found.update(latest_corrections(self.es, self.router.names, ids)), stop)
+        return found
 
     def _index_until_settled(
         self, batch: list[Message], consumer: KafkaConsumer, stop: threading.Event
@@ -208,7 +221,7 @@ class Indexer:
                 return
 
     def _retry(self, operation: Callable[[], object], stop: threading.Event) -> None:
-        """Run a start-up call against Elasticsearch until it succeeds (or shutdown)."""
+        """Run an Elasticsearch call until it succeeds (or shutdown); non-transient errors raise."""
         attempt = 0
         while True:
             try:
@@ -221,7 +234,7 @@ class Indexer:
                     raise
                 attempt += 1
                 delay = self._backoff_seconds(attempt)
-                log.warning("cannot install index templates (%s); retry in %.1fs", error, delay)
+                log.warning("elasticsearch call failed (%s); retry in %.1fs", error, delay)
                 stop.wait(delay)
 
     # ---- settle ----------------------------------------------------------------------------
