@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from schemas.common import KEY_QUESTIONS, Event, Frozen, KeyQuestion
 from schemas.evidence import (
+    SEVERITY_REASONS,
     EvidenceClassified,
     QualityStatementScore,
     Sentiment,
@@ -42,6 +43,10 @@ class CorrectionChange(Frozen):
             raise ValueError("a quality statement cannot be both added and removed")
         if self.severity_reasons and self.severity is not SeverityLevel.HIGH:
             raise ValueError("severity reasons go with severity 'high'")
+        if set(self.severity_reasons) - set(SEVERITY_REASONS):
+            raise ValueError(
+                f"unknown severity reasons: {sorted(set(self.severity_reasons) - set(SEVERITY_REASONS))}"
+            )
         if not (
             self.add_quality_statements or self.remove_quality_statements or self.sentiment or self.severity
         ):

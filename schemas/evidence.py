@@ -149,6 +149,23 @@ def rating_sentiment(rating: Rating | None) -> Sentiment:
     return Sentiment(label=label, score=1.0, polarity=polarity, method="rating")
 
 
+SEVERITY_REASONS: tuple[str, ...] = (
+    "abuse",
+    "sexual_abuse",
+    "financial_abuse",
+    "neglect",
+    "restraint",
+    "medication_error",
+    "unexplained_injury",
+    "environmental_danger",
+    "closed_culture",
+    "serious_harm",
+    "death",
+    "safeguarding",
+    "unsafe_staffing",
+)
+
+
 class SeverityLevel(StrEnum):
     HIGH = "high"
     NORMAL = "normal"

@@ -3,6 +3,7 @@ index worker when the item is indexed again."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -163,3 +164,40 @@ def test_index_worker_keeps_a_correction_when_the_item_is_indexed_again(
     finally:
         stop.set()
         worker.join(timeout=30)
+
+
+def test_web_form_corrects_an_item_with_the_acting_name_and_csrf(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    item = evidence("corr-web", statements=["safe.medicines_optimisation"], sentiment=SentimentLabel.NEGATIVE)
+    index_directly(es, settings, [item])
+    page = client.get(f"/evidence/{item.evidence_id}")
+    assert page.status_code == 200 and "Correct this item’s labels" in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    url = f"/evidence/{item.evidence_id}/corrections"
+    forged = client.post(url, data={"csrf_token": "forged", "by": "x", "sentiment": "positive"})
+    assert forged.status_code == 403
+    empty = client.post(url, data={"csrf_token": token, "by": "", "sentiment": ""}, follow_redirects=False)
+    assert (
+        empty.status_code == 400
+        and "Enter your name" in empty.text
+        and "Choose at least one change" in empty.text
+    )
+    form = {
+        "csrf_token": token,
+        "by": "a.khan",
+        "remove": ["safe.medicines_optimisation"],
+        "add": "safe.safeguarding",
+        "sentiment": "neutral",
+        "severity": "high",
+        "severity_reason": ["neglect"],
+        "note": "no medicines here",
+    }
+    done = client.post(url, data=form, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=corrected")
+    shown = client.get(done.headers["location"]).text
+    assert "Corrected by an analyst" in shown and "a.khan" in shown and "no medicines here" in shown
+    assert 'id="model-labels"' in shown and "Medicines optimisation" in shown  # the model's labels beside
+    assert search(client, quality_statement="safe.safeguarding", severity="high")["total"] == 1
+    (published,) = list(read_topic(settings, settings.topic(Topic.CORRECTIONS)))
+    assert EvidenceCorrected.model_validate_json(published.value).via == "web"

@@ -15,6 +15,7 @@ from typing import Any
 
 import spacy
 
+from schemas.evidence import SEVERITY_REASONS
 from services.classify.pipeline.harm_care import (
     MEDICATION_ERROR,
     NEGLECT,
@@ -34,21 +35,7 @@ from services.classify.pipeline.harm_events import (
 )
 from services.classify.pipeline.harm_people import ABUSE, FINANCIAL_ABUSE, SEXUAL_ABUSE
 
-REASONS: tuple[str, ...] = (
-    "abuse",
-    "sexual_abuse",
-    "financial_abuse",
-    "neglect",
-    "restraint",
-    "medication_error",
-    "unexplained_injury",
-    "environmental_danger",
-    "closed_culture",
-    "serious_harm",
-    "death",
-    "safeguarding",
-    "unsafe_staffing",
-)
+REASONS = SEVERITY_REASONS  # the contract's reason codes, in the order items carry them
 
 TRIGGERS: dict[str, dict[str, Any]] = {
     "abuse": {"acts": ABUSE},

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ValidationError
 
-from services.index import evidence, export, search
+from schemas import CorrectionChange, SentimentLabel
+from schemas.evidence import SEVERITY_REASONS
+from services.index import correcting, evidence, export, search
+from services.index.corrections import correction_history
+from services.index.corrections_api import Publisher as CorrectionPublisher
 from services.index.models import SearchFilters, SortOrder
 from services.web import charts
+from services.web.csrf import CsrfChecked, csrf_token, set_csrf_cookie
 from services.web.deps import Es, IndexNames
 from services.web.errors import PageRoute
 from services.web.facets import AREA_SELECTS, RADIOS, facets
-from services.web.formatting import label, uk_date
+from services.web.formatting import label, statement_titles, uk_date
+from services.web.identity import CurrentReviewer, Reviewer, remember_reviewer
 from services.web.names import area_name
 from services.web.search_state import PAGE_SIZE, SearchState, parse_day
 from services.web.templating import render
@@ -31,6 +40,31 @@ HEADINGS = {
     "cross_cutting_theme": "Cross-cutting theme",
     "rating": "Inspection rating",
 }
+
+
+class CorrectionForm(BaseModel):
+    """The evidence page's correction form (empty fields change nothing)."""
+
+    by: str = ""
+    remove: list[str] = []
+    add: str = ""
+    sentiment: str = ""
+    severity: str = ""
+    severity_reason: list[str] = []
+    note: str = ""
+
+    def change(self) -> CorrectionChange:
+        """The change asked for; ValidationError when it changes nothing or names something unknown."""
+        high = self.severity == "high"
+        return CorrectionChange.model_validate(
+            {
+                "add_quality_statements": [self.add] if self.add else [],
+                "remove_quality_statements": self.remove,
+                "sentiment": self.sentiment or None,
+                "severity": self.severity or None,
+                "severity_reasons": self.severity_reason if high else [],
+            }
+        )
 
 
 def applied_tags(state: SearchState) -> list[tuple[str, str, str]]:
@@ -89,8 +123,23 @@ def export_csv(request: Request, es: Es, names: IndexNames) -> Response:
 
 
 @router.get("/evidence/{evidence_id}")
-def evidence_page(request: Request, es: Es, names: IndexNames, evidence_id: UUID) -> Response:
-    item = evidence.get_evidence(es, names, evidence_id)
+def evidence_page(
+    request: Request, es: Es, names: IndexNames, reviewer: CurrentReviewer, evidence_id: UUID
+) -> Response:
+    return evidence_response(request, es, names, reviewer, evidence_id)
+
+
+def evidence_response(
+    request: Request,
+    es: Es,
+    names: IndexNames,
+    reviewer: Reviewer,
+    evidence_id: UUID,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    """The item with the model's labels beside any correction, its corrections, the correction form."""
+    found = evidence.find_evidence(es, names, evidence_id)
+    item = found.shown
     related = []
     if item.provider.location_id:
         same_location = SearchFilters(location_id=item.provider.location_id)
@@ -106,7 +155,63 @@ def evidence_page(request: Request, es: Es, names: IndexNames, evidence_id: UUID
         )
     groups = []
     for heading, filters, name, value in related:
-        found = search.search_evidence(es, names, None, filters, sort=SortOrder.DATE, size=RELATED + 1)
-        hits = [hit for hit in found.hits if hit.evidence_id != str(item.evidence_id)][:RELATED]
-        groups.append({"heading": heading, "hits": hits, "total": found.total, "params": {name: value}})
-    return render(request, "search/evidence.html", {"section": "search", "item": item, "related": groups})
+        result = search.search_evidence(es, names, None, filters, sort=SortOrder.DATE, size=RELATED + 1)
+        hits = [hit for hit in result.hits if hit.evidence_id != str(item.evidence_id)][:RELATED]
+        groups.append({"heading": heading, "hits": hits, "total": result.total, "params": {name: value}})
+    shown_ids = {score.id for score in item.quality_statements}
+    history = correction_history(es, names, evidence_id)
+    response = render(
+        request,
+        "search/evidence.html",
+        {
+            "section": "search",
+            "item": item,
+            "model": found.as_classified,
+            "correction": history[-1] if found.correction and history else None,
+            "history": history,
+            "related": groups,
+            "addable": [sid for sid in statement_titles() if sid not in shown_ids],
+            "severity_reasons": SEVERITY_REASONS,
+            "sentiments": list(SentimentLabel),
+            "reviewer": reviewer,
+            "csrf_token": csrf_token(request),
+            "done": request.query_params.get("done"),
+            "errors": errors or {},
+            "error_prefix": bool(errors),
+        },
+        status_code=400 if errors else 200,
+    )
+    set_csrf_cookie(request, response)
+    return response
+
+
+@router.post("/evidence/{evidence_id}/corrections")
+def correct_item(
+    _: CsrfChecked,  # first: a forged request is refused before anything else is touched
+    request: Request,
+    es: Es,
+    names: IndexNames,
+    publish: CorrectionPublisher,
+    reviewer: CurrentReviewer,
+    evidence_id: UUID,
+    form: Annotated[CorrectionForm, Form()],
+) -> Response:
+    """Correct the item's labels, then back to it (post/redirect/get): a reload does not repeat it."""
+    errors: dict[str, str] = {}
+    if not form.by.strip():
+        errors["correct-by"] = "Enter your name"
+    try:
+        change = form.change()
+    except ValidationError:
+        change = None
+        errors["correct-change"] = (
+            "Choose at least one change: a statement to add or remove, a sentiment or a severity"
+        )
+    if errors or change is None:
+        return evidence_response(request, es, names, reviewer, evidence_id, errors)
+    correcting.correct(
+        es, names, publish, evidence_id, change, by=form.by.strip(), via="web", note=form.note.strip() or None
+    )
+    response = RedirectResponse(f"/evidence/{evidence_id}?done=corrected", status_code=303)
+    remember_reviewer(response, form.by.strip())
+    return response
