@@ -11,6 +11,7 @@ from services.alerts import cli as alerts_cli
 from services.classify import cli as classify_cli
 from services.index import cli as index_cli
 from services.ingest import cli as ingest_cli
+from services.reclassify import cli as reclassify_cli
 from services.run import run
 
 app = typer.Typer(
@@ -45,5 +46,5 @@ def api(
 
 app.command("run")(run)
 
-for module in (deploy_cli, ingest_cli, classify_cli, index_cli, alerts_cli):
+for module in (deploy_cli, ingest_cli, classify_cli, index_cli, alerts_cli, reclassify_cli):
     module.register(app)

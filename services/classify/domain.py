@@ -120,3 +120,33 @@ def _metadata(received: EvidenceReceived, resolution: AreaResolution, redact: Re
     metadata = published_metadata(received.source_type, received.metadata, redact)
     unresolved = cqc_id(resolution.unresolved_location_id)
     return metadata if unresolved is None else {**metadata, "unresolved_location_id": unresolved}
+
+
+def reclassified(
+    stored: EvidenceClassified, analysis: TextAnalysis, model_name: str, model_version: str, now: datetime
+) -> EvidenceClassified:
+    """An indexed item classified again from its redacted text: new labels, everything else kept.
+
+    The text is the new analysis's redaction of the stored (already redacted) text, so personal data can
+    only go further away; the redaction counts add up both passes."""
+    redactions = dict(stored.redactions)
+    for kind, count in analysis.redactions.items():
+        redactions[kind] = redactions.get(kind, 0) + count
+    return stored.model_copy(
+        update={
+            "event_id": classified_event_id(stored.evidence_id, model_version),
+            "classified_at": now,
+            "text": analysis.redacted_text,
+            "redactions": redactions,
+            "lemmas": analysis.lemmas,
+            "quality_statements": list(analysis.quality_statements),
+            "key_questions": list(analysis.key_questions),
+            "themes": list(analysis.themes),
+            "cross_cutting_themes": list(analysis.cross_cutting_themes),
+            "sentiment": analysis.sentiment,
+            "severity": analysis.severity,
+            "segments": list(analysis.segments),
+            "model_name": model_name,
+            "model_version": model_version,
+        }
+    )

@@ -23,6 +23,7 @@ FIXED_INDICES = {
     "correction_history": "correction-history-v1",
 }
 EVIDENCE_INDEX_PREFIX = "evidence-v1-"
+EVIDENCE_GENERATION_PREFIX = "evidence-v1-gen"  # + "<n>-YYYY.MM": no template alias until switched
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,20 @@ class Names:
         return self.settings.index("evidence")
 
     def evidence_index(self, year: int, month: int) -> str:
+        """The month's write name: a concrete index, or after a re-classification an alias to one."""
         return self.settings.index(f"{EVIDENCE_INDEX_PREFIX}{year:04d}.{month:02d}")
+
+    def evidence_month_name(self, month: str) -> str:
+        """`evidence_index` for a month written 'YYYY.MM'."""
+        return self.settings.index(f"{EVIDENCE_INDEX_PREFIX}{month}")
+
+    def evidence_generation_index(self, generation: int, month: str) -> str:
+        """A concrete monthly index made by re-classification number `generation` (month 'YYYY.MM')."""
+        return self.settings.index(f"{EVIDENCE_GENERATION_PREFIX}{generation}-{month}")
+
+    @property
+    def reclassify_runs_index(self) -> str:
+        return self.settings.index("reclassify-runs-v1")
 
     @property
     def locations_index(self) -> str:

@@ -17,11 +17,12 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from services.common.config import CommonSettings
-from services.common.indices import Names
+from services.common.indices import EVIDENCE_GENERATION_PREFIX, Names
 
 log = logging.getLogger(__name__)
 
 COMPONENTS = ("settings", "envelope", "area")
+GENERATION_TEMPLATE = "evidence_generation"
 INDEX_TEMPLATES = (
     "evidence",
     "locations",
@@ -52,6 +53,24 @@ def index_template(settings: CommonSettings, name: str) -> dict[str, Any]:
     return body
 
 
+def generation_template(settings: CommonSettings) -> dict[str, Any]:
+    """The evidence template for re-classification's indices: the same mappings, a pattern of its own
+    that wins over `evidence-v1-*`, and no alias (the switch adds the aliases when they are complete)."""
+    body = index_template(settings, "evidence")
+    body["index_patterns"] = [settings.index(f"{EVIDENCE_GENERATION_PREFIX}*")]
+    body["priority"] = body["priority"] + 100
+    body["template"]["aliases"] = {}
+    return body
+
+
+def templates(settings: CommonSettings) -> dict[str, dict[str, Any]]:
+    """Every index template by name."""
+    names = Names(settings)
+    found = {names.template(name): index_template(settings, name) for name in INDEX_TEMPLATES}
+    found[names.template(GENERATION_TEMPLATE)] = generation_template(settings)
+    return found
+
+
 def _installed_version(found: list[dict[str, Any]], key: str) -> int | None:
     return found[0][key].get("version") if found else None
 
@@ -69,8 +88,7 @@ def install_templates(es: Elasticsearch, settings: CommonSettings) -> list[str]:
         if _installed_version(found, "component_template") != body["version"]:
             es.cluster.put_component_template(name=name, **body)
             written.append(name)
-    for template in INDEX_TEMPLATES:
-        name, body = names.template(template), index_template(settings, template)
+    for name, body in templates(settings).items():
         found = _get_index_template(es, name)
         if _installed_version(found, "index_template") != body["version"]:
             es.indices.put_index_template(name=name, **body)
@@ -109,7 +127,7 @@ def _get_index_template(es: Elasticsearch, name: str) -> list[dict[str, Any]]:
 def delete_templates(es: Elasticsearch, settings: CommonSettings) -> None:
     """Remove this prefix's templates (tests and benchmarks): index templates first, then components."""
     names = Names(settings)
-    for template in INDEX_TEMPLATES:
-        es.options(ignore_status=404).indices.delete_index_template(name=names.template(template))
+    for name in templates(settings):
+        es.options(ignore_status=404).indices.delete_index_template(name=name)
     for component in COMPONENTS:
         es.options(ignore_status=404).cluster.delete_component_template(name=names.component(component))

@@ -1,0 +1,81 @@
+"""Generations of the monthly evidence indices, and the atomic switch from one generation to the next.
+
+Searches read the alias `evidence`; the index worker writes each item to its month's name
+`evidence-v1-YYYY.MM`. At first that name is a concrete index. A re-classification writes the next
+generation `evidence-v1-gen<N>-YYYY.MM` beside it (no alias yet, so searches never see both), then in one
+`_aliases` request removes the old index and gives the new one both names: `evidence` and the month's
+write name. Searches see the old documents or the new ones, never neither and never both; the worker
+writes to the new index from then on (its writes refused meanwhile by the write block are retried).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from services.common.indices import EVIDENCE_GENERATION_PREFIX, Names
+
+MONTH = re.compile(r"(\d{4}\.\d{2})$")
+GENERATION = re.compile(r"gen(\d+)-\d{4}\.\d{2}$")
+
+
+@dataclass(frozen=True)
+class MonthIndex:
+    month: str  # 'YYYY.MM'
+    index: str  # the concrete index behind the month's name
+    generation: int  # 0 for a month's first index
+
+
+def live_months(es: Elasticsearch, names: Names) -> dict[str, MonthIndex]:
+    """The concrete index of each month that searches read now (behind the `evidence` alias)."""
+    found = es.options(ignore_status=404).indices.get_alias(name=names.evidence_alias)
+    months: dict[str, MonthIndex] = {}
+    for index in found.body if found.meta.status == 200 else {}:
+        month = MONTH.search(index)
+        if month:
+            generation = GENERATION.search(index)
+            months[month.group(1)] = MonthIndex(
+                month.group(1), index, int(generation.group(1)) if generation else 0
+            )
+    return dict(sorted(months.items()))
+
+
+def next_generation(es: Elasticsearch, names: Names) -> int:
+    """One above every generation that exists, live or left by an unfinished run."""
+    pattern = names.settings.index(f"{EVIDENCE_GENERATION_PREFIX}*")
+    found = es.indices.get(index=pattern, ignore_unavailable=True, allow_no_indices=True)
+    generations = [int(m.group(1)) for index in found if (m := GENERATION.search(index))]
+    live = [month.generation for month in live_months(es, names).values()]
+    return max([0, *generations, *live]) + 1
+
+
+def create_generation_index(es: Elasticsearch, index: str) -> None:
+    """The generation template gives it the evidence mappings and no alias."""
+    if not es.indices.exists(index=index):
+        es.options(ignore_status=400).indices.create(index=index)  # 400: made by a concurrent start
+
+
+def block_writes(es: Elasticsearch, index: str) -> None:
+    """Refuse writes (the index worker retries them) while the last changes are carried over."""
+    es.indices.add_block(index=index, block="write")
+
+
+def switch_actions(names: Names, pairs: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """`_aliases` actions replacing each (month, old index, new index) in one atomic request."""
+    actions: list[dict[str, Any]] = []
+    for month, old, new in pairs:
+        actions += [
+            {"remove_index": {"index": old}},
+            {"add": {"index": new, "alias": names.evidence_alias}},
+            {"add": {"index": new, "alias": names.evidence_month_name(month), "is_write_index": True}},
+        ]
+    return actions
+
+
+def switch(es: Elasticsearch, names: Names, pairs: list[tuple[str, str, str]]) -> None:
+    """Atomically: the old indices go, the new ones answer to `evidence` and their month's name."""
+    if pairs:
+        es.indices.update_aliases(actions=switch_actions(names, pairs))

@@ -1,0 +1,1 @@
+"""Re-classification of everything indexed with the current model, without downtime."""
