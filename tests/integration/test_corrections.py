@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 from elasticsearch import Elasticsearch
+from factories.index import evidence, index_directly, produce
 from fastapi.testclient import TestClient
-from index_factories import evidence, index_directly, produce
 from kafka import KafkaAdminClient
 
 from schemas import EvidenceCorrected, SentimentLabel, Topic
