@@ -133,6 +133,7 @@ class ModelRegistry:
     def install(self, trained: Path) -> Path:
         """Move a freshly trained model folder to its versioned place (an identical model is replaced)."""
         target = self.install_path(InstalledModel.at(trained).meta)
+        self.root.mkdir(parents=True, exist_ok=True)
         if target.exists():
             shutil.rmtree(target)
         Path(trained).rename(target)

@@ -1,0 +1,64 @@
+"""Re-classification's pure parts: an indexed item classified again keeps everything but its labels, and
+the switch to the next generation is one list of alias actions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from factories.fakes import FakeAnalyser
+from factories.index import BASE_TIME, evidence
+
+from schemas import SentimentLabel
+from services.classify.domain import classified_event_id, reclassified
+from services.common.config import CommonSettings
+from services.common.indices import Names
+from services.index.generations import GENERATION, MONTH, switch_actions
+
+LATER = BASE_TIME + timedelta(days=30)
+
+
+def test_reclassified_item_gets_the_new_labels_and_model_and_keeps_the_rest() -> None:
+    stored = evidence("hw-1", text="Mrs Smith was left alone", sentiment=SentimentLabel.POSITIVE)
+    stored = stored.model_copy(update={"redactions": {"PERSON": 2}})
+    analyser = FakeAnalyser()
+    (analysis,) = analyser.analyse([stored.text])
+    again = reclassified(stored, analysis, analyser.model_name, analyser.model_version, LATER)
+    assert again.evidence_id == stored.evidence_id and again.occurred_at == stored.occurred_at
+    assert again.area == stored.area and again.provider == stored.provider
+    assert again.event_id == classified_event_id(stored.evidence_id, analyser.model_version)
+    assert again.classified_at == LATER > stored.classified_at  # wins over the old document's version
+    assert [s.id for s in again.quality_statements] == ["safe.safeguarding"]
+    assert again.sentiment.label is SentimentLabel.NEGATIVE
+    assert again.model_version == "0.0.1" and again.model_name == "fake_evidence"
+    assert again.text == "[PERSON] was left alone"  # redacted again: personal data only goes further away
+    assert again.redactions == {"PERSON": 3}
+
+
+def test_the_switch_replaces_every_month_in_one_list_of_actions() -> None:
+    names = Names(CommonSettings(es_index_prefix="t-"))
+    actions = switch_actions(
+        names,
+        [
+            ("2025.02", "t-evidence-v1-2025.02", "t-evidence-v1-gen1-2025.02"),
+            ("2025.03", "t-evidence-v1-gen1-2025.03", "t-evidence-v1-gen2-2025.03"),
+        ],
+    )
+    assert actions[:3] == [
+        {"remove_index": {"index": "t-evidence-v1-2025.02"}},
+        {"add": {"index": "t-evidence-v1-gen1-2025.02", "alias": "t-evidence"}},
+        {
+            "add": {
+                "index": "t-evidence-v1-gen1-2025.02",
+                "alias": "t-evidence-v1-2025.02",
+                "is_write_index": True,
+            }
+        },
+    ]
+    assert actions[3] == {"remove_index": {"index": "t-evidence-v1-gen1-2025.03"}}
+    assert len(actions) == 6
+
+
+def test_generation_and_month_are_read_from_index_names() -> None:
+    assert MONTH.search("t-evidence-v1-gen12-2025.03").group(1) == "2025.03"
+    assert GENERATION.search("t-evidence-v1-gen12-2025.03").group(1) == "12"
+    assert GENERATION.search("t-evidence-v1-2025.03") is None
