@@ -88,7 +88,7 @@ def main() -> None:
     run_id = uuid.uuid4().hex[:8]
     settings = ClassifySettings(es_index_prefix=f"bench-{run_id}-", environment="test")
     names = Names(settings)
-    es = Elasticsearch(**settings.es_options(), request_timeout=120)
+    es = Elasticsearch(**{**settings.es_options(), "request_timeout": 120})
     rng = random.Random(11)
     codes = sorted(local_authorities())[:60]
     events = [random_evidence(rng, i, codes) for i in range(args.docs)]

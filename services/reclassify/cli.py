@@ -67,6 +67,7 @@ def reclassify(
         "generation": summary.generation,
         "model_version": summary.model_version,
         "documents": summary.documents,
+        "copied_now": summary.copied_now,
         "months": summary.months,
         "caught_up": summary.caught_up,
         "copy_seconds": round(summary.copy_seconds, 1),

@@ -51,7 +51,8 @@ Progress = Callable[[int], None]
 class Summary:
     generation: int
     model_version: str
-    documents: int
+    documents: int  # in the new generation, copied by this run and any it resumed
+    copied_now: int  # copied by this invocation (the throughput's numerator)
     months: int
     copy_seconds: float
     total_seconds: float
@@ -59,7 +60,7 @@ class Summary:
 
     @property
     def documents_per_second(self) -> float:
-        return self.documents / self.copy_seconds if self.copy_seconds else 0.0
+        return self.copied_now / self.copy_seconds if self.copy_seconds else 0.0
 
 
 class Reclassifier:
@@ -70,6 +71,7 @@ class Reclassifier:
         self.batch_size = batch_size
         self.store = RunStore(es, names)
         self.sink = BulkSink(es, max_chunk_bytes=MAX_CHUNK_BYTES)
+        self.copied_now = 0
 
     # ---- the run ---------------------------------------------------------------------------------
 
@@ -121,7 +123,14 @@ class Reclassifier:
         self.store.save(run)
         documents = sum(m.copied for m in run.months.values())
         return Summary(
-            run.generation, run.model_version, documents, len(run.months), copied - started, total, caught_up
+            run.generation,
+            run.model_version,
+            documents,
+            self.copied_now,
+            len(run.months),
+            copied - started,
+            total,
+            caught_up,
         )
 
     def _is_index(self, name: str) -> bool:
@@ -135,6 +144,7 @@ class Reclassifier:
             self._write(hits, month.target)
             month.after = hits[-1]["_source"]["evidence_id"]
             month.copied += len(hits)
+            self.copied_now += len(hits)
             self.store.save(run)  # a checkpoint only once the target acknowledged the batch
             progress(len(hits))
         month.done = True
@@ -176,12 +186,14 @@ class Reclassifier:
     # ---- catching up and switching ---------------------------------------------------------------
 
     def _catch_up(self, run: RunState, since: datetime) -> int:
-        """Copy again what was indexed or corrected in the old indices since `since`."""
+        """Copy again what was indexed or corrected in the old indices since `since`. Corrections are found
+        in the corrections index too: an index made before corrections existed does not map `correction`."""
         changed = {
             "bool": {
                 "should": [
                     {"range": {"indexed_at": {"gte": since.isoformat()}}},
                     {"range": {"correction.at": {"gte": since.isoformat()}}},
+                    {"ids": {"values": self._corrected_since(since)}},
                 ],
                 "minimum_should_match": 1,
             }
@@ -193,6 +205,27 @@ class Reclassifier:
                 self._write(hits, month.target)
                 copied += len(hits)
         return copied
+
+    def _corrected_since(self, since: datetime) -> list[str]:
+        """Evidence ids whose latest correction was made since `since`."""
+        index = self.names.corrections_index
+        self.es.options(ignore_status=404).indices.refresh(index=index)
+        ids: list[str] = []
+        after = None
+        while True:
+            response = self.es.options(ignore_status=404).search(
+                index=index,
+                query={"range": {"occurred_at": {"gte": since.isoformat()}}},
+                size=1000,
+                sort=[{"evidence_id": "asc"}],
+                search_after=after,
+                _source=["evidence_id"],
+            )
+            hits = response.body.get("hits", {}).get("hits", [])
+            if not hits:
+                return ids
+            ids += [hit["_source"]["evidence_id"] for hit in hits]
+            after = hits[-1]["sort"]
 
     def _finish(self, run: RunState) -> int:
         """Block writes to the old indices, carry over the last changes, check counts, switch."""

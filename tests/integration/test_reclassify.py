@@ -52,6 +52,10 @@ SENTENCES = (
 )
 
 
+def ignore(event: object) -> None:
+    """Publishes nothing (these tests write corrections to the index directly)."""
+
+
 def corpus(count: int, seed: int) -> list[EvidenceClassified]:
     """Items over six months and thirty authorities, labelled by an older model (0.1.0)."""
     rng = random.Random(seed)
@@ -105,15 +109,26 @@ def test_reclassify_5000_items_while_searches_keep_answering_and_a_correction_su
     items.append(private)
     index_directly(es, settings, items)
     change = CorrectionChange(add_quality_statements=["safe.safeguarding"], sentiment=SentimentLabel.NEGATIVE)
-    correcting.correct(es, names, lambda event: None, private.evidence_id, change, by="a.khan", via="api")
+    correcting.correct(es, names, ignore, private.evidence_id, change, by="a.khan", via="api")
     before = {month: count(es, m.index) for month, m in live_months(es, names).items()}
     assert sum(before.values()) == 5001
+
+    # Once the first month is copied, an analyst corrects one of its items: the catch-up must carry it over.
+    first_month = min(before)
+    corrected_late = next(item for item in items if f"{item.occurred_at:%Y.%m}" == first_month)
+    progressed: list[int] = []
+
+    def correct_once_the_first_month_is_copied(n: int) -> None:
+        progressed.append(n)
+        if sum(progressed) == before[first_month]:
+            change = CorrectionChange(sentiment=SentimentLabel.MIXED)
+            correcting.correct(es, names, ignore, corrected_late.evidence_id, change, by="j.smith", via="api")
 
     searcher = Searcher(es, names.evidence_alias)
     searcher.start()
     job = Reclassifier(es, names, analyser, batch_size=500)
     started = time.monotonic()
-    summary = job.run(job.start_or_resume())
+    summary = job.run(job.start_or_resume(), progress=correct_once_the_first_month_is_copied)
     elapsed = time.monotonic() - started
     time.sleep(0.5)
     searcher.stop.set()
@@ -138,6 +153,9 @@ def test_reclassify_5000_items_while_searches_keep_answering_and_a_correction_su
     assert document["model"]["sentiment"]["label"] != "positive" or document["model_version"] != "0.1.0"
     assert document["model_version"] == analyser.model_version and document["correction"]["by"] == "a.khan"
     assert document["text"] == private.text  # the redacted text, redacted again: nothing comes back
+    late = es.get(index=names.evidence_month_name(first_month), id=str(corrected_late.evidence_id))["_source"]
+    assert late["sentiment"]["label"] == "mixed" and late["correction"]["by"] == "j.smith"
+    assert late["model_version"] == analyser.model_version
     hits = es.search(index=names.evidence_alias, query={"match": {"text": "mum"}})["hits"]["hits"]
     assert all(
         "[PERSON]" in hit["_source"]["text"]
