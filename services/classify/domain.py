@@ -123,19 +123,41 @@ def _metadata(received: EvidenceReceived, resolution: AreaResolution, redact: Re
 
 
 def reclassified(
-    stored: EvidenceClassified, analysis: TextAnalysis, model_name: str, model_version: str, now: datetime
+    stored: EvidenceClassified,
+    analysis: TextAnalysis,
+    redact: Redact,
+    model_name: str,
+    model_version: str,
+    now: datetime,
 ) -> EvidenceClassified:
-    """An indexed item classified again from its redacted text: new labels, everything else kept.
+    """An indexed item classified again from its redacted text: new labels; identity and time kept.
 
-    The text is the new analysis's redaction of the stored (already redacted) text, so personal data can
-    only go further away; the redaction counts add up both passes."""
+    The text is the new analysis's redaction of the stored (already redacted) text, and every other field
+    goes through `disclosure` again as in `build_classified` (the registered name of a known location is
+    kept), so personal data can only go further away; the redaction counts add up both passes."""
     redactions = dict(stored.redactions)
     for kind, count in analysis.redactions.items():
         redactions[kind] = redactions.get(kind, 0) + count
+    unresolved = stored.metadata.get("unresolved_location_id")
+    unresolved = cqc_id(unresolved) if isinstance(unresolved, str) else None
+    known_location = stored.provider.location_id is not None and unresolved is None
+    metadata = published_metadata(
+        stored.source_type,
+        {key: value for key, value in stored.metadata.items() if key != "unresolved_location_id"},
+        redact,
+    )
     return stored.model_copy(
         update={
             "event_id": classified_event_id(stored.evidence_id, model_version),
             "classified_at": now,
+            "source_reference": redact(stored.source_reference),
+            "provider": published_provider(
+                stored.provider, stored.provider.name if known_location else None, redact
+            ),
+            "area": published_area(stored.area, redact),
+            "metadata": metadata
+            if unresolved is None
+            else {**metadata, "unresolved_location_id": unresolved},
             "text": analysis.redacted_text,
             "redactions": redactions,
             "lemmas": analysis.lemmas,

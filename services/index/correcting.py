@@ -19,6 +19,7 @@ from uuid import UUID, uuid4
 from elasticsearch import ApiError, ConflictError, Elasticsearch, TransportError
 
 from schemas import CorrectionChange, EvidenceCorrected
+from services.classify.redaction import redact
 from services.common.errors import QueryError
 from services.common.http import elasticsearch_errors
 from services.common.indices import Names
@@ -52,7 +53,8 @@ def correct(
     note: str | None = None,
     key_id: str | None = None,
 ) -> EvidenceCorrected:
-    """Apply `change` to the item now and publish it; returns the correction event."""
+    """Apply `change` to the item now and publish it; returns the correction event. The note is free
+    text shown to reviewers beside the item: personal data in it is redacted like the item's text."""
     found = find_evidence(es, names, evidence_id)
     now = datetime.now(UTC)
     item = found.as_classified
@@ -65,7 +67,7 @@ def correct(
         by=by,
         via=via,
         api_key_id=key_id,
-        note=note,
+        note=redact(note).text if note else None,
         change=change,
         corrected=found.corrected.then(change, item),
         item=item,

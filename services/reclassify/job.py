@@ -176,7 +176,14 @@ class Reclassifier:
         corrections = latest_corrections(self.es, self.names, [str(item.evidence_id) for item in stored])
         actions = []
         for item, analysis in zip(stored, analyses, strict=True):
-            again = reclassified(item, analysis, self.analyser.model_name, self.analyser.model_version, now)
+            again = reclassified(
+                item,
+                analysis,
+                self.analyser.redact,
+                self.analyser.model_name,
+                self.analyser.model_version,
+                now,
+            )
             action = evidence_action(again, self.names, now, corrections.get(str(item.evidence_id)))
             actions.append({**action, "_index": target})
         failures = [reason for outcome, reason in self.sink.send(actions) if outcome.value != "done"]

@@ -57,11 +57,15 @@ def test_correction_through_the_api_shows_in_search_at_once_and_is_published(
         "severity": "high",
         "severity_reasons": ["neglect"],
         "by": "a.khan",
-        "note": "about a missed safeguarding referral, not medicines",
+        "note": "about a missed safeguarding referral, not medicines: Mrs Patel rang us on 07700 900123",
     }
     response = client.post(f"/v1/evidence/{item.evidence_id}/corrections", json=body, headers=KEY)
     assert response.status_code == 201, response.text
     assert response.json()["corrected"]["quality_statements"] == ["safe.safeguarding"]
+    note = response.json()["note"]  # shown to reviewers: redacted like the item's text
+    assert (
+        "Patel" not in note and "07700" not in note and "[PHONE]" in note and "safeguarding referral" in note
+    )
 
     # At once: no refresh, no worker.
     found = search(client, quality_statement="safe.safeguarding")
@@ -84,6 +88,7 @@ def test_correction_through_the_api_shows_in_search_at_once_and_is_published(
     ]
     assert published.evidence_id == item.evidence_id and published.by == "a.khan"
     assert published.api_key_id and "dev-key" not in published.model_dump_json()
+    assert "07700" not in published.model_dump_json()
     assert published.item.sentiment.label == "negative"  # the model's labels travel with it
 
     # A second correction builds on the first; the history keeps both.

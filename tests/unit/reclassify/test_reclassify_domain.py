@@ -9,6 +9,7 @@ from factories.fakes import FakeAnalyser
 from factories.index import BASE_TIME, evidence
 
 from schemas import SentimentLabel
+from schemas.common import ProviderRef
 from services.classify.domain import classified_event_id, reclassified
 from services.common.config import CommonSettings
 from services.common.indices import Names
@@ -22,16 +23,41 @@ def test_reclassified_item_gets_the_new_labels_and_model_and_keeps_the_rest() ->
     stored = stored.model_copy(update={"redactions": {"PERSON": 2}})
     analyser = FakeAnalyser()
     (analysis,) = analyser.analyse([stored.text])
-    again = reclassified(stored, analysis, analyser.model_name, analyser.model_version, LATER)
+    again = reclassified(
+        stored, analysis, analyser.redact, analyser.model_name, analyser.model_version, LATER
+    )
     assert again.evidence_id == stored.evidence_id and again.occurred_at == stored.occurred_at
-    assert again.area == stored.area and again.provider == stored.provider
+    assert again.area == stored.area and again.provider == stored.provider  # a known location: its name kept
     assert again.event_id == classified_event_id(stored.evidence_id, analyser.model_version)
     assert again.classified_at == LATER > stored.classified_at  # wins over the old document's version
     assert [s.id for s in again.quality_statements] == ["safe.safeguarding"]
     assert again.sentiment.label is SentimentLabel.NEGATIVE
     assert again.model_version == "0.0.1" and again.model_name == "fake_evidence"
-    assert again.text == "[PERSON] was left alone"  # redacted again: personal data only goes further away
+    assert "Smith" not in again.text and "[PERSON]" in again.text  # redacted again: only further away
     assert again.redactions == {"PERSON": 3}
+
+
+def test_reclassified_item_goes_through_the_disclosure_rules_again() -> None:
+    """An item indexed before the allow-list: its extras, reference, given name and place are published
+    as classify publishes them now."""
+    stored = evidence("note from Jane Doe", text="Left alone", location_id="1-999")
+    stored = stored.model_copy(
+        update={
+            "provider": ProviderRef(location_id="not an id", provider_id=None, name="Home run by Jane Doe"),
+            "area": stored.area.model_copy(update={"place": "near Jane Doe's house"}),
+            "metadata": {"author_handle": "@jane", "star_rating": 2, "unresolved_location_id": "1-999"},
+        }
+    )
+    analyser = FakeAnalyser()
+    (analysis,) = analyser.analyse([stored.text])
+    again = reclassified(
+        stored, analysis, analyser.redact, analyser.model_name, analyser.model_version, LATER
+    )
+    published = again.model_dump_json()
+    assert "Jane" not in published and "@jane" not in published
+    assert again.metadata == {"star_rating": 2, "unresolved_location_id": "1-999"}
+    assert again.provider.location_id is None  # not the shape of a CQC id
+    assert again.area.local_authority_code == stored.area.local_authority_code
 
 
 def test_the_switch_replaces_every_month_in_one_list_of_actions() -> None:
