@@ -20,7 +20,9 @@ from services.api import create_app
 from services.common.config import CommonSettings
 from services.common.indices import Names
 from services.common.kafka import create_producer, read_topic
+from services.common.publishing import EventNotPublishedError
 from services.index.config import IndexSettings
+from services.index.corrections_api import correction_publisher
 from services.index.templates import delete_templates
 from services.index.worker import Indexer
 
@@ -116,6 +118,29 @@ def test_correction_requests_that_change_nothing_or_name_unknown_statements_are_
     assert client.post(url, json=bad, headers=KEY).status_code == 422
     missing = f"/v1/evidence/{evidence('nowhere').evidence_id}/corrections"
     assert client.post(missing, json={"by": "x", "sentiment": "positive"}, headers=KEY).status_code == 404
+
+
+def test_a_correction_whose_event_was_not_published_is_undone_and_answered_503(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    item = evidence("corr-5", statements=["safe.medicines_optimisation"], sentiment=SentimentLabel.NEGATIVE)
+    index_directly(es, settings, [item])
+    url = f"/v1/evidence/{item.evidence_id}/corrections"
+
+    def broker_down(event: EvidenceCorrected) -> None:
+        raise EventNotPublishedError("the change could not be published and was not made; retry later")
+
+    client.app.dependency_overrides[correction_publisher] = lambda: broker_down
+    refused = client.post(url, json={"sentiment": "positive", "by": "a.khan"}, headers=KEY)
+    client.app.dependency_overrides.clear()
+    assert refused.status_code == 503 and "not made" in refused.json()["detail"]
+    shown = client.get(f"/v1/evidence/{item.evidence_id}", headers=KEY).json()
+    assert shown["sentiment"]["label"] == "negative"  # undone: search shows the model's label again
+    document = es.get(index=Names(settings).evidence_index(2025, 3), id=str(item.evidence_id))["_source"]
+    assert document.get("correction") is None
+    assert client.get(url, headers=KEY).json()["corrections"] == []
+    retried = client.post(url, json={"sentiment": "positive", "by": "a.khan"}, headers=KEY)
+    assert retried.status_code == 201 and retried.json()["corrected"]["sentiment"] == "positive"
 
 
 def wait_for_commit(settings: IndexSettings, topic: str, timeout: float = 60) -> None:

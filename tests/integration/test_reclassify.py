@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from factories.index import BASE_TIME, evidence, index_directly
+from factories.index import BASE_TIME, evidence, index_directly, once_searchable
 
 from schemas import CorrectionChange, EvidenceClassified, SentimentLabel
 from schemas.reference import local_authorities
@@ -186,7 +186,7 @@ def test_reclassify_killed_mid_way_resumes_with_nothing_missing_or_doubled(
     process = reclassify_process(settings)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:  # kill it once some batches are in, long before it is done
-        run = store.unfinished()
+        run = once_searchable(store.unfinished)  # its index may be new: wait out a shard starting
         if run and 0 < sum(m.copied for m in run.months.values()) < 2000:
             break
         assert process.poll() is None, process.stderr.read()
