@@ -147,6 +147,7 @@ def main() -> None:
             "copy_docs_per_second": round(summary.documents_per_second, 1),
             "months": summary.months,
             "caught_up": summary.caught_up,
+            "drain_seconds": job.drain_seconds,
         },
         "searches_during": {
             "answers": len(searcher.latencies),

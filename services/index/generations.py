@@ -2,15 +2,18 @@
 
 Searches read the alias `evidence`; the index worker writes each item to its month's name
 `evidence-v1-YYYY.MM`. At first that name is a concrete index. A re-classification writes the next
-generation `evidence-v1-gen<N>-YYYY.MM` beside it (no alias yet, so searches never see both), then in one
-`_aliases` request removes the old index and gives the new one both names: `evidence` and the month's
-write name. Searches see the old documents or the new ones, never neither and never both; the worker
-writes to the new index from then on (its writes refused meanwhile by the write block are retried).
+generation `evidence-v1-gen<N>-YYYY.MM` beside it (no alias yet, so searches never see both), then moves
+the `evidence` alias of every month to the new indices in one `_aliases` request: searches see the old
+documents or the new ones, never neither and never both. After a drain period (searches already running on
+the old indices finish), a second request deletes the old indices and makes each month's write name an
+alias of its new index; the worker writes there from then on (its writes refused meanwhile by the old
+indices' write block are retried).
 """
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,19 +66,41 @@ def block_writes(es: Elasticsearch, index: str) -> None:
     es.indices.add_block(index=index, block="write")
 
 
-def switch_actions(names: Names, pairs: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    """`_aliases` actions replacing each (month, old index, new index) in one atomic request."""
+def read_switch_actions(names: Names, months: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """`_aliases` actions giving each (month, old index, new index) pair's `evidence` alias to the new one,
+    and its month's write name when that is an alias already (from an earlier re-classification)."""
     actions: list[dict[str, Any]] = []
-    for month, old, new in pairs:
+    for month, old, new in months:
         actions += [
-            {"remove_index": {"index": old}},
+            {"remove": {"index": old, "alias": names.evidence_alias, "must_exist": False}},
             {"add": {"index": new, "alias": names.evidence_alias}},
-            {"add": {"index": new, "alias": names.evidence_month_name(month), "is_write_index": True}},
         ]
+        if old != names.evidence_month_name(month):
+            actions += [
+                {"remove": {"index": old, "alias": names.evidence_month_name(month), "must_exist": False}},
+                {"add": {"index": new, "alias": names.evidence_month_name(month), "is_write_index": True}},
+            ]
     return actions
 
 
-def switch(es: Elasticsearch, names: Names, pairs: list[tuple[str, str, str]]) -> None:
-    """Atomically: the old indices go, the new ones answer to `evidence` and their month's name."""
-    if pairs:
-        es.indices.update_aliases(actions=switch_actions(names, pairs))
+def retire_actions(names: Names, months: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """`_aliases` actions deleting each old index; where the old index bears the month's write name, that
+    name becomes an alias of the new one in the same step."""
+    actions: list[dict[str, Any]] = []
+    for month, old, new in months:
+        actions.append({"remove_index": {"index": old}})
+        if old == names.evidence_month_name(month):
+            actions.append(
+                {"add": {"index": new, "alias": names.evidence_month_name(month), "is_write_index": True}}
+            )
+    return actions
+
+
+def switch(es: Elasticsearch, names: Names, months: list[tuple[str, str, str]], drain_seconds: float) -> None:
+    """Searches move to the new indices in one request; `drain_seconds` later (searches that began on the
+    old indices have ended), the old indices go and the month names point at the new ones."""
+    if not months:
+        return
+    es.indices.update_aliases(actions=read_switch_actions(names, months))
+    time.sleep(drain_seconds)
+    es.indices.update_aliases(actions=retire_actions(names, months))

@@ -16,7 +16,7 @@ from services.classify.registry import active_model
 from services.common.indices import Names
 from services.common.terminal import console
 from services.index.templates import install_templates
-from services.reclassify.job import Reclassifier
+from services.reclassify.job import DRAIN_SECONDS, Reclassifier
 from services.reclassify.state import RunStore
 
 
@@ -42,6 +42,10 @@ def reclassify(
     ] = 256,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     abandon_run: Annotated[bool, typer.Option("--abandon", help="Give up an unfinished run.")] = False,
+    drain_seconds: Annotated[
+        float,
+        typer.Option("--drain-seconds", help="Between moving searches and deleting the old indices."),
+    ] = DRAIN_SECONDS,
 ) -> None:
     """Re-classify every indexed item with the current model into new monthly indices and switch the
     `evidence` alias to them at once. Run it again after a kill: it resumes."""
@@ -54,7 +58,8 @@ def reclassify(
             abandon(es, names)
             return
         model = active_model(settings)
-        job = Reclassifier(es, names, EvidenceAnalyser.load(model.path, batch_size=batch_size), batch_size)
+        analyser = EvidenceAnalyser.load(model.path, batch_size=batch_size)
+        job = Reclassifier(es, names, analyser, batch_size, drain_seconds)
         install_templates(es, settings)
         run = job.start_or_resume()
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())

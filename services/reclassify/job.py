@@ -13,7 +13,11 @@ the target acknowledged, like a committed offset):
 2. catch up: documents indexed or corrected since the run started (the index worker and the
    corrections API keep writing to the old indices) are copied again;
 3. block writes on the old indices, catch up once more, check that every month holds the same number
-   of documents in both generations (copying what is missing), and switch all months in one request.
+   of documents in both generations (copying what is missing), move the `evidence` alias of all months
+   in one request, and after a drain period delete the old indices (`services/index/generations.py`).
+
+The catch-ups copy only documents whose copy is missing or older: a copy keeps its source's
+`indexed_at` and records the latest correction, so a later write or correction shows.
 
 Alerts are not re-run: re-classified items are not published to evidence.classified.v1, so the alerts
 worker never sees evidence it already covered a second time.
@@ -43,6 +47,7 @@ from services.reclassify.state import MonthState, RunState, RunStore
 log = logging.getLogger(__name__)
 CLOCK_MARGIN = timedelta(minutes=5)  # writers' clocks may lag ours: catch up from a little earlier
 MAX_CHUNK_BYTES = 20 * 1024 * 1024
+DRAIN_SECONDS = 20.0  # longer than a search may run (the API gives up on Elasticsearch after 15 s)
 
 Progress = Callable[[int], None]
 
@@ -64,8 +69,16 @@ class Summary:
 
 
 class Reclassifier:
-    def __init__(self, es: Elasticsearch, names: Names, analyser: Classifier, batch_size: int = 256) -> None:
+    def __init__(
+        self,
+        es: Elasticsearch,
+        names: Names,
+        analyser: Classifier,
+        batch_size: int = 256,
+        drain_seconds: float = DRAIN_SECONDS,
+    ) -> None:
         self.es = es
+        self.drain_seconds = drain_seconds
         self.names = names
         self.analyser = analyser
         self.batch_size = batch_size
@@ -169,13 +182,14 @@ class Reclassifier:
             after = hits[-1]["_source"]["evidence_id"]
 
     def _write(self, hits: list[dict[str, Any]], target: str) -> None:
-        """Re-classify a page and write it to the target, with each item's latest correction."""
+        """Re-classify a page and write it to the target, with each item's latest correction. The copy
+        keeps the source's `indexed_at`, so the catch-up can tell a copy from a later change."""
         stored = [IndexedEvidence(hit["_source"], hit["_index"], 0, 0).as_classified for hit in hits]
         analyses = self.analyser.analyse([item.text for item in stored])
         now = datetime.now(UTC)
         corrections = latest_corrections(self.es, self.names, [str(item.evidence_id) for item in stored])
         actions = []
-        for item, analysis in zip(stored, analyses, strict=True):
+        for hit, item, analysis in zip(hits, stored, analyses, strict=True):
             again = reclassified(
                 item,
                 analysis,
@@ -184,7 +198,8 @@ class Reclassifier:
                 self.analyser.model_version,
                 now,
             )
-            action = evidence_action(again, self.names, now, corrections.get(str(item.evidence_id)))
+            indexed_at = datetime.fromisoformat(hit["_source"]["indexed_at"])
+            action = evidence_action(again, self.names, indexed_at, corrections.get(str(item.evidence_id)))
             actions.append({**action, "_index": target})
         failures = [reason for outcome, reason in self.sink.send(actions) if outcome.value != "done"]
         if failures:
@@ -209,9 +224,24 @@ class Reclassifier:
         for month in run.months.values():
             self.es.indices.refresh(index=month.source)
             for hits in self._pages(month.source, changed):
-                self._write(hits, month.target)
-                copied += len(hits)
+                changed_since_copied = self._changed_since_copied(hits, month.target)
+                if changed_since_copied:
+                    self._write(changed_since_copied, month.target)
+                copied += len(changed_since_copied)
         return copied
+
+    def _changed_since_copied(self, hits: list[dict[str, Any]], target: str) -> list[dict[str, Any]]:
+        """The source documents whose copy in the target is missing, or older (indexed or corrected since)."""
+        copies = self.es.mget(
+            index=target,
+            ids=[hit["_id"] for hit in hits],
+            source_includes=["indexed_at", "correction.event_id"],
+        )["docs"]
+        return [
+            hit
+            for hit, copy in zip(hits, copies, strict=True)
+            if not copy.get("found") or _version_of(copy["_source"]) != _version_of(hit["_source"])
+        ]
 
     def _corrected_since(self, since: datetime) -> list[str]:
         """Evidence ids whose latest correction was made since `since`."""
@@ -246,7 +276,8 @@ class Reclassifier:
         copied = self._catch_up(run, since=run.blocked_at - CLOCK_MARGIN - timedelta(minutes=1))
         for month in run.months.values():
             copied += self._fill_gaps(month)
-        switch(self.es, self.names, [(name, m.source, m.target) for name, m in run.months.items()])
+        months = [(name, m.source, m.target) for name, m in run.months.items()]
+        switch(self.es, self.names, months, self.drain_seconds)
         log.info("alias %s switched to generation %d", self.names.evidence_alias, run.generation)
         return copied
 
@@ -291,3 +322,8 @@ class Reclassifier:
 
     def _count(self, index: str) -> int:
         return int(self.es.count(index=index)["count"])
+
+
+def _version_of(document: dict[str, Any]) -> tuple[str | None, str | None]:
+    """What tells a copy from a later change: when the item was indexed, and its latest correction."""
+    return document.get("indexed_at"), (document.get("correction") or {}).get("event_id")

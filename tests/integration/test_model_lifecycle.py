@@ -141,7 +141,7 @@ def test_correct_export_train_evaluate_promote_and_reclassify(
     assert refused.exit_code == 1 and "refused" in refused.output, refused.output
     assert [m["folder"] for m in models(environment)["models"] if m["current"]] == [new["folder"]]
 
-    reclassified = caresignal(environment, "reclassify", "--json")
+    reclassified = caresignal(environment, "reclassify", "--drain-seconds", "1", "--json")
     assert reclassified.exit_code == 0, reclassified.output
     summary = json.loads(reclassified.stdout.strip().splitlines()[-1])
     assert summary["model_version"] == new["model_version"] and summary["documents"] == len(items)

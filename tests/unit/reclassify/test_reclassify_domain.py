@@ -13,7 +13,7 @@ from schemas.common import ProviderRef
 from services.classify.domain import classified_event_id, reclassified
 from services.common.config import CommonSettings
 from services.common.indices import Names
-from services.index.generations import GENERATION, MONTH, switch_actions
+from services.index.generations import GENERATION, MONTH, read_switch_actions, retire_actions
 
 LATER = BASE_TIME + timedelta(days=30)
 
@@ -60,18 +60,38 @@ def test_reclassified_item_goes_through_the_disclosure_rules_again() -> None:
     assert again.area.local_authority_code == stored.area.local_authority_code
 
 
-def test_the_switch_replaces_every_month_in_one_list_of_actions() -> None:
+def test_the_switch_moves_searches_first_and_retires_the_old_indices_after() -> None:
     names = Names(CommonSettings(es_index_prefix="t-"))
-    actions = switch_actions(
-        names,
-        [
-            ("2025.02", "t-evidence-v1-2025.02", "t-evidence-v1-gen1-2025.02"),
-            ("2025.03", "t-evidence-v1-gen1-2025.03", "t-evidence-v1-gen2-2025.03"),
-        ],
-    )
-    assert actions[:3] == [
-        {"remove_index": {"index": "t-evidence-v1-2025.02"}},
+    months = [
+        ("2025.02", "t-evidence-v1-2025.02", "t-evidence-v1-gen1-2025.02"),  # a month's first index
+        ("2025.03", "t-evidence-v1-gen1-2025.03", "t-evidence-v1-gen2-2025.03"),  # re-classified before
+    ]
+    reads = read_switch_actions(names, months)
+    assert reads[:2] == [
+        {"remove": {"index": "t-evidence-v1-2025.02", "alias": "t-evidence", "must_exist": False}},
         {"add": {"index": "t-evidence-v1-gen1-2025.02", "alias": "t-evidence"}},
+    ]
+    assert reads[2:] == [
+        {"remove": {"index": "t-evidence-v1-gen1-2025.03", "alias": "t-evidence", "must_exist": False}},
+        {"add": {"index": "t-evidence-v1-gen2-2025.03", "alias": "t-evidence"}},
+        {
+            "remove": {
+                "index": "t-evidence-v1-gen1-2025.03",
+                "alias": "t-evidence-v1-2025.03",
+                "must_exist": False,
+            }
+        },
+        {
+            "add": {
+                "index": "t-evidence-v1-gen2-2025.03",
+                "alias": "t-evidence-v1-2025.03",
+                "is_write_index": True,
+            }
+        },
+    ]
+    assert not any("remove_index" in action for action in reads)  # nothing deleted under running searches
+    assert retire_actions(names, months) == [
+        {"remove_index": {"index": "t-evidence-v1-2025.02"}},
         {
             "add": {
                 "index": "t-evidence-v1-gen1-2025.02",
@@ -79,9 +99,8 @@ def test_the_switch_replaces_every_month_in_one_list_of_actions() -> None:
                 "is_write_index": True,
             }
         },
+        {"remove_index": {"index": "t-evidence-v1-gen1-2025.03"}},
     ]
-    assert actions[3] == {"remove_index": {"index": "t-evidence-v1-gen1-2025.03"}}
-    assert len(actions) == 6
 
 
 def test_generation_and_month_are_read_from_index_names() -> None:
