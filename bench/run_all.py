@@ -26,6 +26,7 @@ RUNS: list[list[str]] = [
     ["alerts_eval.py", *(["--weeks", "10", "--areas", "16", "--controls", "2"] if QUICK else [])],
     ["classify_bench.py", "--short", "1000" if QUICK else "4000", "--long", "60" if QUICK else "300"],
     ["web_bench.py", "--docs", "20000" if QUICK else "1000000", "--runs", "10" if QUICK else "40"],
+    ["reclassify_bench.py", "--docs", "2000" if QUICK else "10000"],
     ["redaction_eval.py"],
 ]
 
