@@ -76,8 +76,8 @@ def test_correction_through_the_api_shows_in_search_at_once_and_is_published(
     assert search(client, quality_statement="safe.medicines_optimisation")["total"] == 1  # only the other
     assert search(client, severity="high", local_authority=OLDHAM)["total"] == 1
     profile = client.get(f"/v1/areas/{OLDHAM}", headers=KEY).json()
-    by_statement = {row["key"]: row for row in profile["evidence"]["by_quality_statement"]}
-    assert by_statement["safe.safeguarding"]["positive"] == 1
+    by_statement = {row["key"]: row for row in profile["soft_intelligence"]["by_quality_statement"]}
+    assert by_statement["safe.safeguarding"]["sentiment"] == {"positive": 1}
 
     document = es.get(index=Names(settings).evidence_index(2025, 3), id=str(item.evidence_id))["_source"]
     assert document["model"]["quality_statement_ids"] == ["safe.medicines_optimisation"]
