@@ -233,6 +233,7 @@ class Indexer:
                 ):
                     raise
                 attempt += 1
+                self.stats.retries += 1
                 delay = self._backoff_seconds(attempt)
                 log.warning("elasticsearch call failed (%s); retry in %.1fs", error, delay)
                 stop.wait(delay)
