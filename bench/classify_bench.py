@@ -28,6 +28,7 @@ from services.classify.analyser import EvidenceAnalyser
 from services.classify.cli import classify_stream
 from services.classify.config import ClassifySettings
 from services.classify.evaluation.long_items import build_long_items
+from services.classify.registry import active_model  # noqa: E402
 from services.classify.training.data import load_corpus
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench-results"
@@ -79,7 +80,7 @@ def main() -> None:
     parser.add_argument("--model-dir", type=Path, default=None)
     args = parser.parse_args()
     settings = ClassifySettings()
-    analyser = EvidenceAnalyser.load(args.model_dir or settings.model_dir)
+    analyser = EvidenceAnalyser.load(args.model_dir or active_model(settings).path)
     v6, phase1 = load_corpus(settings.data_dir)
     short = [record.text for record in v6 + phase1]
     random.Random(13).shuffle(short)

@@ -38,6 +38,7 @@ from services.classify.analyser import EvidenceAnalyser
 from services.classify.config import ClassifySettings
 from services.classify.domain import build_classified
 from services.classify.gazetteer import ProviderGazetteer
+from services.classify.registry import active_model
 from services.classify.resolve import resolve
 from services.cli import app as cli
 from services.common.config import CommonSettings
@@ -212,7 +213,7 @@ def test_repair_corrects_inspection_results_indexed_from_their_template_words(
 ) -> None:
     """Index the real records as the text-reading classifier did, then repair them in place."""
     received = _inspection_results()
-    analyser = EvidenceAnalyser.load(ClassifySettings().model_dir)
+    analyser = EvidenceAnalyser.load(active_model(ClassifySettings()).path)
     analyses = analyser.analyse([event.text for event in received])
     now = datetime.now(UTC)
     read_from_text = [
