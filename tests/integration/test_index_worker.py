@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -94,19 +95,17 @@ def test_index_worker_older_location_version_does_not_overwrite_newer(
 
 
 def read_dead_letters(settings: CommonSettings, topic: Topic, expected: int) -> list[tuple[DeadLetter, dict]]:
+    """Read `expected` dead letters of `topic`, waiting up to a minute for a worker still starting."""
     consumer = KafkaConsumer(
-        settings.topic(f"{topic.value}.dlq"),
-        **settings.kafka_options(),
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=15_000,
+        settings.topic(f"{topic.value}.dlq"), **settings.kafka_options(), auto_offset_reset="earliest"
     )
     letters = []
-    for record in consumer:
-        letters.append((DeadLetter.model_validate_json(record.value), dict(record.headers)))
-        if len(letters) >= expected:
-            break
+    deadline = time.monotonic() + 60
+    while len(letters) < expected and time.monotonic() < deadline:
+        for records in consumer.poll(timeout_ms=1_000).values():
+            letters.extend((DeadLetter.model_validate_json(r.value), dict(r.headers)) for r in records)
     consumer.close()
-    return letters
+    return letters[:expected]
 
 
 def test_index_worker_dead_letters_malformed_documents_with_es_reason(
