@@ -76,17 +76,20 @@ def evaluation_sections(
         "",
         "Incidents told in everyday words across every severity reason, and benign texts that use the same",
         "words (gratitude, idioms, fears, news, training and policy talk, negation). `dev` items were looked",
-        "at while the patterns were written; `test` items were only ever scored. Severity = the high flag.",
+        "at while the patterns were written; `test` items were only ever scored. A second round, written",
+        "later without looking at the model's misses, is split into `dev2` (looked at) and `holdout` (only",
+        f"scored); its before is {before['second_round']}. Severity = the high flag.",
         "",
         "| split | items | before P | before R | after P | after R | sentiment macro-F1 before / after |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for report in written:
-        b = before["written"][report.split]
+        b = before["written"].get(report.split)  # none for "all": the rounds' befores are different models
+        keys = ("precision", "recall", "sentiment_macro_f1")
+        b_p, b_r, b_s = (f"{b[key]:.3f}" for key in keys) if b else ("-",) * 3
         lines.append(
-            f"| {report.split} | {report.n_items} | {b['precision']:.3f} | {b['recall']:.3f} | "
-            f"{report.flag.precision:.3f} | {report.flag.recall:.3f} | "
-            f"{b['sentiment_macro_f1']:.3f} / {report.sentiment_macro_f1:.3f} |"
+            f"| {report.split} | {report.n_items} | {b_p} | {b_r} | {report.flag.precision:.3f} | "
+            f"{report.flag.recall:.3f} | {b_s} / {report.sentiment_macro_f1:.3f} |"
         )
     every = next(report for report in written if report.split == "all")
     lines += [

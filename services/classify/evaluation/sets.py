@@ -10,7 +10,12 @@ from typing import Any
 from services.classify.evaluation.card import SeverityOnCorpus
 from services.classify.evaluation.long_report import LongReport, long_folds, long_report, tune_long_decisions
 from services.classify.evaluation.long_scores import long_items_for
-from services.classify.evaluation.written import WrittenReport, load_written_items, written_report
+from services.classify.evaluation.written import (
+    WRITTEN_SPLITS,
+    WrittenReport,
+    load_written_items,
+    written_report,
+)
 
 
 @dataclass(frozen=True)
@@ -57,5 +62,5 @@ def evaluate_sets(
     long = long_report(folds, *short_decisions, precision_target) if folds else None
     items = load_written_items()
     analyses = EvidenceAnalyser.load(model_dir).analyse([item.text for item in items])
-    written = [written_report(items, analyses, split) for split in ("dev", "test", "all")]
+    written = [written_report(items, analyses, split) for split in WRITTEN_SPLITS]
     return SetResults(long, written, severity_on_corpus(data_dir))

@@ -1,9 +1,12 @@
 """The hand-written evaluation set: realistic incidents told in everyday words, and benign texts that use the
 same words (gratitude, idioms, fears, news, training and policy talk, negation), labelled by us.
 
-`written_items.jsonl` holds one item per line: `id`, `split` (`dev` items were looked at while the severity
-rules were written; `test` items were written at the same time but only scored), `severity` (`high` or
-`normal`), `reasons` (the reason codes an incident must carry), `sentiment` and `text`.
+`written_items.jsonl` holds one item per line: `id`, `split`, `severity` (`high` or `normal`), `reasons` (the
+reason codes an incident must carry), `sentiment` and `text`. Splits: `dev` items were looked at while the
+severity rules were written; `test` items were written at the same time but only scored. A second round
+(ids `r...`, written after model 1.1.0 without looking at the rules' misses) was split by alternation into
+`dev2` (looked at) and `holdout` (only ever scored): the check that the severity model generalises to
+wording nobody tuned it on.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from services.classify.evaluation.metrics import BinaryScore, binary_score, sentiment_macro_f1
 
 WRITTEN_ITEMS = Path(__file__).with_name("written_items.jsonl")
+WRITTEN_SPLITS = ("dev", "test", "dev2", "holdout", "all")
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,28 @@ NEGLECT: list[Pattern] = [
     [
         words("nobody noone no"),
         opt(words("one")),
+        opt(words("had has 'd ever even")),
         words("washed changed fed checked attended helped answered visited cleaned"),
     ],
+    [
+        words("nobody noone no"),
+        opt(words("one")),
+        opt(words("had has 'd ever even")),
+        words("given gave offered brought"),
+        opt(words("him her them me us")),
+        words("a any anything"),
+        opt(words("to")),
+        words("drink food water meal eat breakfast lunch dinner tea"),
+    ],
+    [
+        words("begging begged crying asking pleading screaming shouting"),
+        opt(words("me us")),
+        words("for"),
+        opt(words("a some")),
+        words("water drink food"),
+    ],
+    [words("sent"), words("nobody noone")],
+    [words("went gone sent put"), words("to"), words("bed"), words("hungry thirsty starving")],
     [
         words("nobody noone no"),
         opt(words("one")),
@@ -162,7 +182,7 @@ NEGLECT: list[Pattern] = [
     [words("taken"), words("away"), words("untouched uneaten")],
     [
         words("breakfast lunch dinner tea meal meals food tray drink drinks"),
-        opt(words("was were left still lying")),
+        IN_SENTENCE,
         words("untouched uneaten"),
     ],
     [words("out"), words("of"), words("reach")],
@@ -232,6 +252,7 @@ NEGLECT: list[Pattern] = [
     ],
 ]
 NEGLECT_OUTCOMES: list[Pattern] = [
+    [words("lips mouth tongue"), words("were was are is"), opt(words("so all")), words("cracked parched")],
     [words("dehydrated dehydration malnourished malnutrition emaciated")],
 ]
 
@@ -443,6 +464,16 @@ MEDICATION_ERROR: list[Pattern] = [
         MEDICINE,
     ],
     [words("missed omitted forgotten late"), opt(ANY_OPT), MEDICINE],
+    [MEDICINE, opt(HAVE), words("ran run running"), words("out")],
+    [
+        words("forgot forget forgotten forgetting forgets"),
+        words("to"),
+        words("give order reorder"),
+        opt(words("him her them me")),
+        opt(words("his her their any the")),
+        opt(ANY_OPT),
+        MEDICINE,
+    ],
     [words("given gave giving"), opt(ANY_OPT), words("hours days"), words("late")],
     [
         words("even"),
@@ -470,7 +501,7 @@ MEDICATION_ERROR: list[Pattern] = [
 ]
 
 # -- unexplained injuries (need no explanation) ----------------------------------------------------------
-INJURY: Token = words("bruise bruises bruising bruised scratches welts burns")
+INJURY: Token = words("bruise bruises bruising bruised scratches welts burns burn")
 UNEXPLAINED_INJURY: list[Pattern] = [
     [words("unexplained unexplainable unaccounted"), opt(ANY_OPT), opt(ANY_OPT), INJURY],
     [

@@ -52,6 +52,8 @@ ENVIRONMENTAL_DANGER: list[Pattern] = [
         words("empty missing expired removed"),
     ],
     [words("ligature"), words("points point risks risk")],
+    [words("no"), words("restrictor restrictors")],
+    [words("window windows"), IN_SENTENCE, words("opens open opened"), words("fully wide all")],
     [
         words("window"),
         words("restrictors restrictor locks lock"),
@@ -250,6 +252,15 @@ CLOSED_CULTURE: list[Pattern] = [
         words("hide lie conceal delete destroy pretend shred bin"),
     ],
     [words("closed"), words("culture")],
+    [
+        words("write wrote written writes record recorded records sign signed signs claim claims claimed"),
+        IN_SENTENCE,
+        words("done checked given carried turned repositioned fed washed changed happened"),
+        IN_SENTENCE,
+        words("but"),
+        IN_SENTENCE,
+        words("nobody noone never n't not camera cctv footage"),
+    ],
 ]
 
 # -- serious harm (needs fault) ---------------------------------------------------------------------------
@@ -277,6 +288,10 @@ SERIOUS_HARM_ACTS: list[Pattern] = [
     [words("serious"), words("incident incidents"), words("investigation review report")],
 ]
 SERIOUS_HARM_OUTCOMES: list[Pattern] = [
+    [words("choked choking chokes"), words("on")],
+    [words("massive major severe bad serious"), words("stroke")],
+    [words("can could"), words("no"), words("longer"), words("speak walk talk swallow see move")],
+    [words("intensive"), words("care")],
     [words("suicide suicidal"), words("attempt attempts attempted")],
     [words("attempted"), words("suicide")],
     [

@@ -67,7 +67,7 @@ HIT_PARTICIPLES = words(
 )
 VERBAL_VERBS = words(*verb("shout scream yell snap bark"), "swear", "swears", "swore", "swearing", "sworn")
 MOCK_VERBS = words(
-    *verb("mock taunt ridicule belittle humiliate torment intimidate"),
+    *verb("mock taunt ridicule belittle humiliate torment intimidate tease goad"),
     "bully",
     "bullies",
     "bullied",
@@ -115,6 +115,29 @@ ABUSE: list[Pattern] = [
         words("him her them me", *PERSON_NOUNS),
     ],
     [words("as"), words("a"), words("punishment")],
+    [
+        words("hand hands pillow towel cloth tape flannel"),
+        words("over across"),
+        opt(words("the")),
+        opt(PERSON),
+        opt(words("his her their my 's ’s")),
+        words("mouth nose"),
+    ],
+    [words("wind winding winds wound"), words("up"), opt(DET), ADJ_OPT, PERSON],
+    [words("wind winding winds wound"), words("him her them"), words("up")],
+    [
+        words(*verb("laugh")),
+        opt(words("at them at him at her")),
+        words("when while as whenever"),
+        words("they she he residents patients people"),
+        IN_SENTENCE,
+        words("upset distressed cry cries cried crying scared frightened confused"),
+    ],
+    [
+        words("hiding hid hide hides hidden"),
+        PERSONAL_POSSESSIVE,
+        words("glasses teeth dentures aids zimmer frame stick buzzer"),
+    ],
     [
         words("tell tells told telling calls called calling"),
         words("him her them me us"),
@@ -284,6 +307,11 @@ SEXUAL_ABUSE: list[Pattern] = [
         words("nightie nightdress skirt dress top trousers pyjamas clothes blouse"),
     ],
     [
+        words("naked nude topless explicit indecent"),
+        words("pictures photos photographs images selfies pics videos"),
+    ],
+    [words("our their it's"), opt(words("little")), words("secret")],
+    [
         words("asking asked asks ask sending sent"),
         words("for"),
         opt(words("naked nude intimate")),
@@ -297,7 +325,34 @@ BELONGINGS = words(
     "valuables belongings pounds £ earrings bracelet banknotes",
 )
 MISSING = words("missing vanished vanishing disappeared disappearing gone stolen taken")
+MONEY = words("money cash pounds £ quid grand hundred thousand savings pension benefits allowance")
 FINANCIAL_ABUSE: list[Pattern] = [
+    [
+        words("wedding engagement gold silver diamond eternity"),
+        words("ring rings chain necklace watch bracelet earrings"),
+        IN_SENTENCE,
+        words("missing vanished disappeared stolen gone"),
+    ],
+    [
+        STAFF,
+        IN_SENTENCE,
+        words("borrowed borrowing borrows borrow pocketed pocketing pockets helped"),
+        IN_SENTENCE,
+        MONEY,
+    ],
+    [
+        words("taking took taken takes"),
+        words("money cash"),
+        IN_SENTENCE,
+        words("never"),
+        words("went had received got used ordered attended happened"),
+    ],
+    [
+        words("taking took taken takes"),
+        PERSONAL_POSSESSIVE,
+        opt(words("disability")),
+        words("benefits pension savings allowance"),
+    ],
     [
         BELONGINGS,
         opt(ANY_OPT),

@@ -196,7 +196,7 @@ class SeverityDetector:
             still = []
             for reason, needs, start, end in waiting:
                 companions = cues.get(needs, []) + [Cue(r, s, e) for r, s, e in kept if r != reason]
-                if self.accompanied(companions, bounds, sentence_of[start], start, end):
+                if self.accompanied(doc, companions, bounds, sentence_of[start], start, end):
                     kept.append((reason, start, end))
                 else:
                     still.append((reason, needs, start, end))
@@ -237,12 +237,16 @@ class SeverityDetector:
 
     @staticmethod
     def accompanied(
-        companions: list[Cue], sentences: list[tuple[int, int]], index: int, start: int, end: int
+        doc: Doc, companions: list[Cue], sentences: list[tuple[int, int]], index: int, start: int, end: int
     ) -> bool:
-        """A companion cue outside the trigger itself, in its sentence or the one before or after."""
+        """A companion cue outside the trigger itself, in its sentence or the one before or after, and not
+        negated ("he wasn't alone")."""
         low = sentences[max(index - 1, 0)][0]
         high = sentences[min(index + 1, len(sentences) - 1)][1]
-        return any(low <= c.start < high and not (start <= c.start < end) for c in companions)
+        return any(
+            low <= c.start < high and not (start <= c.start < end) and not is_negated(doc, c.start)
+            for c in companions
+        )
 
 
 @Language.factory(

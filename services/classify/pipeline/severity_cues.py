@@ -78,6 +78,7 @@ NEWS: list[Pattern] = [
     [words("other some many those"), words("homes hospitals places care")],
     [words("places"), words("like"), words("this that")],
     [words("elsewhere nationally")],
+    [words("old previous last former"), words("school home place hospital unit ward placement")],
 ]
 POLICY: list[Pattern] = [
     [
@@ -97,6 +98,18 @@ POLICY: list[Pattern] = [
     [words("level"), words("1 2 3 one two three")],
 ]
 OTHER_SETTING: list[Pattern] = [
+    [
+        words("hit knocked run"),
+        opt(words("down over")),
+        words("by"),
+        words("a the"),
+        words("car bus van lorry truck vehicle bike cyclist motorbike train"),
+    ],
+    [
+        words("patient patients visitor visitors"),
+        opt(words("started began kept was were")),
+        words("shouting screaming yelling swearing shouted screamed yelled swore"),
+    ],
     [
         words("abusive violent aggressive controlling"),
         words(
@@ -159,7 +172,7 @@ FAULT: list[Pattern] = [
             "unsupervised ignored untreated left supposed unnoticed ignoring unattended alone",
             "refused mistake error errors incompetent incompetence wouldn't blamed dismissed",
             "complaint complained unsafe improperly unreported restrained shoved pushed",
-            "dropped rough roughly investigation review",
+            "dropped rough roughly investigation review meant",
         )
     ],
     [
@@ -198,7 +211,7 @@ HARM: list[Pattern] = [
     [
         words(
             "collapsed unconscious unresponsive hypo seizure seizures fit fits bleeding bleed",
-            "haemorrhage hospital a&e ambulance died death swelled swollen rash overdose",
+            "haemorrhage hospital a&e a&e. ambulance died death swelled swollen rash overdose",
             "overdosed pain agony screaming rigid drowsy sedated confused vomiting sick ill",
             "poorly admitted intensive icu resus coma fell fall harm harmed hurt anaphylaxis",
             "anaphylactic stroke infection toxicity toxic",

@@ -13,7 +13,8 @@ import pytest
 from services.classify.evaluation.written import load_written_items, written_report
 from services.classify.pipeline.severity_patterns import REASONS
 
-FLOORS = {"dev": (0.97, 0.97), "test": (0.90, 0.78)}  # split -> (precision, recall) of the high flag
+# split -> (precision, recall) of the high flag
+FLOORS = {"dev": (0.97, 0.97), "test": (0.90, 0.78), "dev2": (0.97, 0.97), "holdout": (0.80, 0.45)}
 
 
 @pytest.fixture(scope="module")
