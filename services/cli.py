@@ -12,6 +12,7 @@ from services.classify import cli as classify_cli
 from services.index import cli as index_cli
 from services.ingest import cli as ingest_cli
 from services.reclassify import cli as reclassify_cli
+from services.report import cli as report_cli
 from services.run import run
 
 app = typer.Typer(
@@ -46,5 +47,5 @@ def api(
 
 app.command("run")(run)
 
-for module in (deploy_cli, ingest_cli, classify_cli, index_cli, alerts_cli, reclassify_cli):
+for module in (deploy_cli, ingest_cli, classify_cli, index_cli, alerts_cli, reclassify_cli, report_cli):
     module.register(app)

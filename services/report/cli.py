@@ -1,0 +1,50 @@
+"""`caresignal report AREA`: the area review pack as a PDF, standalone HTML or JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from services.common.terminal import console, elasticsearch_session
+from services.report.build import build_pack
+from services.report.config import ReportSettings
+
+
+class Format(StrEnum):
+    JSON = "json"
+
+
+def report(
+    area: Annotated[str, typer.Argument(help="A council, ICB or region, by name or code (e.g. Oldham).")],
+    date_from: Annotated[
+        datetime | None, typer.Option("--from", help="Start of the period (default: 12 months before --to).")
+    ] = None,
+    date_to: Annotated[
+        datetime | None, typer.Option("--to", help="End of the period, exclusive (default: end of today).")
+    ] = None,
+    output_format: Annotated[Format, typer.Option("--format", help="What to write.")] = Format.JSON,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+) -> None:
+    """The review pack of an area: summary, statements with quotes, themes, providers, alerts, data notes."""
+    with elasticsearch_session(ReportSettings()) as (es, settings):
+        pack = build_pack(es, settings, area, date_from=date_from, date_to=date_to)
+    content = pack.model_dump_json(indent=2).encode()
+    if out is None:
+        typer.echo(content.decode())
+        return
+    out.write_bytes(content)
+    console.print(
+        f"{pack.area.name}: review pack for {pack.period.date_from:%d %B %Y} to before "
+        f"{pack.period.date_to:%d %B %Y} written to {out}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add this service's commands to the root app."""
+    app.command("report")(report)

@@ -1,0 +1,142 @@
+"""The review pack on the real node: its numbers equal the API's for the same area and period."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+from factories.index import VOCABULARY, alert, evidence, index_directly, location
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from schemas import AlertRuleKind, SentimentLabel, SeverityLevel, SourceType
+from services.api import create_app
+from services.cli import app
+from services.common.config import CommonSettings
+from services.index.templates import delete_templates
+
+pytestmark = pytest.mark.integration
+KEY = {"X-API-Key": "dev-key"}
+OLDHAM, BURY = "E08000004", "E08000002"
+END = datetime(2025, 12, 1, tzinfo=UTC)
+START = datetime(2025, 6, 1, tzinfo=UTC)
+PERIOD = {"date_from": START.isoformat(), "date_to": END.isoformat()}
+STATEMENTS = ["safe.safeguarding", "effective.assessing_needs", "caring.kindness_compassion_dignity"]
+SENTIMENTS = [SentimentLabel.NEGATIVE, SentimentLabel.POSITIVE, SentimentLabel.NEUTRAL]
+
+
+def corpus() -> list:
+    rng = random.Random(19)
+    items = []
+    for number in range(360):
+        previous = number % 3 == 0  # a third in the six months before
+        base = START if previous else END
+        source = (
+            SourceType.SOCIAL_MEDIA_COMMENT if previous and number % 2 else SourceType.HEALTHWATCH_FEEDBACK
+        )
+        items.append(
+            evidence(
+                f"pack-{number}",
+                text=f"{' '.join(rng.sample(VOCABULARY, k=12))} said [PERSON] on the ward",
+                la_code=(OLDHAM, BURY)[number % 5 == 0],
+                location_id=f"1-L{number % 4}",
+                provider_name=f"Home {number % 4}",
+                source_type=source,
+                statements=[STATEMENTS[number % 3]] + ([STATEMENTS[0]] if number % 7 == 0 else []),
+                sentiment=rng.choice(SENTIMENTS),
+                severity=SeverityLevel.HIGH if number % 11 == 0 else SeverityLevel.NORMAL,
+                reasons=["safeguarding"] if number % 11 == 0 else [],
+                themes=["ensuring_safety"] if number % 2 == 0 else ["working_with_people"],
+                cross_cutting=["workforce"] if number % 4 == 0 else [],
+                occurred_at=base - timedelta(minutes=rng.randint(1, 180 * 24 * 60)),
+            )
+        )
+    return items
+
+
+@pytest.fixture
+def client(
+    settings: CommonSettings, es: Elasticsearch, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
+    monkeypatch.setenv("CARESIGNAL_TOPIC_PREFIX", settings.topic_prefix)
+    monkeypatch.setenv("CARESIGNAL_ES_INDEX_PREFIX", settings.es_index_prefix)
+    monkeypatch.setenv("CARESIGNAL_ENVIRONMENT", "test")
+    events = [
+        *corpus(),
+        *(location(f"1-L{n}", version=1, name=f"Home {n}") for n in range(4)),
+        alert(code=OLDHAM, occurred_at=END - timedelta(days=20)),
+        alert(code="1-L0", level="provider", kind=AlertRuleKind.SEVERITY, occurred_at=END - timedelta(days=5)),
+        alert(code=OLDHAM, occurred_at=START - timedelta(days=20)),  # before the period
+    ]
+    index_directly(es, settings, events)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+    delete_templates(es, settings)
+
+
+def pack_from_cli(tmp_path: Path, *area: str) -> dict:
+    out = tmp_path / "pack.json"
+    arguments = ["report", *area, "--from", START.isoformat(), "--to", END.isoformat(), "--out", str(out)]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text())
+
+
+def test_review_pack_numbers_equal_the_apis_for_the_same_area_and_period(
+    client: TestClient, tmp_path: Path
+) -> None:
+    pack = pack_from_cli(tmp_path, "Oldham")
+    profile = client.get(f"/v1/areas/{OLDHAM}", params=PERIOD, headers=KEY).json()["soft_intelligence"]
+    soft = {"local_authority": OLDHAM, "evidence_kind": "soft_intelligence", **PERIOD}
+    search = client.get("/v1/search", params=soft, headers=KEY).json()
+    england = client.get(
+        "/v1/search", params={"evidence_kind": "soft_intelligence", **PERIOD}, headers=KEY
+    ).json()
+    negative = client.get("/v1/search", params={**soft, "sentiment": "negative"}, headers=KEY).json()
+
+    summary = pack["summary"]
+    assert pack["area"]["code"] == OLDHAM
+    assert summary["total"] == profile["total"] == search["total"] > 100
+    assert summary["by_source_type"] == profile["by_source_type"]
+    assert summary["months"] == profile["trend"]["months"]
+    assert summary["area"]["negative"] == sum(m["negative"] for m in profile["trend"]["months"])
+    assert summary["england"]["total"] == england["total"]
+    assert summary["england"]["negative"] == next(
+        b["count"] for b in england["facets"]["sentiment"] if b["value"] == "negative"
+    )
+    rows = {r["key"]: r for q in pack["statements"]["key_questions"] for r in q["statements"]}
+    assert {k: r["total"] for k, r in rows.items()} == {
+        r["key"]: r["total"] for r in profile["by_quality_statement"]
+    }
+    for row in rows.values():
+        assert 1 <= len(row["quotes"]) <= 3
+        assert all("/evidence/" in q["link"] for q in row["quotes"])
+    themes = {t["key"]: t["current"] for t in pack["themes"]["assessment"]}
+    facet = {b["value"]: b["count"] for b in search["facets"]["theme"]}
+    negatives = {b["value"]: b["count"] for b in negative["facets"]["theme"]}
+    assert themes["ensuring_safety"] == {
+        "negative": negatives["ensuring_safety"],
+        "total": facet["ensuring_safety"],
+        "share": pytest.approx(negatives["ensuring_safety"] / facet["ensuring_safety"]),
+    }
+    workforce = next(r for r in pack["themes"]["cross_cutting"] if r["key"] == "workforce")
+    assert workforce["current"]["total"] == next(
+        b["count"] for b in search["facets"]["cross_cutting_theme"] if b["value"] == "workforce"
+    )
+    top = {p["location_id"]: p for p in pack["providers"]["providers"]}
+    for row in profile["top_providers_high_severity"]:
+        assert top[row["location_id"]]["high_severity"] == row["count"]
+    assert top["1-L0"]["open_alerts"] == 1
+    assert pack["alerts"]["raised"] == 2 and pack["alerts"]["by_status"] == {"open": 2}
+    assert pack["data_notes"]["silent_sources"] == ["social_media_comment"]
+    assert pack["data_notes"]["model_versions"] == [{"value": "0.1.0", "count": profile["total"]}]
+
+
+def test_review_pack_of_an_unknown_area_fails_with_a_message(client: TestClient, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", "Atlantis", "--out", str(tmp_path / "x.json")])
+    assert result.exit_code == 1 and "unknown area" in result.output
