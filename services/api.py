@@ -22,16 +22,17 @@ from services.alerts.config import AlertsSettings
 from services.common.config import CommonSettings
 from services.common.kafka import SharedProducer
 from services.index.api import router as query_router
-from services.index.config import IndexSettings
 from services.index.corrections_api import router as corrections_router
 from services.ingest.api import router as intake_router
 from services.ingest.config import IngestSettings
+from services.report.api import router as report_router
+from services.report.config import ReportSettings
 from services.web.app import mount_web
 
 PRODUCER_MAX_BLOCK_MS = 10_000  # a request waits at most this long for the broker's metadata
 
 
-class ApiSettings(IngestSettings, IndexSettings, AlertsSettings):
+class ApiSettings(IngestSettings, ReportSettings, AlertsSettings):
     """Every setting the routers read: the API serves intake, search and profiles, and alerts."""
 
     web_enabled: bool = Field(
@@ -127,6 +128,7 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     app.include_router(query_router)
     app.include_router(corrections_router)
     app.include_router(alerts_router)
+    app.include_router(report_router)
     if settings.web_enabled:
         mount_web(app)
     return app

@@ -1,4 +1,4 @@
-"""`caresignal report AREA`: the area review pack as a PDF, standalone HTML or JSON."""
+"""`caresignal report AREA`: the area review pack as standalone HTML or JSON."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import typer
 from services.common.terminal import console, elasticsearch_session
 from services.report.build import build_pack
 from services.report.config import ReportSettings
+from services.report.render import pack_html
 
 
 class Format(StrEnum):
     JSON = "json"
+    HTML = "html"
 
 
 def report(
@@ -34,7 +36,10 @@ def report(
     """The review pack of an area: summary, statements with quotes, themes, providers, alerts, data notes."""
     with elasticsearch_session(ReportSettings()) as (es, settings):
         pack = build_pack(es, settings, area, date_from=date_from, date_to=date_to)
-    content = pack.model_dump_json(indent=2).encode()
+    if output_format is Format.HTML:
+        content = pack_html(pack).encode()
+    else:
+        content = pack.model_dump_json(indent=2).encode()
     if out is None:
         typer.echo(content.decode())
         return

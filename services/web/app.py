@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web.errors import PageError, error_page
-from services.web.routes import alerts, areas, home, providers, search
+from services.web.routes import alerts, areas, home, providers, reports, search
 
 STATIC = Path(__file__).parent / "static"
 API_PATHS = ("/v1/", "/docs", "/redoc", "/openapi.json", "/healthz")
@@ -26,6 +26,6 @@ async def not_found_page(request: Request, error: StarletteHTTPException) -> Res
 def mount_web(app: FastAPI) -> None:
     """Serve the pages at / (the API stays under /v1). Run `make assets` first to build STATIC."""
     app.mount("/assets", StaticFiles(directory=STATIC, check_dir=False), name="assets")
-    for module in (home, search, areas, providers, alerts):
+    for module in (home, search, reports, areas, providers, alerts):
         app.include_router(module.router)
     app.add_exception_handler(StarletteHTTPException, not_found_page)

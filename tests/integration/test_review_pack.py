@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,14 @@ OLDHAM, BURY = "E08000004", "E08000002"
 END = datetime(2025, 12, 1, tzinfo=UTC)
 START = datetime(2025, 6, 1, tzinfo=UTC)
 PERIOD = {"date_from": START.isoformat(), "date_to": END.isoformat()}
+SECTION_HEADINGS = (
+    "1. Summary",
+    "2. Key questions and quality statements",
+    "3. Local-authority assessment themes",
+    "4. Providers to look at",
+    "5. Alerts in the period",
+    "6. Data notes",
+)
 STATEMENTS = ["safe.safeguarding", "effective.assessing_needs", "caring.kindness_compassion_dignity"]
 SENTIMENTS = [SentimentLabel.NEGATIVE, SentimentLabel.POSITIVE, SentimentLabel.NEUTRAL]
 
@@ -70,7 +79,9 @@ def client(
         *corpus(),
         *(location(f"1-L{n}", version=1, name=f"Home {n}") for n in range(4)),
         alert(code=OLDHAM, occurred_at=END - timedelta(days=20)),
-        alert(code="1-L0", level="provider", kind=AlertRuleKind.SEVERITY, occurred_at=END - timedelta(days=5)),
+        alert(
+            code="1-L0", level="provider", kind=AlertRuleKind.SEVERITY, occurred_at=END - timedelta(days=5)
+        ),
         alert(code=OLDHAM, occurred_at=START - timedelta(days=20)),  # before the period
     ]
     index_directly(es, settings, events)
@@ -140,3 +151,41 @@ def test_review_pack_numbers_equal_the_apis_for_the_same_area_and_period(
 def test_review_pack_of_an_unknown_area_fails_with_a_message(client: TestClient, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", "Atlantis", "--out", str(tmp_path / "x.json")])
     assert result.exit_code == 1 and "unknown area" in result.output
+
+
+def test_review_pack_api_and_web_view_show_the_clis_numbers(client: TestClient, tmp_path: Path) -> None:
+    pack = pack_from_cli(tmp_path, OLDHAM)
+    api = client.get("/v1/areas/Oldham/report", params=PERIOD, headers=KEY)
+    assert api.status_code == 200, api.text
+    assert {**api.json(), "generated_at": None} == {**pack, "generated_at": None}
+    assert client.get("/v1/areas/Oldham/report", params=PERIOD).status_code == 401
+
+    days = {"date_from": "2025-06-01", "date_to": "2025-11-30"}  # the page's days are inclusive
+    moved = client.get("/areas/Oldham/report", params=days, follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"].startswith(f"/areas/{OLDHAM}/report?")
+    page = client.get(f"/areas/{OLDHAM}/report", params=days)
+    assert page.status_code == 200, page.text
+    html = page.text
+    for heading in SECTION_HEADINGS:
+        assert heading in html
+    shown = {
+        key: int(total)
+        for key, total in re.findall(
+            r'data-statement="([\w.]+)">\s*<h4[^>]*>[^<]*</h4>\s*<p[^>]*><span data-total="(\d+)"', html
+        )
+    }
+    rows = {r["key"]: r["total"] for q in pack["statements"]["key_questions"] for r in q["statements"]}
+    assert shown == rows
+    for row in pack["statements"]["key_questions"][0]["statements"]:
+        for quote in row["quotes"]:
+            assert f'href="/evidence/{quote["evidence_id"]}"' in html
+    profile = client.get(f"/areas/{OLDHAM}").text
+    assert f'href="/areas/{OLDHAM}/report"' in profile
+
+    out = tmp_path / "pack.html"
+    arguments = ["report", OLDHAM, "--from", START.isoformat(), "--to", END.isoformat(), "--format", "html"]
+    result = CliRunner().invoke(app, [*arguments, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    standalone = out.read_text()
+    assert all(heading in standalone for heading in SECTION_HEADINGS)
+    assert "<script" not in standalone and "OFFICIAL-SENSITIVE" in standalone

@@ -1,0 +1,26 @@
+"""GET /v1/areas/{code}/report: the area review pack for machines (mounted by services/api.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from services.common.auth import ApiKey
+from services.common.http import DomainErrorRoute, Es, get_settings
+from services.index.api import DateFrom, DateTo
+from services.report.build import build_pack
+from services.report.config import ReportSettings
+from services.report.models import AreaPack
+
+router = APIRouter(route_class=DomainErrorRoute)
+Settings = Annotated[ReportSettings, Depends(get_settings)]
+
+
+@router.get("/v1/areas/{code}/report", response_model=AreaPack, tags=["profiles"], summary="Area review pack")
+def report_endpoint(
+    _: ApiKey, es: Es, settings: Settings, code: str, date_from: DateFrom = None, date_to: DateTo = None
+) -> AreaPack:
+    """The review pack of a council, ICB or region (by code or name), by default for the last 12 months:
+    summary, key questions and statements with quotes, themes, providers to look at, alerts, data notes."""
+    return build_pack(es, settings, code, date_from=date_from, date_to=date_to)

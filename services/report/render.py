@@ -1,0 +1,28 @@
+"""The pack as HTML, with the web app's templates (reports/print.html: standalone, for print)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from services.report.models import AreaPack
+from services.web import charts
+from services.web.templating import SERVICE_NAME, TEMPLATES
+
+
+def pack_charts(pack: AreaPack) -> dict[str, Markup]:
+    """Vector charts (inline SVG) of the pack, drawn the way the web app draws its charts."""
+    months = [m.model_dump() for m in pack.summary.months]
+    return {
+        "monthly": charts.monthly_lines(
+            months, ("total", "negative"), f"Soft intelligence per month about {pack.area.name}"
+        )
+        if months
+        else Markup("")
+    }
+
+
+def pack_html(pack: AreaPack) -> str:
+    """A standalone HTML document (styles inline, no scripts): what the PDF is made from."""
+    return TEMPLATES.get_template("reports/print.html").render(
+        pack=pack, charts=pack_charts(pack), service_name=SERVICE_NAME, base_url=""
+    )

@@ -1,0 +1,55 @@
+"""The area review pack as a page of the web app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+
+from services.common.http import get_settings
+from services.index.areas import resolve_area
+from services.report.build import build_pack
+from services.report.config import ReportSettings
+from services.report.render import pack_charts
+from services.web.deps import Es
+from services.web.errors import PageRoute
+from services.web.links import query_string
+from services.web.profile_view import PeriodChoice
+from services.web.templating import render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Settings = Annotated[ReportSettings, Depends(get_settings)]
+
+
+def _canonical(request: Request, code: str, suffix: str) -> Response | None:
+    """A name or district code redirects to the area's code (the pack's address)."""
+    area = resolve_area(code)
+    if area.code == code:
+        return None
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"/areas/{area.code}/{suffix}{query}", status_code=303)
+
+
+@router.get("/areas/{code}/report")
+def report_page(
+    request: Request, es: Es, settings: Settings, code: str, date_from: str = "", date_to: str = ""
+) -> Response:
+    if redirect := _canonical(request, code, "report"):
+        return redirect
+    choice = PeriodChoice(date_from, date_to)
+    start, end = choice.bounds()
+    pack = build_pack(es, settings, code, date_from=start, date_to=end, base_url="")
+    return render(
+        request,
+        "reports/pack.html",
+        {
+            "section": "areas",
+            "pack": pack,
+            "charts": pack_charts(pack),
+            "base_url": "",
+            "date_from": date_from,
+            "date_to": date_to,
+            "period_query": query_string({"date_from": date_from, "date_to": date_to}),
+        },
+    )
