@@ -234,7 +234,7 @@ def cleanup(es: Elasticsearch, run: str, tags: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--query-docs", type=int, default=300_000)
+    parser.add_argument("--query-docs", type=int, default=300_000, help="0: indexing only")
     parser.add_argument("--query-areas", type=int, default=60, help="distinct areas, each cold and warm")
     args = parser.parse_args()
     run = uuid.uuid4().hex[:8]
@@ -274,28 +274,32 @@ def main() -> None:
         results["indexing"] = {
             name: {"seconds": s, "docs_per_s": args.events / s} for name, s in timings.items()
         }
-        corpus_s = build_corpus(es, prefixed("query", run), args.query_docs, seed=2)
-        latency = query_latency(es, prefixed("query", run), query_areas(args.query_areas, seed=3))
-        results["query_corpus_build_s"] = corpus_s
-        results["query_latency"] = latency
-        table = Table(
-            title=f"Area profile over {args.query_docs:,} documents, {latency['areas']} distinct areas"
-        )
-        for column in ("caches", "profile p50 / p95 ms", "same requests bare p50 / p95 ms", "took p50 ms"):
-            table.add_column(column)
-        for state in ("cold", "warm"):
-            table.add_row(
-                state,
-                f"{latency[f'profile_{state}_p50_ms']:.0f} / {latency[f'profile_{state}_p95_ms']:.0f}",
-                f"{latency[f'bare_{state}_p50_ms']:.0f} / {latency[f'bare_{state}_p95_ms']:.0f}",
-                f"{latency[f'took_{state}_p50_ms']:.0f}",
-            )
-        console.print(table)
+        if args.query_docs:
+            query_bench(es, run, args, results)
     finally:
         cleanup(es, run, tags)
         es.close()
     results["machine_at_end"] = machine()
     console.print(f"wrote {write_results('index', results)}")
+
+
+def query_bench(es: Elasticsearch, run: str, args: argparse.Namespace, results: dict[str, object]) -> None:
+    """Area profiles over a synthetic corpus, cold and warm, beside the same requests bare."""
+    corpus_s = build_corpus(es, prefixed("query", run), args.query_docs, seed=2)
+    latency = query_latency(es, prefixed("query", run), query_areas(args.query_areas, seed=3))
+    results["query_corpus_build_s"] = corpus_s
+    results["query_latency"] = latency
+    table = Table(title=f"Area profile over {args.query_docs:,} documents, {latency['areas']} distinct areas")
+    for column in ("caches", "profile p50 / p95 ms", "same requests bare p50 / p95 ms", "took p50 ms"):
+        table.add_column(column)
+    for state in ("cold", "warm"):
+        table.add_row(
+            state,
+            f"{latency[f'profile_{state}_p50_ms']:.0f} / {latency[f'profile_{state}_p95_ms']:.0f}",
+            f"{latency[f'bare_{state}_p50_ms']:.0f} / {latency[f'bare_{state}_p95_ms']:.0f}",
+            f"{latency[f'took_{state}_p50_ms']:.0f}",
+        )
+    console.print(table)
 
 
 if __name__ == "__main__":
