@@ -21,6 +21,7 @@ from services.alerts.api import router as alerts_router
 from services.alerts.config import AlertsSettings
 from services.common.config import CommonSettings
 from services.common.kafka import SharedProducer
+from services.common.metrics import RequestMetrics, exposition
 from services.index.api import router as query_router
 from services.index.corrections_api import router as corrections_router
 from services.ingest.api import router as intake_router
@@ -101,8 +102,8 @@ async def validation_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def create_app(settings: CommonSettings | None = None) -> FastAPI:
-    """Build the app: the JSON API under /v1 (every endpoint but /healthz requires an X-API-Key) and
-    the web app at /."""
+    """Build the app: the JSON API under /v1 (every endpoint but /healthz and /metrics requires an
+    X-API-Key) and the web app at /."""
     if settings is None:
         settings = ApiSettings()
     elif not isinstance(settings, ApiSettings):
@@ -119,10 +120,17 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, validation_error)
     app.middleware("http")(security_headers)
+    app.add_middleware(RequestMetrics)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> Response:
+        """Prometheus exposition (no personal data; the chart's NetworkPolicy limits who may scrape)."""
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
 
     app.include_router(intake_router)
     app.include_router(query_router)

@@ -27,7 +27,9 @@ from services.alerts.topics import OBSERVATIONS_TOPIC
 from services.common.dlq import DeadLetterBreaker, send_dead_letter
 from services.common.errors import PoisonMessageError
 from services.common.faust_broker import create_faust_app
+from services.common.faust_metrics import add_metrics_page, consumer_lag
 from services.common.kafka import event_message
+from services.common.metrics import count_items, record_lag
 
 log = logging.getLogger(__name__)
 SERVICE = "alerts"
@@ -58,7 +60,7 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
 
     engine = AlertEngine(rules, key_to_state, settings.alerts_classified_partitions)
     progress = Progress()
-    breaker = DeadLetterBreaker(settings.alerts_max_consecutive_dead_letters)
+    breaker = DeadLetterBreaker(settings.alerts_max_consecutive_dead_letters, service=SERVICE)
 
     async def dead_letter(event: faust.types.EventT, error: PoisonMessageError) -> None:
         """Dead-letter and wait for the broker's ack; stop when too many in a row were rejected."""
@@ -84,8 +86,10 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
                 evidence = decode_classified(event.value)
             except PoisonMessageError as error:
                 await dead_letter(event, error)
+                count_items(SERVICE, event.message.topic, ["dead_lettered"])
                 continue
             breaker.record(dead_lettered=False)
+            count_items(SERVICE, event.message.topic, ["done"])
             for observation in engine.observations(evidence):
                 await observations_topic.send(
                     key=observation.state_key.encode(), value=encode_stage(observation), force=True
@@ -120,4 +124,8 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
         for partition in range(partitions):
             await observations_topic.send(value=value, partition=partition)
 
+    async def update_lag() -> None:
+        record_lag(SERVICE, await consumer_lag(app, {classified_topic.get_topic_name()}))
+
+    add_metrics_page(app, update_lag)
     return app

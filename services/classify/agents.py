@@ -129,9 +129,9 @@ class LocationFollower:
     def _apply(self, record: ConsumerRecord) -> None:
         try:
             if self.index.apply(record.key, record.value):
-                self.metrics.locations_recorded += 1
+                self.metrics.record_location(recorded=True)
         except ValidationError as error:  # the indexer owns the locations DLQ; classify skips and says so
-            self.metrics.locations_rejected += 1
+            self.metrics.record_location(recorded=False)
             log.warning(
                 "skipped invalid location record %s[%d]@%d: %s",
                 record.topic,
@@ -165,7 +165,7 @@ class ClassifyAgents:
         self.metrics = metrics
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
-        self.breaker = DeadLetterBreaker(max_consecutive_dead_letters)
+        self.breaker = DeadLetterBreaker(max_consecutive_dead_letters, service=SERVICE)
         self.executor = (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy") if analyse_in_thread else None
         )
@@ -205,7 +205,7 @@ class ClassifyAgents:
             outcome = next(analyses) if isinstance(received, EvidenceReceived) else received
             if not isinstance(outcome, PoisonMessageError):
                 assert isinstance(received, EvidenceReceived)
-                outcome = await self._publish(received, outcome, sends)
+                outcome = await self._publish(event, received, outcome, sends)
             if isinstance(outcome, PoisonMessageError):
                 sends.append(await self._dead_letter(event, outcome))
             self.breaker.record(isinstance(outcome, PoisonMessageError))
@@ -251,7 +251,7 @@ class ClassifyAgents:
         return analyses
 
     async def _publish(
-        self, received: EvidenceReceived, analysis: TextAnalysis, sends: list[Awaitable[Any]]
+        self, event: EventT, received: EvidenceReceived, analysis: TextAnalysis, sends: list[Awaitable[Any]]
     ) -> PoisonMessageError | None:
         """Resolve, build and send one classified event; a failure to build it is this item's fault."""
         location = self.locations.get(received.provider.location_id)
@@ -276,10 +276,10 @@ class ClassifyAgents:
                 force=True,
             )
         )
-        self.metrics.classified += 1
-        self.metrics.area_resolutions[resolution.method.value] += 1
+        self.metrics.record_classified(
+            event.message.topic, resolution.method.value, bool(resolution.unresolved_location_id)
+        )
         if resolution.unresolved_location_id:
-            self.metrics.unresolved_location_ids += 1
             log.debug(  # per item: counted in the periodic summary line at INFO
                 "location %s not in the reference yet; area by %s",
                 resolution.unresolved_location_id,
@@ -288,5 +288,5 @@ class ClassifyAgents:
         return None
 
     async def _dead_letter(self, event: EventT, error: PoisonMessageError) -> Awaitable[Any]:
-        self.metrics.dead_lettered[error.error_type] += 1
+        self.metrics.record_dead_letter(event.message.topic, error.error_type)
         return await send_dead_letter(self.evidence_dlq_topic, event.message, error, service=SERVICE)

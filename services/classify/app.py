@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import faust
 from aiokafka import AIOKafkaConsumer
 from faust.types import StreamT
-from faust.web import Request, Response, View
 
 from schemas.topics import Topic
 from services.classify.agents import ClassifyAgents, LocationFollower, LocationIndex
@@ -17,6 +15,7 @@ from services.classify.config import ClassifySettings
 from services.classify.metrics import ClassifyMetrics
 from services.classify.registry import active_model
 from services.common.faust_broker import aiokafka_options, create_faust_app
+from services.common.faust_metrics import add_metrics_page, consumer_lag
 
 log = logging.getLogger(__name__)
 
@@ -75,31 +74,14 @@ def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -
             await app.crash(error)
             raise
 
-    @app.page("/metrics")
-    class MetricsView(View):
-        async def get(self, request: Request, **kwargs: Any) -> Response:
-            await _update_lag(app, metrics, evidence_topic.get_topic_name())
-            return self.text(metrics.render(), content_type="text/plain; version=0.0.4")
+    async def update_lag() -> None:
+        metrics.record_lag(await consumer_lag(app, {evidence_topic.get_topic_name()}))
+
+    add_metrics_page(app, update_lag)
 
     @app.timer(interval=settings.classify_metrics_log_seconds)
     async def log_metrics() -> None:
-        await _update_lag(app, metrics, evidence_topic.get_topic_name())
+        await update_lag()
         log.info("classify %s", metrics.summary())
 
     return app
-
-
-async def _update_lag(app: faust.App, metrics: ClassifyMetrics, topic: str) -> None:
-    """Lag of each assigned input partition: high watermark minus the offset this worker last committed
-    (faust's monitor), or minus its read position before its first commit there."""
-    consumer = app.consumer
-    assigned = [tp for tp in consumer.assignment() if tp.topic == topic]
-    metrics.assigned_partitions = len(assigned)
-    metrics.lag = {}
-    for tp in assigned:
-        highwater = consumer.highwater(tp)
-        done = app.monitor.tp_committed_offsets.get(tp)
-        if done is None:
-            done = await consumer.position(tp)
-        if highwater is not None:
-            metrics.lag[(tp.topic, tp.partition)] = max(highwater - (done or 0), 0)

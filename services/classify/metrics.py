@@ -1,4 +1,5 @@
-"""Processing metrics of the classify worker, rendered in the Prometheus text format and as a log line."""
+"""Processing metrics of the classify worker: Prometheus series (shared ones from services/common/metrics.py
+plus classify's own) and the running totals of its periodic log line."""
 
 from __future__ import annotations
 
@@ -6,12 +7,32 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+from prometheus_client import Counter as PromCounter
+from prometheus_client import Gauge
+
+from services.common import metrics as shared
+
+SERVICE = "classify"
+AREA_RESOLUTIONS = PromCounter(
+    "caresignal_classify_area_resolution", "Classified items by area resolution method.", ["method"]
+)
+UNRESOLVED_LOCATION_IDS = PromCounter(
+    "caresignal_classify_unresolved_location_ids", "Location ids not yet in the location table."
+)
+LOCATIONS_RECORDED = PromCounter(
+    "caresignal_classify_locations_recorded", "Location reference records stored in the table."
+)
+LOCATIONS_REJECTED = PromCounter(
+    "caresignal_classify_locations_rejected", "Invalid location reference records skipped."
+)
+ASSIGNED_PARTITIONS = Gauge(
+    "caresignal_classify_assigned_partitions", "Input partitions this worker consumes."
+)
 
 
 @dataclass
 class ClassifyMetrics:
-    """Counters kept by the agents; read by the /metrics page and the periodic log line."""
+    """Kept by the agents: each record_* call updates the Prometheus series and the log line's totals."""
 
     started_at: float = field(default_factory=time.monotonic)
     classified: int = 0
@@ -22,18 +43,41 @@ class ClassifyMetrics:
     locations_rejected: int = 0
     batches: int = 0
     batch_seconds_sum: float = 0.0
-    batch_buckets: list[int] = field(default_factory=lambda: [0] * len(LATENCY_BUCKETS))
     last_batch_items_per_second: float = 0.0
     lag: dict[tuple[str, int], int] = field(default_factory=dict)
-    assigned_partitions: int = 0
+
+    def record_classified(self, topic: str, method: str, unresolved: bool) -> None:
+        self.classified += 1
+        self.area_resolutions[method] += 1
+        shared.count_items(SERVICE, topic, ["done"])
+        AREA_RESOLUTIONS.labels(method).inc()
+        if unresolved:
+            self.unresolved_location_ids += 1
+            UNRESOLVED_LOCATION_IDS.inc()
+
+    def record_dead_letter(self, topic: str, error_type: str) -> None:
+        self.dead_lettered[error_type] += 1
+        shared.count_items(SERVICE, topic, ["dead_lettered"])
+
+    def record_location(self, recorded: bool) -> None:
+        if recorded:
+            self.locations_recorded += 1
+            LOCATIONS_RECORDED.inc()
+        else:
+            self.locations_rejected += 1
+            LOCATIONS_REJECTED.inc()
 
     def observe_batch(self, items: int, seconds: float) -> None:
         self.batches += 1
         self.batch_seconds_sum += seconds
-        for index, bound in enumerate(LATENCY_BUCKETS):
-            if seconds <= bound:
-                self.batch_buckets[index] += 1
         self.last_batch_items_per_second = items / seconds if seconds > 0 else 0.0
+        shared.BATCH_SECONDS.labels(SERVICE).observe(seconds)
+
+    def record_lag(self, lag: dict[tuple[str, int], int]) -> None:
+        """Lag of every assigned input partition (all of them, so revoked ones disappear)."""
+        self.lag = lag
+        ASSIGNED_PARTITIONS.set(len(lag))
+        shared.record_lag(SERVICE, lag)
 
     @property
     def processed(self) -> int:
@@ -55,51 +99,3 @@ class ClassifyMetrics:
             f"unresolved_location_ids={self.unresolved_location_ids} "
             f"locations_recorded={self.locations_recorded}"
         )
-
-    def render(self) -> str:
-        """Prometheus text exposition format (version 0.0.4)."""
-        lines = [
-            "# HELP caresignal_classify_classified_total Items classified and published.",
-            "# TYPE caresignal_classify_classified_total counter",
-            f"caresignal_classify_classified_total {self.classified}",
-            "# HELP caresignal_classify_dead_lettered_total Items dead-lettered, by error type.",
-            "# TYPE caresignal_classify_dead_lettered_total counter",
-            *(
-                f'caresignal_classify_dead_lettered_total{{error_type="{kind}"}} {count}'
-                for kind, count in sorted(self.dead_lettered.items())
-            ),
-            "# HELP caresignal_classify_area_resolution_total Classified items by area resolution method.",
-            "# TYPE caresignal_classify_area_resolution_total counter",
-            *(
-                f'caresignal_classify_area_resolution_total{{method="{method}"}} {count}'
-                for method, count in sorted(self.area_resolutions.items())
-            ),
-            "# HELP caresignal_classify_unresolved_location_ids_total Location ids not yet in the table.",
-            "# TYPE caresignal_classify_unresolved_location_ids_total counter",
-            f"caresignal_classify_unresolved_location_ids_total {self.unresolved_location_ids}",
-            "# HELP caresignal_classify_locations_recorded_total Location reference records stored.",
-            "# TYPE caresignal_classify_locations_recorded_total counter",
-            f"caresignal_classify_locations_recorded_total {self.locations_recorded}",
-            "# HELP caresignal_classify_batch_seconds Time to classify and publish one batch.",
-            "# TYPE caresignal_classify_batch_seconds histogram",
-            *(
-                f'caresignal_classify_batch_seconds_bucket{{le="{bound}"}} {count}'
-                for bound, count in zip(LATENCY_BUCKETS, self.batch_buckets, strict=True)
-            ),
-            f'caresignal_classify_batch_seconds_bucket{{le="+Inf"}} {self.batches}',
-            f"caresignal_classify_batch_seconds_sum {self.batch_seconds_sum:.6f}",
-            f"caresignal_classify_batch_seconds_count {self.batches}",
-            "# HELP caresignal_classify_items_per_second Items processed per second since start.",
-            "# TYPE caresignal_classify_items_per_second gauge",
-            f"caresignal_classify_items_per_second {self.items_per_second():.3f}",
-            "# HELP caresignal_classify_assigned_partitions Input partitions this worker consumes.",
-            "# TYPE caresignal_classify_assigned_partitions gauge",
-            f"caresignal_classify_assigned_partitions {self.assigned_partitions}",
-            "# HELP caresignal_classify_consumer_lag Messages behind the end of each input partition.",
-            "# TYPE caresignal_classify_consumer_lag gauge",
-            *(
-                f'caresignal_classify_consumer_lag{{topic="{topic}",partition="{partition}"}} {lag}'
-                for (topic, partition), lag in sorted(self.lag.items())
-            ),
-        ]
-        return "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from schemas.cloudevents import cloudevent_headers, encode
 from schemas.dead_letter import DeadLetter
 from services.common.errors import PoisonMessageError
+from services.common.metrics import BREAKER_OPEN, CONSECUTIVE_DEAD_LETTERS, DEAD_LETTERS
 
 log = logging.getLogger(__name__)
 Model = TypeVar("Model", bound=BaseModel)
@@ -56,8 +57,9 @@ class Origin:
 
 def dead_letter(raw: bytes | None, error: PoisonMessageError, *, service: str, origin: Origin) -> DeadLetter:
     """The dead letter for `raw`: why it was rejected, by which service, and the bytes unchanged (up to
-    MAX_DEAD_LETTER_PAYLOAD_BYTES, with the size and SHA-256 of the whole)."""
+    MAX_DEAD_LETTER_PAYLOAD_BYTES, with the size and SHA-256 of the whole). Counted by service and reason."""
     raw = raw or b""
+    DEAD_LETTERS.labels(service, error.error_type).inc()
     return DeadLetter(
         event_id=uuid4(),
         occurred_at=datetime.now(UTC),
@@ -141,15 +143,24 @@ class TooManyDeadLettersError(RuntimeError):
 
 
 class DeadLetterBreaker:
-    """Counts dead letters in a row; open once `limit` is reached (`check` then raises)."""
+    """Counts dead letters in a row; open once `limit` is reached (`check` then raises). Publishes the
+    run's length and whether it is open as the service's Prometheus gauges."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, *, service: str) -> None:
         self.limit = limit
         self.consecutive = 0
+        self._consecutive_gauge = CONSECUTIVE_DEAD_LETTERS.labels(service)
+        self._open_gauge = BREAKER_OPEN.labels(service)
+        self._publish()
 
     def record(self, dead_lettered: bool) -> None:
         """One message settled: dead-lettered, or processed (which closes the run)."""
         self.consecutive = self.consecutive + 1 if dead_lettered else 0
+        self._publish()
+
+    def _publish(self) -> None:
+        self._consecutive_gauge.set(self.consecutive)
+        self._open_gauge.set(1 if self.is_open else 0)
 
     @property
     def is_open(self) -> bool:

@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from prometheus_client import start_http_server
 
 from schemas import SentimentLabel, SeverityLevel, SourceType
+from services.common import metrics
 from services.common.indices import Names
 from services.common.terminal import JsonFlag, console, elasticsearch_session, print_json, table
 from services.index import profiles, search
@@ -36,7 +36,7 @@ def run_worker(settings: IndexSettings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     if settings.index_metrics_enabled:
-        start_http_server(settings.index_metrics_port, addr=settings.index_metrics_host)
+        metrics.serve(settings.index_metrics_port, settings.index_metrics_host)
     Indexer(settings).run(stop)
 
 

@@ -25,9 +25,11 @@ from schemas import EvidenceCorrected
 from services.common.dlq import DeadLetterBreaker, Origin, dead_letter, dead_letter_message
 from services.common.errors import PoisonMessageError, TransientError
 from services.common.kafka import create_consumer, create_producer
+from services.common.metrics import BULK_SECONDS, kafka_consumer_lag, record_lag
 from services.index.batch import FillRules, Message, message_size, offsets_to_commit
 from services.index.config import IndexSettings
 from services.index.corrections import latest_corrections
+from services.index.instruments import observe_batch
 from services.index.outcomes import Outcome, is_transient_status, worst
 from services.index.routing import TopicRouter
 from services.index.sink import BulkSink
@@ -66,7 +68,7 @@ class Indexer:
             max_bytes=settings.index_flush_bytes,
             linger_seconds=settings.index_linger_seconds,
         )
-        self.breaker = DeadLetterBreaker(settings.index_max_consecutive_dead_letters)
+        self.breaker = DeadLetterBreaker(settings.index_max_consecutive_dead_letters, service=SERVICE)
         self.stats = IndexerStats()
 
     def run(self, stop: threading.Event) -> None:
@@ -84,6 +86,7 @@ class Indexer:
         try:
             while not stop.is_set():
                 batch = self._fill(consumer, stop)
+                record_lag(SERVICE, kafka_consumer_lag(consumer))
                 if batch:
                     self._process(batch, consumer, producer, stop)
         except StoppedWhileRetryingError:
@@ -137,6 +140,7 @@ class Indexer:
         self.stats.batches += 1
         self.stats.messages += len(batch)
         self.stats.dead_lettered += len(rejected)
+        observe_batch(SERVICE, batch, time.monotonic() - began)
         outcomes = [worst(m.action_outcomes) for m in batch if not m.rejected]
         log.info(
             "batch indexed: count=%d done=%d superseded=%d dead_lettered=%d retries=%d duration_ms=%.0f",
@@ -171,7 +175,8 @@ class Indexer:
             todo = [(message, i) for message in batch for i in message.pending_actions]
             if not todo:
                 break
-            results = self.sink.send([message.actions[i] for message, i in todo])
+            with BULK_SECONDS.labels(SERVICE).time():
+                results = self.sink.send([message.actions[i] for message, i in todo])
             last_reason = None
             for (message, i), (outcome, reason) in zip(todo, results, strict=True):
                 message.action_outcomes[i] = outcome

@@ -21,6 +21,8 @@ import httpx
 import pytest
 from factories.waiting import wait_until
 from kafka import KafkaConsumer
+from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.samples import Sample
 
 from schemas.common import AreaRef, Event, ProviderRef
 from schemas.dead_letter import DeadLetter
@@ -89,23 +91,22 @@ class Worker:
     port: int
     log_path: Path
 
-    def metric(self, name: str) -> float:
-        """A sample of the worker's /metrics page (0 when absent or unreachable)."""
-        try:
-            text = httpx.get(f"http://127.0.0.1:{self.port}/metrics", timeout=2).text
-        except httpx.HTTPError:
-            return 0.0
-        values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(f"{name} ")]
-        return values[0] if values else 0.0
-
-    def lags(self) -> list[float]:
-        """The consumer lag of each assigned partition on the /metrics page."""
+    def samples(self, name: str) -> list[Sample]:
+        """The samples called `name` on the worker's /metrics page (none when unreachable)."""
         try:
             text = httpx.get(f"http://127.0.0.1:{self.port}/metrics", timeout=2).text
         except httpx.HTTPError:
             return []
-        prefix = "caresignal_classify_consumer_lag{"
-        return [float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix)]
+        families = text_string_to_metric_families(text)
+        return [sample for family in families for sample in family.samples if sample.name == name]
+
+    def metric(self, name: str) -> float:
+        """The sum of the samples called `name` (0 when absent)."""
+        return sum(sample.value for sample in self.samples(name))
+
+    def lags(self) -> list[float]:
+        """The consumer lag of each assigned partition on the /metrics page."""
+        return [s.value for s in self.samples("caresignal_consumer_lag") if s.labels["service"] == "classify"]
 
 
 @contextmanager
@@ -289,7 +290,7 @@ def test_classify_workers_share_a_topic_without_losing_or_altering_items(
                 "all items",
             )
             elapsed = time.monotonic() - started
-            shares = [w.metric("caresignal_classify_classified_total") for w in workers]
+            shares = [w.metric("caresignal_items_processed_total") for w in workers]
             wait_until(
                 lambda: [w.lags() for w in workers] == [[0.0] * 3] * 2,
                 30,
@@ -333,7 +334,7 @@ def test_classify_worker_killed_mid_stream_loses_nothing(settings: CommonSetting
             steady = threading.Thread(target=produce_steadily, args=(settings, items, 40.0))
             steady.start()
             wait_until(
-                lambda: victim.metric("caresignal_classify_classified_total") > 40, 30, "the victim to work"
+                lambda: victim.metric("caresignal_items_processed_total") > 40, 30, "the victim to work"
             )
             victim.process.kill()  # SIGKILL mid-stream: no shutdown, no final commit
             steady.join()

@@ -116,7 +116,7 @@ def test_send_dead_letter_sends_the_original_message_to_the_topic() -> None:
 
 
 def test_breaker_opens_after_the_limit_in_a_row_and_a_success_resets_it() -> None:
-    breaker = DeadLetterBreaker(limit=3)
+    breaker = DeadLetterBreaker(limit=3, service="test")
     for dead_lettered in (True, True, False, True, True):
         breaker.record(dead_lettered)
         breaker.check()
