@@ -11,12 +11,12 @@ INSTALLED := $(VENV)/.installed
 .DELETE_ON_ERROR:
 
 .PHONY: run test test-unit test-cluster up down status topics model schemas manifests helm lint bench clean assets \
-	browser screenshots
+	browser pdf-deps screenshots
 
-run: $(INSTALLED) model assets up ## set up everything, start the stack and all services, load samples, serve the API
+run: $(INSTALLED) model assets pdf-deps up ## set up everything, start the stack and all services, load samples, serve the API
 	$(CARESIGNAL) run
 
-test: $(INSTALLED) model helm assets browser up ## set up and run the whole test suite (unit, contract, integration)
+test: $(INSTALLED) model helm assets browser pdf-deps up ## set up and run the whole test suite (unit, contract, integration)
 	$(BIN)/pytest -q
 
 test-unit: $(INSTALLED) helm ## the fast subset: no Kafka or Elasticsearch needed
@@ -70,7 +70,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(INSTALLED) model assets up ## benchmarks: print tables and write JSON under bench-results/
+bench: $(INSTALLED) model assets pdf-deps up ## benchmarks: print tables and write JSON under bench-results/
 	$(BIN)/python bench/run_all.py
 
 # The web app's front end: npm packages pinned by package-lock.json, compiled and copied into STATIC.
@@ -99,6 +99,13 @@ $(STATIC)/app.css: $(NODE_INSTALLED) $(WEB_ASSETS)/app.scss $(WEB_ASSETS)/app.js
 
 browser: ## Debian's Chromium for the browser tests (installed with apt-get when missing)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
+
+# WeasyPrint (from PyPI) lays out the review pack's PDF with Pango/HarfBuzz from Debian; Liberation Sans is
+# Arial's metric twin (GOV.UK's print font); poppler-utils' pdftotext and pdfinfo read the PDF in the tests.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils
+
+pdf-deps: ## Debian's libraries and fonts for PDF rendering (installed with apt-get when missing)
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES); }
 
 screenshots: $(INSTALLED) model assets browser up ## regenerate docs/screenshots (desktop and mobile) from the real stack
 	CARESIGNAL_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/integration/browser -k every_page

@@ -1,4 +1,4 @@
-"""`caresignal report AREA`: the area review pack as standalone HTML or JSON."""
+"""`caresignal report AREA`: the area review pack as a PDF, standalone HTML or JSON."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ import typer
 from services.common.terminal import console, elasticsearch_session
 from services.report.build import build_pack
 from services.report.config import ReportSettings
-from services.report.render import pack_html
+from services.report.render import pack_html, pack_pdf
 
 
 class Format(StrEnum):
     JSON = "json"
     HTML = "html"
+    PDF = "pdf"
 
 
 def report(
@@ -28,19 +29,29 @@ def report(
     date_to: Annotated[
         datetime | None, typer.Option("--to", help="End of the period, exclusive (default: end of today).")
     ] = None,
-    output_format: Annotated[Format, typer.Option("--format", help="What to write.")] = Format.JSON,
+    output_format: Annotated[
+        Format | None,
+        typer.Option("--format", help="What to write (default: from --out's suffix, else json)."),
+    ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+        Path | None, typer.Option("--out", "--output", help="File to write (default: standard output).")
     ] = None,
 ) -> None:
     """The review pack of an area: summary, statements with quotes, themes, providers, alerts, data notes."""
+    if output_format is None:
+        suffix = out.suffix.lstrip(".").lower() if out else ""
+        output_format = Format(suffix) if suffix in set(Format) else Format.JSON
     with elasticsearch_session(ReportSettings()) as (es, settings):
         pack = build_pack(es, settings, area, date_from=date_from, date_to=date_to)
-    if output_format is Format.HTML:
+    if output_format is Format.PDF:
+        content = pack_pdf(pack)
+    elif output_format is Format.HTML:
         content = pack_html(pack).encode()
     else:
         content = pack.model_dump_json(indent=2).encode()
     if out is None:
+        if output_format is Format.PDF:
+            raise typer.BadParameter("a PDF needs a file to go to", param_hint="--out")
         typer.echo(content.decode())
         return
     out.write_bytes(content)

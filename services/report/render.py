@@ -1,4 +1,9 @@
-"""The pack as HTML, with the web app's templates (reports/print.html: standalone, for print)."""
+"""The pack as HTML (the web app's templates, reports/print.html) and as PDF (WeasyPrint).
+
+WeasyPrint lays out the same HTML for print: page numbers, the marking on every page and tagged headings
+(pdf_tags). It fetches nothing: only data: URLs are allowed, so rendering never touches the network; the
+fonts are the system's (Arial's metric twin Liberation Sans, installed by `make pdf-deps`).
+"""
 
 from __future__ import annotations
 
@@ -26,3 +31,12 @@ def pack_html(pack: AreaPack) -> str:
     return TEMPLATES.get_template("reports/print.html").render(
         pack=pack, charts=pack_charts(pack), service_name=SERVICE_NAME, base_url=""
     )
+
+
+def pack_pdf(pack: AreaPack) -> bytes:
+    """The pack as a tagged PDF."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    document = HTML(string=pack_html(pack), url_fetcher=URLFetcher(allowed_protocols={"data"}))
+    return document.write_pdf(pdf_tags=True)

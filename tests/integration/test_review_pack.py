@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -188,4 +189,52 @@ def test_review_pack_api_and_web_view_show_the_clis_numbers(client: TestClient, 
     assert result.exit_code == 0, result.output
     standalone = out.read_text()
     assert all(heading in standalone for heading in SECTION_HEADINGS)
+    assert f'href="/areas/{OLDHAM}/report.pdf?date_from=2025-06-01&amp;date_to=2025-11-30"' in html
     assert "<script" not in standalone and "OFFICIAL-SENSITIVE" in standalone
+
+
+def read_pdf(pdf: bytes, path: Path) -> tuple[str, dict[str, str]]:
+    """The PDF's text (pdftotext) and its document information (pdfinfo): both fail on a broken PDF."""
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    return text.stdout, {name.strip(): value.strip() for name, value in fields.items()}
+
+
+def test_review_pack_pdf_opens_with_every_section_from_the_web_app_and_the_cli(
+    client: TestClient, tmp_path: Path
+) -> None:
+    days = {"date_from": "2025-06-01", "date_to": "2025-11-30"}
+    response = client.get(f"/areas/{OLDHAM}/report.pdf", params=days)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith('attachment; filename="caresignal-review-pack-')
+    text, info = read_pdf(response.content, tmp_path / "web.pdf")
+    for heading in SECTION_HEADINGS:
+        assert heading in text
+    pages = int(info["Pages"])
+    assert 7 <= pages <= 40, pages  # a cover, then each section starts a page
+    assert info["Tagged"] == "yes"
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+    assert text.count("OFFICIAL-SENSITIVE") >= pages
+    assert "Oldham: area review pack" in info["Title"]
+
+    out = tmp_path / "cli.pdf"
+    arguments = [
+        "report",
+        "Oldham",
+        "--from",
+        START.isoformat(),
+        "--to",
+        END.isoformat(),
+        "--output",
+        str(out),
+    ]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    cli_text, cli_info = read_pdf(out.read_bytes(), out)
+    assert cli_info["Pages"] == info["Pages"]
+    assert all(heading in cli_text for heading in SECTION_HEADINGS)

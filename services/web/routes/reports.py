@@ -1,17 +1,18 @@
-"""The area review pack as a page of the web app."""
+"""The area review pack: an HTML view of the web app, and the same pack as a PDF download."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from services.common.http import get_settings
 from services.index.areas import resolve_area
 from services.report.build import build_pack
 from services.report.config import ReportSettings
-from services.report.render import pack_charts
+from services.report.render import pack_charts, pack_pdf
 from services.web.deps import Es
 from services.web.errors import PageRoute
 from services.web.links import query_string
@@ -52,4 +53,19 @@ def report_page(
             "date_to": date_to,
             "period_query": query_string({"date_from": date_from, "date_to": date_to}),
         },
+    )
+
+
+@router.get("/areas/{code}/report.pdf")
+async def report_pdf(
+    request: Request, es: Es, settings: Settings, code: str, date_from: str = "", date_to: str = ""
+) -> Response:
+    if redirect := _canonical(request, code, "report.pdf"):
+        return redirect
+    start, end = PeriodChoice(date_from, date_to).bounds()
+    pack = await run_in_threadpool(build_pack, es, settings, code, date_from=start, date_to=end)
+    pdf = await run_in_threadpool(pack_pdf, pack)
+    name = f"caresignal-review-pack-{pack.area.code}-{pack.period.date_from:%Y%m%d}.pdf"
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
