@@ -115,7 +115,7 @@ def plain_loop(es: Elasticsearch, settings: IndexSettings, topic: str, total: in
 
 
 def our_indexer(es: Elasticsearch, settings: IndexSettings, total: int) -> float:
-    indexer = Indexer(settings, es=es)
+    indexer = Indexer(settings)  # its own client, from settings, as deployed
     stop = threading.Event()
     thread = threading.Thread(target=indexer.run, args=(stop,), daemon=True)
     started = time.perf_counter()

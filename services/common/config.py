@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+from elasticsearch.serializer import OrjsonSerializer
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -113,9 +114,10 @@ class CommonSettings(BaseSettings):
         return options
 
     def es_options(self) -> dict[str, Any]:
-        """Connection options for elasticsearch.Elasticsearch."""
+        """Connection options for elasticsearch.Elasticsearch: orjson encodes bulk bodies and decodes every
+        response (the client's documented serializer option; about 3x faster than the json module)."""
         hosts = [url.strip() for url in self.es_url.split(",")]
-        options: dict[str, Any] = {"hosts": hosts, "request_timeout": 30}
+        options: dict[str, Any] = {"hosts": hosts, "request_timeout": 30, "serializer": OrjsonSerializer()}
         if self.es_api_key:
             options["api_key"] = self.es_api_key.get_secret_value()
         elif self.es_username and self.es_password:
