@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 from starlette.responses import Response
 
+from services.access.api import router as keys_router
 from services.alerts.api import router as alerts_router
 from services.alerts.config import AlertsSettings
 from services.common.config import CommonSettings
@@ -102,8 +103,8 @@ async def validation_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def create_app(settings: CommonSettings | None = None) -> FastAPI:
-    """Build the app: the JSON API under /v1 (every endpoint but /healthz and /metrics requires an
-    X-API-Key) and the web app at /."""
+    """Build the app: the JSON API under /v1 (every endpoint but /healthz and /metrics needs a caller
+    whose role allows it) and the web app at /."""
     if settings is None:
         settings = ApiSettings()
     elif not isinstance(settings, ApiSettings):
@@ -137,6 +138,7 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     app.include_router(corrections_router)
     app.include_router(alerts_router)
     app.include_router(report_router)
+    app.include_router(keys_router)
     if settings.web_enabled:
         mount_web(app)
     return app

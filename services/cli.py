@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from deploy import cli as deploy_cli
+from services.access import cli as access_cli
 from services.alerts import cli as alerts_cli
 from services.classify import cli as classify_cli
 from services.index import cli as index_cli
@@ -47,5 +48,14 @@ def api(
 
 app.command("run")(run)
 
-for module in (deploy_cli, ingest_cli, classify_cli, index_cli, alerts_cli, reclassify_cli, report_cli):
+for module in (
+    deploy_cli,
+    ingest_cli,
+    classify_cli,
+    index_cli,
+    alerts_cli,
+    reclassify_cli,
+    report_cli,
+    access_cli,
+):
     module.register(app)

@@ -106,6 +106,12 @@ def wait_for_api(url: str, timeout_s: float = 60) -> bool:
     return False
 
 
+def dev_key(settings: StackSettings) -> str:
+    """The first key given in clear in settings (the local stack's `dev-key`), for the examples."""
+    clear = [key.key.get_secret_value() for key in settings.api_keys if key.key is not None]
+    return clear[0] if clear else "<a key from `caresignal api-keys create`>"
+
+
 def print_what_to_try(api_url: str, api_key: str) -> None:
     console.print(
         f"""
@@ -149,7 +155,7 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> None:
         if not wait_for_api(api_url):
             raise typer.Exit(1)
         ingest_samples()
-        print_what_to_try(api_url, settings.api_keys[0].get_secret_value())
+        print_what_to_try(api_url, dev_key(settings))
         while not stopping.is_set():
             dead = [service.name for service in services if not service.running()]
             if dead:

@@ -20,7 +20,7 @@ from services.alerts.config import AlertsSettings
 from services.alerts.models import AlertFilters, AlertList, AlertView, RuleList, RuleSummary, StatusChange
 from services.alerts.publisher import StatusPublisher
 from services.alerts.rules import RuleSet, RulesFileError, load_rules
-from services.common.auth import ApiKey
+from services.common.auth import AlertActor, Reader, RuleReader
 from services.common.http import DomainErrorRoute, Es, Producer, get_settings
 from services.common.indices import Names
 
@@ -63,7 +63,7 @@ Publisher = Annotated[lifecycle.Publish, Depends(status_publisher)]
 
 @router.get("/v1/alerts", response_model=AlertList, summary="List alerts, newest first")
 def alerts_endpoint(
-    _: ApiKey,
+    _: Reader,
     es: Es,
     settings: Settings,
     filters: Annotated[AlertFilters, Query()],
@@ -73,13 +73,13 @@ def alerts_endpoint(
 
 
 @router.get("/v1/alerts/{alert_id}", response_model=AlertView, summary="One alert")
-def alert_endpoint(_: ApiKey, es: Es, settings: Settings, alert_id: UUID) -> AlertView:
+def alert_endpoint(_: Reader, es: Es, settings: Settings, alert_id: UUID) -> AlertView:
     return lifecycle.get_alert(es, Names(settings), alert_id)
 
 
 @router.post("/v1/alerts/{alert_id}/acknowledge", response_model=AlertView, summary="Acknowledge")
 def acknowledge_endpoint(
-    _: ApiKey, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
+    _: AlertActor, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
 ) -> AlertView:
     """open → acknowledged; 409 from any other status."""
     return lifecycle.change_status(es, Names(settings), publish, alert_id, AlertStatus.ACKNOWLEDGED, change)
@@ -87,14 +87,16 @@ def acknowledge_endpoint(
 
 @router.post("/v1/alerts/{alert_id}/close", response_model=AlertView, summary="Close")
 def close_endpoint(
-    _: ApiKey, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
+    _: AlertActor, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
 ) -> AlertView:
     """open or acknowledged → closed; 409 when already closed."""
     return lifecycle.change_status(es, Names(settings), publish, alert_id, AlertStatus.CLOSED, change)
 
 
 @router.get("/v1/alert-rules", response_model=RuleList, summary="The alert rules the detector runs")
-def list_rules(_: ApiKey, settings: Settings, rules: Annotated[RuleSet, Depends(alert_rules)]) -> RuleList:
+def list_rules(
+    _: RuleReader, settings: Settings, rules: Annotated[RuleSet, Depends(alert_rules)]
+) -> RuleList:
     common = {"id", "kind", "enabled", "severity", "description", "silence"}
     return RuleList(
         file=settings.alerts_rules_file.name,

@@ -8,11 +8,14 @@ faust app ids come from `group_id(service)`; local state lives in `service_state
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from elasticsearch.serializer import OrjsonSerializer
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.common.api_keys import ConfiguredKey, configured_keys
+from services.common.roles import Role
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "dev-key", "secret"}
 MIN_PROD_KEY_LENGTH = 32
@@ -50,8 +53,10 @@ class CommonSettings(BaseSettings):
     es_ca_file: Path | None = None
     es_index_prefix: str = Field(default="", description="Prepended to every index and alias name.")
 
-    api_keys: list[SecretStr] = Field(
-        default_factory=lambda: [SecretStr("dev-key")], description="Keys accepted by the HTTP API."
+    api_keys: Annotated[list[ConfiguredKey], BeforeValidator(configured_keys)] = Field(
+        default_factory=lambda: [ConfiguredKey(name="dev", role=Role.ADMIN, key=SecretStr("dev-key"))],
+        description="Named keys with a role for bootstrap (`{name, role, sha256}`; `key` in dev); "
+        "machine clients' keys are made with `caresignal api-keys create`.",
     )
 
     state_dir: Path = Field(
@@ -68,10 +73,8 @@ class CommonSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_weak_api_keys(self) -> CommonSettings:
-        """No key list is empty; in prod no key is a placeholder, short, or of few distinct characters."""
-        if not self.api_keys:
-            raise ValueError("CARESIGNAL_API_KEYS is empty: nobody could call the API")
-        keys = [key.get_secret_value() for key in self.api_keys]
+        """In prod no key given in clear is a placeholder, short, or of few distinct characters."""
+        keys = [key.key.get_secret_value() for key in self.api_keys if key.key is not None]
         if self.environment == "prod" and any(key in PLACEHOLDER_SECRETS for key in keys):
             raise ValueError("CARESIGNAL_API_KEYS holds a placeholder key; set real keys in prod")
         if self.environment == "prod" and any(

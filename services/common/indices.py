@@ -59,6 +59,11 @@ class Names:
         return self.settings.index("reclassify-runs-v1")
 
     @property
+    def api_keys_index(self) -> str:
+        """Hashed API keys made by `caresignal api-keys` (id: the key's SHA-256)."""
+        return self.settings.index("api-keys-v1")
+
+    @property
     def locations_index(self) -> str:
         return self.settings.index(FIXED_INDICES["locations"])
 

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import StreamingResponse
 
 from schemas import EvidenceClassified
-from services.common.auth import ApiKey
+from services.common.auth import Exporter, Reader
 from services.common.errors import InvalidRequestError
 from services.common.http import DomainErrorRoute, Es, get_settings
 from services.common.indices import Names
@@ -54,7 +54,7 @@ Settings = Annotated[IndexSettings, Depends(get_settings)]
 
 @router.get("/v1/search", response_model=SearchPage, tags=["search"], summary="Search evidence")
 def search_endpoint(
-    _: ApiKey,
+    _: Reader,
     es: Es,
     settings: Settings,
     filters: Annotated[SearchFilters, Query()],
@@ -77,7 +77,7 @@ DateTo = Annotated[datetime | None, Query(description="End of the period (exclus
 
 @router.get("/v1/areas/{code}", response_model=AreaProfile, tags=["profiles"], summary="Area profile")
 def area_endpoint(
-    _: ApiKey, es: Es, settings: Settings, code: str, date_from: DateFrom = None, date_to: DateTo = None
+    _: Reader, es: Es, settings: Settings, code: str, date_from: DateFrom = None, date_to: DateTo = None
 ) -> AreaProfile:
     """A local authority, ICB (E54) or region (E12), by code or name: soft intelligence against England,
     and ratings."""
@@ -98,7 +98,7 @@ def area_endpoint(
     summary="Provider profile",
 )
 def provider_endpoint(
-    _: ApiKey, es: Es, settings: Settings, identifier: str, date_from: DateFrom = None, date_to: DateTo = None
+    _: Reader, es: Es, settings: Settings, identifier: str, date_from: DateFrom = None, date_to: DateTo = None
 ) -> ProviderProfile:
     """A CQC provider id or location id: soft intelligence against England, and ratings."""
     return profiles.provider_profile(
@@ -119,7 +119,7 @@ def provider_endpoint(
     responses={200: {"content": {"text/csv": {}}}},
 )
 def export_endpoint(
-    _: ApiKey,
+    _: Exporter,
     es: Es,
     settings: Settings,
     filters: Annotated[SearchFilters, Query()],
@@ -132,12 +132,12 @@ def export_endpoint(
 @router.get(
     "/v1/evidence/{evidence_id}", response_model=EvidenceClassified, tags=["search"], summary="One item"
 )
-def evidence_endpoint(_: ApiKey, es: Es, settings: Settings, evidence_id: UUID) -> EvidenceClassified:
+def evidence_endpoint(_: Reader, es: Es, settings: Settings, evidence_id: UUID) -> EvidenceClassified:
     """The classified, redacted item as indexed."""
     return evidence.get_evidence(es, Names(settings), evidence_id)
 
 
 @router.get("/v1/overview", response_model=EnglandOverview, tags=["profiles"], summary="England overview")
-def overview_endpoint(_: ApiKey, es: Es, settings: Settings) -> EnglandOverview:
+def overview_endpoint(_: Reader, es: Es, settings: Settings) -> EnglandOverview:
     """Every council's soft intelligence in the 30 days up to the newest item, against the 30 days before."""
     return overview.england_overview(es, Names(settings))

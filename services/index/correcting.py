@@ -9,7 +9,6 @@ producer keeps delivering it, and the index worker applies the event again, idem
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -34,11 +33,6 @@ log = logging.getLogger(__name__)
 
 class ConcurrentCorrectionError(QueryError):
     status_code = 409
-
-
-def api_key_id(key: str) -> str:
-    """A fingerprint of an API key that identifies it in records without revealing it."""
-    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 def correct(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import CorrectionChange, EvidenceCorrected, Topic
-from services.common.auth import ApiKey
+from services.common.auth import Corrector, Reader
 from services.common.http import DomainErrorRoute, Es, Producer, get_settings
 from services.common.indices import Names
 from services.common.publishing import EventPublisher
@@ -50,7 +50,12 @@ Publisher = Annotated[correcting.Publish, Depends(correction_publisher)]
     summary="Correct an item's labels",
 )
 def correct_endpoint(
-    key: ApiKey, es: Es, settings: Settings, publish: Publisher, evidence_id: UUID, request: CorrectionRequest
+    caller: Corrector,
+    es: Es,
+    settings: Settings,
+    publish: Publisher,
+    evidence_id: UUID,
+    request: CorrectionRequest,
 ) -> EvidenceCorrected:
     """Add or remove quality statements, set the sentiment, set or clear a high severity. Search shows
     the corrected labels at once; the model's stay beside them. 409 when the item changed meanwhile."""
@@ -64,7 +69,7 @@ def correct_endpoint(
         by=request.by.strip(),
         via="api",
         note=request.note,
-        key_id=correcting.api_key_id(key),
+        key_id=caller.subject if caller.client == "api-key" else None,
     )
 
 
@@ -73,5 +78,5 @@ def correct_endpoint(
     response_model=CorrectionHistory,
     summary="An item's corrections",
 )
-def history_endpoint(_: ApiKey, es: Es, settings: Settings, evidence_id: UUID) -> CorrectionHistory:
+def history_endpoint(_: Reader, es: Es, settings: Settings, evidence_id: UUID) -> CorrectionHistory:
     return CorrectionHistory(corrections=correction_history(es, Names(settings), evidence_id))

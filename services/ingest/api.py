@@ -18,8 +18,9 @@ from fastapi.routing import APIRoute
 from kafka.errors import KafkaError
 
 from schemas.common import utc_now
-from services.common.auth import ApiKey, api_key_header, require_api_key
+from services.common.auth import Submitter, authorize
 from services.common.http import get_settings
+from services.common.roles import Permission
 from services.ingest.config import IngestSettings
 from services.ingest.intake import DeliveryError, Intake
 from services.ingest.mapping import reject_conflicting_duplicates
@@ -74,14 +75,14 @@ class _DeadLetteringRoute(APIRoute):
             settings = get_settings(request)
             limit = settings.ingest_max_http_body_bytes
             if await _body_size(request) > limit:
-                require_api_key(settings, await api_key_header(request))  # 401 before 413
+                await authorize(request, Permission.INGEST)  # 401/403 before 413
                 raise HTTPException(
                     status.HTTP_413_CONTENT_TOO_LARGE, f"the body must be at most {limit} bytes"
                 )
             try:
                 return await handler(request)
             except RequestValidationError as error:
-                require_api_key(settings, await api_key_header(request))  # 401 before 422
+                await authorize(request, Permission.INGEST)  # 401/403 before 422
                 body = await request.body()
                 errors = [_without_union_tag(problem) for problem in error.errors()]
                 try:
@@ -115,7 +116,7 @@ router = APIRouter(prefix="/v1", tags=["intake"], route_class=_DeadLetteringRout
     },
 )
 def submit_evidence(
-    _key: ApiKey,
+    _caller: Submitter,
     payload: Annotated[EvidencePayload, Body()],
     intake: Annotated[Intake, Depends(get_intake)],
     settings: Annotated[IngestSettings, Depends(get_settings)],

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from services.common.auth import ApiKey
+from services.common.auth import Reader
 from services.common.http import DomainErrorRoute, Es, get_settings
 from services.index.api import DateFrom, DateTo
 from services.report.build import build_pack
@@ -19,7 +19,7 @@ Settings = Annotated[ReportSettings, Depends(get_settings)]
 
 @router.get("/v1/areas/{code}/report", response_model=AreaPack, tags=["profiles"], summary="Area review pack")
 def report_endpoint(
-    _: ApiKey, es: Es, settings: Settings, code: str, date_from: DateFrom = None, date_to: DateTo = None
+    _: Reader, es: Es, settings: Settings, code: str, date_from: DateFrom = None, date_to: DateTo = None
 ) -> AreaPack:
     """The review pack of a council, ICB or region (by code or name), by default for the last 12 months:
     summary, key questions and statements with quotes, themes, providers to look at, alerts, data notes."""
