@@ -51,7 +51,9 @@ def measure(analyser: EvidenceAnalyser, texts: list[str], single: int) -> dict[s
     cli = timed(lambda: classify_stream(analyser, lines, io.StringIO(), analyser.batch_size))
     analyse = timed(lambda: analyser.analyse(texts))
     tokenizer = timed(lambda: [nlp.make_doc(text) for text in texts])
-    textcats = [nlp.get_pipe(name) for name in ("statements", "sentiment")]
+    textcats = [
+        nlp.get_pipe(name) for name in ("statements", "sentiment", "harm") if name in nlp.component_names
+    ]
     core = timed(lambda: [list(c.pipe(nlp.make_doc(t) for t in texts)) for c in textcats])
     latencies = []
     for text in texts[:single]:

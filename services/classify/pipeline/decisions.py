@@ -7,9 +7,13 @@
   the prior of the rare neutral class); the reported score is the label's probability, the polarity
   P(positive) - P(negative). A segmented long item is decided from its segments' sentiment shares and can
   be `mixed` (`long_decisions.py`).
+* severity: when the rules (`severity`) found no incident, the `harm` classifier flags one if its
+  `incident` score (a long item's best segment) reaches the cross-validated harm threshold; the reason is
+  its best-scoring reason label, the evidence span that segment (the whole text for a short item).
 
-Writes `doc._.statements` (list of (id, score, method)), `doc._.sentiment` ((label, score, polarity)) and,
-for segmented items, `doc._.segment_evidence` (one `SegmentEvidence` per segment).
+Writes `doc._.statements` (list of (id, score, method)), `doc._.sentiment` ((label, score, polarity)),
+completes `doc._.severity_reasons` / `severity_evidence` / `severity_matches` and, for segmented items,
+writes `doc._.segment_evidence` (one `SegmentEvidence` per segment).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from services.classify.pipeline.long_decisions import (
     weighted_label,
 )
 from services.classify.pipeline.redacted_doc import redacted_doc
+from services.classify.pipeline.severity_patterns import INCIDENT
 from services.classify.pipeline.statement_rules import SPANS_KEY
 
 DECISIONS_FILE = "decisions.json"
@@ -61,6 +66,7 @@ class Decisions:
         self.sentiment_weights: dict[str, float] = {label: 1.0 for label in SENTIMENT_LABELS}
         self.long_sentiment = LongSentimentRule()
         self.statement_labels: list[str] = []
+        self.harm_threshold: float | None = None  # None: severity from the rules only
 
     def configure(
         self,
@@ -69,8 +75,10 @@ class Decisions:
         sentiment_weights: dict[str, float],
         segment_thresholds: dict[str, float] | None = None,
         long_sentiment: dict[str, Any] | None = None,
+        harm: dict[str, Any] | None = None,
     ) -> None:
         self.statement_labels = list(statement_labels)
+        self.harm_threshold = float(harm["threshold"]) if harm and "threshold" in harm else None
         self.thresholds = {
             label: float(thresholds.get(label, self.default_threshold)) for label in self.statement_labels
         }
@@ -134,8 +142,41 @@ class Decisions:
         shares = sentiment_shares(probabilities, [segment.end - segment.start for segment in segments])
         return per_segment, shares
 
+    # -- severity -------------------------------------------------------------------------------------
+    def harm_incident(self, doc: Doc, segments: list) -> tuple[str, float, int, int] | None:
+        """(reason, score, start, end in the redacted text) when the harm classifier flags the item."""
+        labels = self.label_order("harm")
+        if self.harm_threshold is None or INCIDENT not in labels:
+            return None
+        flag = labels.index(INCIDENT)
+        if segments:
+            best = max(segments, key=lambda segment: float(segment.harm[flag]))
+            row, start, end = np.asarray(best.harm, dtype=float), best.start, best.end
+        else:
+            row = np.asarray([float(doc.cats.get(label, 0.0)) for label in labels])
+            start, end = 0, len(redacted_doc(doc).text)
+        if row[flag] < self.harm_threshold:
+            return None
+        reason = max(
+            (label for label in labels if label != INCIDENT), key=lambda label: row[labels.index(label)]
+        )
+        return reason, round(float(row[flag]), 4), start, end
+
+    def decide_severity(self, doc: Doc, segments: list) -> None:
+        """Rules first; the harm classifier adds an incident the rules did not find."""
+        if doc._.severity_reasons:
+            return
+        found = self.harm_incident(doc, segments)
+        if found is None:
+            return
+        reason, _, start, end = found
+        doc._.severity_reasons = [reason]
+        doc._.severity_evidence = [(reason, start, end)]
+        doc._.severity_matches = [redacted_doc(doc).text[start:end]] if segments else []
+
     def __call__(self, doc: Doc) -> Doc:
         segments = doc._.segments or []
+        self.decide_severity(doc, segments)
         view = redacted_doc(doc)
         rule_statements = doc._.rule_statements or {}
         if segments:
@@ -202,6 +243,7 @@ class Decisions:
                     "mixed_threshold": self.long_sentiment.mixed_threshold,
                     "weights": list(self.long_sentiment.weights),
                 },
+                "harm": None if self.harm_threshold is None else {"threshold": self.harm_threshold},
             },
         )
 
@@ -213,13 +255,14 @@ class Decisions:
             data["sentiment_weights"],
             data.get("segment_thresholds"),
             data.get("long_sentiment"),
+            data.get("harm"),
         )
         return self
 
 
 @Language.factory(
     "caresignal_decisions",
-    assigns=["doc._.statements", "doc._.sentiment", "doc._.segment_evidence"],
+    assigns=["doc._.statements", "doc._.sentiment", "doc._.segment_evidence", "doc._.severity_reasons"],
     default_config={"default_threshold": 0.5},
 )
 def make_decisions(nlp: Language, name: str, default_threshold: float) -> Decisions:

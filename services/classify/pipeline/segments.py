@@ -1,6 +1,6 @@
 """`caresignal_segments`: every item scored by the trained textcats, long items segment by segment.
 
-The `statements` and `sentiment` components stay in the pipeline (saved and loaded with it) but are
+The `statements`, `sentiment` and `harm` components stay in the pipeline (saved and loaded with it) but are
 disabled: this component runs them. A short item (under `min_chars` characters, what the models were
 trained on) is scored as a whole, on its text as given, into `doc.cats`. A longer item (stories, threads,
 long notes) is split into segments, the sentences of the redacted text (a fragment shorter than
@@ -8,8 +8,8 @@ long notes) is split into segments, the sentences of the redacted text (a fragme
 text is not scored (the decisions component aggregates the segments and keeps which one triggered what).
 
 Writes `doc.cats` for short items and `doc._.segments`: a list of `SegmentScores` (character offsets in
-the redacted text, statement scores and sentiment probabilities in those components' label order), or []
-for short items.
+the redacted text, statement scores, sentiment probabilities and harm scores in those components' label
+order), or [] for short items.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class SegmentScores:
     end: int
     statements: np.ndarray  # scores in the `statements` component's label order (empty without it)
     sentiment: np.ndarray  # probabilities in the `sentiment` component's label order (empty without it)
+    harm: np.ndarray  # scores in the `harm` component's label order (empty without it)
 
 
 def segment_spans(doc: Doc, min_segment_chars: int) -> list[Span]:
@@ -65,12 +66,13 @@ class Segments:
         min_segment_chars: int,
         statements_component: str,
         sentiment_component: str,
+        harm_component: str,
     ) -> None:
         self.name = name
         self.nlp = nlp
         self.min_chars = min_chars
         self.min_segment_chars = min_segment_chars
-        self.components = (statements_component, sentiment_component)
+        self.components = (statements_component, sentiment_component, harm_component)
 
     def spans(self, doc: Doc) -> list[Span]:
         """The segments of a long item; [] for a short one (decided on the length of the text as given)."""
@@ -126,6 +128,7 @@ class Segments:
         "min_segment_chars": MIN_SEGMENT_CHARS,
         "statements_component": "statements",
         "sentiment_component": "sentiment",
+        "harm_component": "harm",
     },
 )
 def make_segments(
@@ -135,5 +138,8 @@ def make_segments(
     min_segment_chars: int,
     statements_component: str,
     sentiment_component: str,
+    harm_component: str,
 ) -> Segments:
-    return Segments(nlp, name, min_chars, min_segment_chars, statements_component, sentiment_component)
+    return Segments(
+        nlp, name, min_chars, min_segment_chars, statements_component, sentiment_component, harm_component
+    )

@@ -36,6 +36,7 @@ from services.classify.pipeline.harm_events import (
 from services.classify.pipeline.harm_people import ABUSE, FINANCIAL_ABUSE, SEXUAL_ABUSE
 
 REASONS = SEVERITY_REASONS  # the contract's reason codes, in the order items carry them
+INCIDENT = "incident"  # the `harm` classifier's flag label (its other labels are the reasons)
 
 TRIGGERS: dict[str, dict[str, Any]] = {
     "abuse": {"acts": ABUSE},

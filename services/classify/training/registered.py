@@ -17,6 +17,7 @@ from spacy.training import Example
 import services.classify.pipeline  # noqa: F401  (custom factories used by the configs)
 from services.classify.training.corrections import CORRECTION_CORPUS, correction_records
 from services.classify.training.data import SENTIMENT_LABELS, STATEMENT_IDS, Record, load_corpus
+from services.classify.training.harm_data import HARM_LABELS, harm_cats, harm_records
 
 PHASE1_MODES = ("none", "positives", "full")
 
@@ -67,6 +68,8 @@ def build_records(
     models never see fold k's corrections."""
     if phase1 not in PHASE1_MODES:
         raise ValueError(f"phase1 must be one of {PHASE1_MODES}")
+    if task == "harm":
+        return select(harm_records(Path(data_dir)), split, n_folds, fold)
     v6, phase1_records = load_corpus(Path(data_dir))
     records = select(v6, split, n_folds, fold)
     if split != "heldout" and phase1 != "none":
@@ -116,6 +119,35 @@ def feedback_corpus(
             yield example
 
     return read
+
+
+@spacy.registry.readers("caresignal.harm_corpus.v1")
+def harm_corpus(
+    data_dir: str,
+    split: str = "all",
+    n_folds: int = 4,
+    fold: int = -1,
+    limit: int = 0,
+    written_weight: float = 1.0,
+) -> Callable[[Language], Iterator[Example]]:
+    """Hand-written development items (weighted `written_weight`) and the corpus comments as negatives
+    (`training/harm_data.py`); `limit` caps the comments."""
+
+    def read(nlp: Language) -> Iterator[Example]:
+        records = select(harm_records(Path(data_dir), written_weight, limit), split, n_folds, fold)
+        for record in records:
+            example = Example.from_dict(nlp.make_doc(record.text), {"cats": harm_cats(record)})
+            if record.weight != 1.0:
+                example.reference.user_data["weight"] = record.weight
+            yield example
+
+    return read
+
+
+@spacy.registry.misc("caresignal.harm_labels.v1")
+def harm_labels() -> list[str]:
+    """`incident`, then the severity reason codes."""
+    return list(HARM_LABELS)
 
 
 @spacy.registry.misc("caresignal.statement_labels.v1")

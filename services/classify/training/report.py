@@ -214,6 +214,9 @@ def render_model_card(result: CvResult, meta: dict[str, Any], decisions: dict[st
         "* `statements`: `caresignal_linear_textcat`, multi-label; TF-IDF over word 1-2-grams and character",
         "  2-5-grams, one linear SVM per statement, score = sigmoid(2 x margin);",
         "* `sentiment`: `caresignal_linear_textcat`, exclusive; same features, multinomial logistic regression;",
+        "* `harm`: `caresignal_linear_textcat`, multi-label (`incident` + the severity reasons), class-balanced",
+        "  linear SVMs trained on the hand-written development items and the survey comments as negatives;",
+        "  flags incidents the severity rules miss (see the hand-written items below);",
         "* `statement_rules`: phrase/token patterns for statements that patient feedback rarely labels",
         "  (method `rules`); `severity`: reason-coded triggers with negation; `redactor`: PII placeholders and",
         "  lemma string; `decisions`: cross-validated per-statement thresholds and sentiment class weights.",
@@ -369,7 +372,7 @@ def write_model_card(
         "micro_recall": r.micro_recall,
         "sentiment_macro_f1": result.sentiment_macro_f1,
     }
-    card += "\n".join(evaluation_sections(short, sets.long, sets.written, sets.corpus))
+    card += "\n".join(evaluation_sections(short, sets.long, sets.written, sets.corpus, decisions.get("harm")))
     if corrections_effect is not None:
         card += "\n".join(corrections_section(corrections_effect[0], corrections_effect[1], result))
     if train_seconds is not None:

@@ -3,12 +3,13 @@
 Steps (the one training entry point: `make model` and `caresignal train` both run this):
 
 1. k-fold cross-validation on the v6 corpus, folds grouped by respondent (phase 1 is only ever training
-   data): a statements model and a sentiment model per fold, scored on the held-out fold.
+   data): a statements, a sentiment and a harm model per fold, scored on the held-out fold.
 2. Per-statement thresholds and sentiment class weights tuned on those out-of-fold scores.
    Each fold's synthetic long items are scored too (whole and by segment); the segment thresholds and
    the long-item sentiment rule are tuned on them.
 3. Both models refitted on all data with the same configs and seed.
-4. One pipeline assembled from blank English: statements, sentiment, redactor, redacted_doc,
+   The harm classifier's threshold is tuned on its out-of-fold scores (`harm_tuning.py`).
+4. One pipeline assembled from blank English: statements, sentiment, harm, redactor, redacted_doc,
    statement_rules, severity, segments, decisions; saved with a version in meta.json, the out-of-fold
    scores and a model card.
 
@@ -39,6 +40,8 @@ from services.classify.pipeline.segments import MIN_SEGMENT_CHARS
 from services.classify.registry import stamp
 from services.classify.training.corrections import corrections_facts, write_corrections_summary
 from services.classify.training.data import PHASE1_FILE, SENTIMENT_LABELS, STATEMENT_IDS, V6_FILE
+from services.classify.training.harm_data import HARM_LABELS
+from services.classify.training.harm_tuning import tune_harm_threshold
 from services.classify.training.thresholds import tune_class_weights, tune_thresholds
 
 log = logging.getLogger(__name__)
@@ -48,7 +51,8 @@ CONFIG_DIR = TRAINING_DIR / "configs"
 MODEL_NAME = "caresignal_evidence"
 MODEL_VERSION = "1.1.0"
 OOF_FILE = "oof.json"
-COMPONENTS = ("statements", "sentiment")
+COMPONENTS = ("statements", "sentiment", "harm")
+LONG_COMPONENTS = ("statements", "sentiment")  # tuned on synthetic long items too
 
 
 @dataclass(frozen=True)
@@ -149,10 +153,11 @@ def run_fit(job: FitJob) -> dict[str, Any]:
             for doc in nlp.pipe([r.text for r in records], batch_size=256)
         ]
         result.update({"labels": labels, "uids": [r.uid for r in records], "scores": scores})
-        long_items = [item for item in long_items_for(job.data_dir, job.n_folds) if item.fold == job.fold]
-        if job.limit:
-            long_items = long_items[:8]
-        result["long"] = score_long_items(nlp, job.component, long_items, MIN_SEGMENT_CHARS)
+        if job.component in LONG_COMPONENTS:
+            long_items = [i for i in long_items_for(job.data_dir, job.n_folds) if i.fold == job.fold]
+            if job.limit:
+                long_items = long_items[:8]
+            result["long"] = score_long_items(nlp, job.component, long_items, MIN_SEGMENT_CHARS)
         shutil.rmtree(output, ignore_errors=True)
     return result
 
@@ -243,6 +248,23 @@ def collect_oof(results: list[dict[str, Any]], n_folds: int) -> dict[str, Any]:
             }
             entries.append({"fold": result["fold"], "uids": result["uids"], "scores": scores, "long": long})
         oof[component] = {"labels": list(label_space), "folds": entries}
+    harm = sorted(
+        (r for r in results if r["component"] == "harm" and r["fold"] >= 0), key=lambda r: r["fold"]
+    )
+    oof["harm"] = {
+        "labels": list(HARM_LABELS),
+        "folds": [
+            {
+                "fold": r["fold"],
+                "uids": r["uids"],
+                "scores": [
+                    on_label_space({x: j for j, x in enumerate(r["labels"])}, HARM_LABELS, row)
+                    for row in r["scores"]
+                ],
+            }
+            for r in harm
+        ],
+    }
     return oof
 
 
@@ -278,28 +300,26 @@ def tune_decisions(oof: dict[str, Any], data_dir: Path) -> tuple[dict[str, float
 
 
 def assemble(
-    statements_model: Path,
-    sentiment_model: Path,
-    decided: tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, Any]],
+    models: dict[str, Path],
+    decided: tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, Any], dict[str, Any]],
     meta: dict[str, Any],
 ):  # -> Language
-    """`decided`: statement thresholds, sentiment class weights, segment thresholds, long sentiment rule."""
+    """`models`: the fitted component pipelines by name; `decided`: statement thresholds, sentiment class
+    weights, segment thresholds, long sentiment rule, harm decision."""
     import spacy
 
     import services.classify.pipeline  # noqa: F401
 
-    statements_nlp = spacy.load(statements_model)
-    sentiment_nlp = spacy.load(sentiment_model)
     nlp = spacy.blank("en")
-    nlp.add_pipe("statements", source=statements_nlp)
-    nlp.add_pipe("sentiment", source=sentiment_nlp)
+    for component in COMPONENTS:
+        nlp.add_pipe(component, source=spacy.load(models[component]))
     redactor = nlp.add_pipe("caresignal_redactor", name="redactor")
     nlp.add_pipe("caresignal_redacted_doc", name="redacted_doc")
     nlp.add_pipe("caresignal_statement_rules", name="statement_rules")
     nlp.add_pipe("caresignal_severity", name="severity")
     nlp.add_pipe("caresignal_segments", name="segments")
     decisions = nlp.add_pipe("caresignal_decisions", name="decisions")
-    for textcat in ("statements", "sentiment"):  # run by `segments`: whole short items, long ones by segment
+    for textcat in COMPONENTS:  # run by `segments`: whole short items, long ones by segment
         nlp.disable_pipe(textcat)
     redactor.initialize()
     labels = list(nlp.get_pipe("statements").labels)
@@ -331,8 +351,9 @@ def train_model(options: TrainOptions) -> Path:
     if oof and cv:
         thresholds, weights = tune_decisions(oof, options.data_dir)
         long = long_decisions(oof, options.data_dir, cv.model_with_rules.micro_precision)
+        harm = tune_harm_threshold(oof, options.data_dir)
     else:
-        thresholds, weights, long = {}, {}, ({}, {})
+        thresholds, weights, long, harm = {}, {}, ({}, {}), {}
     finals = {r["component"]: Path(r["model"]) for r in results if r["fold"] < 0}
     meta = {
         "name": MODEL_NAME,
@@ -347,7 +368,7 @@ def train_model(options: TrainOptions) -> Path:
             "spacy_version": spacy.__version__,
         },
     }
-    nlp = assemble(finals["statements"], finals["sentiment"], (thresholds, weights, *long), meta)
+    nlp = assemble(finals, (thresholds, weights, *long, harm), meta)
     if output.exists():
         shutil.rmtree(output)
     nlp.to_disk(output)
@@ -357,7 +378,7 @@ def train_model(options: TrainOptions) -> Path:
     stamp(output, **facts)
     training_dir = output / "training"
     training_dir.mkdir(exist_ok=True)
-    for name in ("statements.cfg", "sentiment.cfg"):
+    for name in (f"{component}.cfg" for component in COMPONENTS):
         shutil.copy(CONFIG_DIR / name, training_dir / name)
     (training_dir / "decisions.json").write_text(
         json.dumps(
@@ -366,6 +387,7 @@ def train_model(options: TrainOptions) -> Path:
                 "sentiment_weights": weights,
                 "segment_thresholds": long[0],
                 "long_sentiment": long[1],
+                "harm": harm,
             },
             indent=2,
             sort_keys=True,

@@ -13,7 +13,7 @@ import pytest
 from services.classify.evaluation.written import load_written_items, written_report
 from services.classify.pipeline.severity_patterns import REASONS
 
-# split -> (precision, recall) of the high flag
+# split -> (precision, recall) of the high flag, severity rules alone (no trained model)
 FLOORS = {"dev": (0.97, 0.97), "test": (0.90, 0.78), "dev2": (0.97, 0.97), "holdout": (0.80, 0.45)}
 
 
@@ -49,3 +49,25 @@ def test_written_set_flagged_incidents_carry_their_reasons(scored) -> None:
     found = sum(found for found, _ in report.reason_recall.values())
     expected = sum(expected for _, expected in report.reason_recall.values())
     assert found / expected >= 0.85, report.reason_recall
+
+
+# The trained model (rules + harm classifier) on the splits it never trained on.
+TRAINED_FLOORS = {"test": (0.85, 0.90), "holdout": (0.75, 0.85)}
+
+
+@pytest.fixture(scope="module")
+def scored_by_model(trained_model_dir):
+    from services.classify.analyser import EvidenceAnalyser
+
+    items = load_written_items()
+    return items, EvidenceAnalyser.load(trained_model_dir).analyse([item.text for item in items])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("split", sorted(TRAINED_FLOORS))
+def test_trained_model_finds_incidents_in_unseen_written_items(scored_by_model, split: str) -> None:
+    items, analyses = scored_by_model
+    report = written_report(items, analyses, split)
+    precision, recall = TRAINED_FLOORS[split]
+    assert report.flag.precision >= precision, report.false_alarms
+    assert report.flag.recall >= recall, report.misses
