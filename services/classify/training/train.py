@@ -52,7 +52,7 @@ MODEL_NAME = "caresignal_evidence"
 MODEL_VERSION = "1.1.0"
 OOF_FILE = "oof.json"
 COMPONENTS = ("statements", "sentiment", "harm")
-LONG_COMPONENTS = ("statements", "sentiment")  # tuned on synthetic long items too
+LONG_COMPONENTS = ("statements", "sentiment")  # tuned on synthetic long items too; read analysts' corrections
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,11 @@ def _job_overrides(job: FitJob) -> dict[str, Any]:
     if job.limit:
         overrides["corpora.train.limit"] = job.limit
         overrides["corpora.dev.limit"] = max(job.limit // 4, 8)
-    overrides.update(job.overrides)
+    overrides.update(
+        (key, value)
+        for key, value in job.overrides.items()
+        if job.component in LONG_COMPONENTS or not key.startswith("corpora.train.corrections")
+    )
     return overrides
 
 
