@@ -57,7 +57,9 @@ class Classifier(Protocol):
         ...
 
 
-def analysis_from_doc(doc) -> TextAnalysis:  # doc: spacy.tokens.Doc produced by the assembled pipeline
+def analysis_from_doc(doc, raw: str | None = None) -> TextAnalysis:
+    """`doc`: a Doc of the assembled pipeline; `raw`: its text when the caller has it (Doc.text rebuilds it
+    from every token, a measurable cost on long items)."""
     statements = sorted(doc._.statements or [], key=lambda item: (-item[1], item[0]))
     scores = [
         QualityStatementScore(id=sid, score=min(max(score, 0.0), 1.0), method=method)
@@ -66,7 +68,7 @@ def analysis_from_doc(doc) -> TextAnalysis:  # doc: spacy.tokens.Doc produced by
     ids = [s.id for s in scores]
     label, probability, polarity = doc._.sentiment or ("neutral", 0.0, None)
     reasons = list(doc._.severity_reasons or [])
-    raw = doc.text
+    raw = doc.text if raw is None else raw
     redaction = doc._.redaction
     if redaction is None:
         raise ValueError("the pipeline has no caresignal_redactor: nothing may leave it unredacted")
@@ -127,9 +129,9 @@ class EvidenceAnalyser:
         return cls(spacy.load(model_dir), batch_size=batch_size)
 
     def iter_analyse(self, texts: Sequence[str]) -> Iterator[TextAnalysis]:
-        clipped = (text[:MAX_CHARS] for text in texts)
-        for doc in self.nlp.pipe(clipped, batch_size=self.batch_size):
-            yield analysis_from_doc(doc)
+        clipped = [text[:MAX_CHARS] for text in texts]
+        for text, doc in zip(clipped, self.nlp.pipe(clipped, batch_size=self.batch_size), strict=True):
+            yield analysis_from_doc(doc, text)
 
     def analyse(self, texts: Sequence[str]) -> list[TextAnalysis]:
         return list(self.iter_analyse(texts))

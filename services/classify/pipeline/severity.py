@@ -15,13 +15,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from spacy.attrs import LOWER
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
+from services.classify.pipeline.anchored import AnchoredMatcher
 from services.classify.pipeline.extensions import declare_doc_extensions
 from services.classify.pipeline.redacted_doc import redacted_doc, sentences
 from services.classify.pipeline.severity_cues import (
@@ -70,57 +69,6 @@ def clause_bounds(doc: Doc, start: int, end: int, sentence: tuple[int, int]) -> 
     while right < sentence[1] and doc[right].lower_ not in CLAUSE_BREAKS:
         right += 1
     return left, right
-
-
-def anchor_words(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
-    """Words one of which every match of `pattern` contains: its required token whose word list has the
-    fewest stop words (then the fewest words); None when it has no required word list."""
-    required = [
-        t["LOWER"]["IN"]
-        for t in pattern
-        if "OP" not in t and isinstance(t.get("LOWER"), dict) and "IN" in t["LOWER"]
-    ]
-    if not required:
-        return None
-    return frozenset(min(required, key=lambda forms: (len(STOP_WORDS.intersection(forms)), len(forms))))
-
-
-class AnchoredMatcher:
-    """spaCy Matchers, one per pattern, each run only on docs that contain one of its anchor words.
-
-    Set predicates (IN lists) are evaluated in Python for every token a Matcher sees, so one Matcher with
-    hundreds of patterns is slow; most patterns cannot match most sentences, and an index from anchor words
-    to patterns skips them. Patterns never span sentences.
-    """
-
-    def __init__(self, vocab) -> None:
-        self.vocab = vocab
-        self.matchers: list[Matcher] = []
-        self.by_word: dict[int, list[int]] = {}  # LOWER string id of an anchor word -> patterns
-        self.always: list[int] = []
-
-    def add(self, label: str, patterns: list[list[dict[str, Any]]]) -> None:
-        for pattern in patterns:
-            matcher = Matcher(self.vocab)
-            matcher.add(label, [pattern])
-            index = len(self.matchers)
-            self.matchers.append(matcher)
-            anchors = anchor_words(pattern)
-            if anchors is None:
-                self.always.append(index)
-            for word in anchors or ():
-                self.by_word.setdefault(self.vocab.strings.add(word), []).append(index)
-
-    def __call__(self, span: Span, lowers: np.ndarray) -> list[tuple[int, int, int]]:
-        """Matches in `span` (a sentence), with token offsets in its doc; `lowers`: the doc's LOWER ids."""
-        selected = set(self.always)
-        for word in set(lowers[span.start : span.end].tolist()):
-            selected.update(self.by_word.get(word, ()))
-        return [
-            (match_id, start + span.start, end + span.start)
-            for index in sorted(selected)
-            for match_id, start, end in self.matchers[index](span)
-        ]
 
 
 class SeverityDetector:

@@ -1,5 +1,8 @@
 """`caresignal_statement_rules`: PhraseMatcher + Matcher over the statement patterns, on the redacted text.
 
+The token patterns run sentence by sentence through an `AnchoredMatcher` (only the patterns whose anchor
+words occur in a sentence); none of them spans a sentence boundary.
+
 Writes `doc._.rule_statements` ({statement id: score}) and the matched spans of the redacted view to
 `doc._.redacted_doc.spans["statement_rules"]`.
 """
@@ -8,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.attrs import LOWER
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from services.classify.pipeline.anchored import AnchoredMatcher
 from services.classify.pipeline.extensions import declare_doc_extensions
-from services.classify.pipeline.redacted_doc import redacted_doc
+from services.classify.pipeline.redacted_doc import redacted_doc, sentences
 
 SPANS_KEY = "statement_rules"
 
@@ -24,7 +29,7 @@ class StatementRules:
     def __init__(self, nlp: Language, name: str, patterns: dict[str, dict[str, Any]]) -> None:
         self.name = name
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = AnchoredMatcher(nlp.vocab)
         self.scores: dict[str, float] = {}
         for statement_id, spec in patterns.items():
             self.scores[statement_id] = float(spec.get("score", 0.8))
@@ -38,7 +43,9 @@ class StatementRules:
         view = redacted_doc(doc)
         found: dict[str, float] = {}
         spans: list[Span] = []
-        for match_id, start, end in [*self.phrase_matcher(view), *self.matcher(view)]:
+        lowers = view.to_array(LOWER)
+        token_matches = [match for span in sentences(view) for match in self.matcher(span, lowers)]
+        for match_id, start, end in [*self.phrase_matcher(view), *token_matches]:
             label = view.vocab.strings[match_id]
             found[label] = self.scores.get(label, 0.8)
             spans.append(Span(view, start, end, label=label))
