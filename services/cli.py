@@ -37,13 +37,15 @@ def api(
     import uvicorn
 
     from services.api import ApiSettings, create_app
+    from services.common.logs import logging_config
 
     if web and host not in LOOPBACK:
         raise typer.BadParameter(
             "the web app has no sign-in yet: serve it on 127.0.0.1, or pass --no-web to expose only the API",
             param_hint="--host",
         )
-    uvicorn.run(create_app(ApiSettings(web_enabled=web)), host=host, port=port)
+    settings = ApiSettings(web_enabled=web)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=logging_config(settings))
 
 
 app.command("run")(run)

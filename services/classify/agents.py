@@ -279,6 +279,7 @@ class ClassifyAgents:
         self.metrics.record_classified(
             event.message.topic, resolution.method.value, bool(resolution.unresolved_location_id)
         )
+        log.debug("classified", extra={"evidence_id": str(classified.evidence_id)})
         if resolution.unresolved_location_id:
             log.debug(  # per item: counted in the periodic summary line at INFO
                 "location %s not in the reference yet; area by %s",

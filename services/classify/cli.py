@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -16,6 +15,7 @@ import typer
 from services.classify import model_cli
 from services.classify.config import ClassifySettings
 from services.classify.corrections_cli import app as corrections_app
+from services.common.logs import configure_logging
 
 
 def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
         from services.classify.training.train import TrainOptions, train_model
 
         settings = ClassifySettings()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        configure_logging(settings)
         registry = ModelRegistry(settings.models_dir)
         options = TrainOptions(
             data_dir=(data_dir or settings.data_dir).resolve(),

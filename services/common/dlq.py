@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from schemas.cloudevents import cloudevent_headers, encode
 from schemas.dead_letter import DeadLetter
 from services.common.errors import PoisonMessageError
+from services.common.logs import key_fields
 from services.common.metrics import BREAKER_OPEN, CONSECUTIVE_DEAD_LETTERS, DEAD_LETTERS
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,12 @@ async def send_dead_letter(
     origin = Origin(message.topic, message.partition, message.offset)
     letter = dead_letter(message.value, error, service=service, origin=origin)
     log.warning(
-        "dead-lettered %s[%d]@%d: %s", message.topic, message.partition, message.offset, error.error_type
+        "dead-lettered %s[%d]@%d: %s",
+        message.topic,
+        message.partition,
+        message.offset,
+        error.error_type,
+        extra={"error_type": error.error_type, **key_fields(message.topic, message.key)},
     )
     return await topic.send(**dead_letter_message(letter, message.key), force=True)
 

@@ -9,6 +9,7 @@ import faust
 
 from services.common.config import CommonSettings
 from services.common.faust_rewind import RewindingApp
+from services.common.logs import logging_config
 
 FaustCredentials = faust.SASLCredentials | faust.SSLCredentials
 
@@ -98,5 +99,11 @@ def create_faust_app(
 
 def run_faust_worker(app: faust.App, settings: CommonSettings) -> None:
     """Run a faust app until it is stopped (Ctrl-C, SIGTERM) or crashes (exit code 1)."""
-    worker = faust.Worker(app, loglevel=settings.log_level.lower(), quiet=True, redirect_stdouts=False)
+    worker = faust.Worker(
+        app,
+        loglevel=settings.log_level.lower(),
+        logging_config=logging_config(settings),
+        quiet=True,
+        redirect_stdouts=False,
+    )
     worker.execute_from_commandline()

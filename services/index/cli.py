@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 from datetime import datetime
@@ -13,6 +12,7 @@ import typer
 from schemas import SentimentLabel, SeverityLevel, SourceType
 from services.common import metrics
 from services.common.indices import Names
+from services.common.logs import configure_logging
 from services.common.terminal import JsonFlag, console, elasticsearch_session, print_json, table
 from services.index import profiles, search
 from services.index.config import IndexSettings
@@ -31,7 +31,7 @@ def run_worker(settings: IndexSettings) -> None:
     """Index until SIGTERM/SIGINT; the current batch is finished and committed before exit."""
     from services.index.worker import Indexer
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from typing import Annotated
 
 import typer
@@ -14,6 +13,7 @@ from services.classify.analyser import EvidenceAnalyser
 from services.classify.config import ClassifySettings
 from services.classify.registry import active_model
 from services.common.indices import Names
+from services.common.logs import configure_logging
 from services.common.terminal import console
 from services.index.templates import install_templates
 from services.reclassify.job import DRAIN_SECONDS, Reclassifier
@@ -50,7 +50,7 @@ def reclassify(
     """Re-classify every indexed item with the current model into new monthly indices and switch the
     `evidence` alias to them at once. Run it again after a kill: it resumes."""
     settings = ClassifySettings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings)
     es = Elasticsearch(**settings.es_options())
     names = Names(settings)
     try:
