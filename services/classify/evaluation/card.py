@@ -80,7 +80,8 @@ def evaluation_sections(
         "words (gratitude, idioms, fears, news, training and policy talk, negation). `dev` items were looked",
         "at while the patterns were written; `test` items were only ever scored. A second round, written",
         "later without looking at the model's misses, is split into `dev2` (looked at) and `holdout` (only",
-        f"scored); its before is {before['second_round']}. Severity = the high flag.",
+        f"scored); its before is {before['second_round']}. `dev3` is more training data for the harm",
+        "classifier. Severity = the high flag.",
         "",
         "| split | items | before P | before R | after P | after R | sentiment macro-F1 before / after |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -109,10 +110,10 @@ def evaluation_sections(
     if harm:
         lines += [
             "Severity is the rules or, where they find nothing, the `harm` classifier",
-            "(`training/harm_data.py`), trained on the `dev` and `dev2` items (so its scores on those two",
-            "splits are in-sample; `test` and `holdout` are never trained on) and on the survey comments as",
-            f"negatives. Its threshold, {harm['threshold']:.2f}, is the lowest whose out-of-fold flags on",
-            "the development items reach a precision of 0.85 (out of fold: precision "
+            "(`training/harm_data.py`), trained on the `dev`, `dev2` and `dev3` items (so its scores on",
+            "those splits are in-sample; `test` and `holdout` are never trained on) and on the survey",
+            f"comments as negatives. Its threshold, {harm['threshold']:.2f}, is the lowest whose out-of-fold",
+            "flags on the development items reach a precision of 0.85 (out of fold: precision "
             f"{harm['precision']:.3f}, recall {harm['recall']:.3f}); out of fold it flags",
             f"{harm['corpus_flagged']} of the {harm['corpus_items']:,} survey comments.",
             "",

@@ -6,7 +6,8 @@ reason codes an incident must carry), `sentiment` and `text`. Splits: `dev` item
 severity rules were written; `test` items were written at the same time but only scored. A second round
 (ids `r...`, written after model 1.1.0 without looking at the rules' misses) was split by alternation into
 `dev2` (looked at) and `holdout` (only ever scored): the check that the severity model generalises to
-wording nobody tuned it on.
+wording nobody tuned it on. `dev3` (ids `s...`) is training data for the harm classifier only, written
+after the second round without looking at `holdout`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from services.classify.evaluation.metrics import BinaryScore, binary_score, sentiment_macro_f1
 
 WRITTEN_ITEMS = Path(__file__).with_name("written_items.jsonl")
-WRITTEN_SPLITS = ("dev", "test", "dev2", "holdout", "all")
+WRITTEN_SPLITS = ("dev", "test", "dev2", "holdout", "dev3", "all")
 
 
 @dataclass(frozen=True)

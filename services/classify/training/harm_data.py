@@ -1,10 +1,11 @@
 """Training records for the `harm` classifier: incidents told in everyday words.
 
-Strong labels come from the hand-written set's development splits (`dev`, `dev2`: incidents with their
-reason codes, and benign texts that use the same words); the `test` and `holdout` splits are never trained
-on. Weak labels come from the shared patient-feedback corpus: survey comments are almost never incidents,
-so every v6 and phase-1 comment is a negative (labels `incident` and every reason 0). Written items fall
-into folds by id, comments by respondent, with the same fold function as the other tasks.
+Strong labels come from the hand-written set's development splits (`dev`, `dev2`, `dev3`: incidents
+with their reason codes, and benign texts that use the same words); the `test` and `holdout` splits are
+never trained on. Weak labels come from the shared patient-feedback corpus: survey comments are almost
+never incidents, so every v6 and phase-1 comment is a negative (labels `incident` and every reason 0).
+Written items fall into folds by id, comments by respondent, with the same fold function as the other
+tasks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from services.classify.pipeline.severity_patterns import INCIDENT, REASONS
 from services.classify.training.data import Record, load_corpus
 
 HARM_LABELS: tuple[str, ...] = (INCIDENT, *REASONS)
-TRAINING_SPLITS: tuple[str, ...] = ("dev", "dev2")
+TRAINING_SPLITS: tuple[str, ...] = ("dev", "dev2", "dev3")
 WRITTEN_CORPUS = "written"
 
 

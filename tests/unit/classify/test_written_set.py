@@ -44,8 +44,9 @@ def test_written_set_severity_flag_holds(scored, split: str) -> None:
 
 
 def test_written_set_flagged_incidents_carry_their_reasons(scored) -> None:
-    items, analyses = scored
-    report = written_report(items, analyses, "all")
+    """The rules' reasons, on every split but `dev3` (training data for the harm classifier only)."""
+    pairs = [(item, analysis) for item, analysis in zip(*scored, strict=True) if item.split != "dev3"]
+    report = written_report([item for item, _ in pairs], [analysis for _, analysis in pairs], "all")
     found = sum(found for found, _ in report.reason_recall.values())
     expected = sum(expected for _, expected in report.reason_recall.values())
     assert found / expected >= 0.85, report.reason_recall
