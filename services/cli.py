@@ -38,6 +38,7 @@ def api(
 
     from services.api import ApiSettings, create_app
     from services.common.logs import logging_config
+    from services.common.tracing import configure_tracing
 
     if web and host not in LOOPBACK:
         raise typer.BadParameter(
@@ -45,6 +46,7 @@ def api(
             param_hint="--host",
         )
     settings = ApiSettings(web_enabled=web)
+    configure_tracing(settings, "caresignal-api")
     uvicorn.run(create_app(settings), host=host, port=port, log_config=logging_config(settings))
 
 

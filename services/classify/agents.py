@@ -19,6 +19,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import UnknownTopicOrPartitionError
 from faust.types import EventT, StreamT, TopicT
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 
 from schemas.cloudevents import cloudevent_headers, encode
@@ -31,6 +32,7 @@ from services.classify.metrics import ClassifyMetrics
 from services.classify.resolve import KnownLocation, is_newer, resolve
 from services.common.dlq import DeadLetterBreaker, TooManyDeadLettersError, decode, send_dead_letter
 from services.common.errors import PoisonMessageError
+from services.common.tracing import item_span, with_trace_headers
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +207,10 @@ class ClassifyAgents:
             outcome = next(analyses) if isinstance(received, EvidenceReceived) else received
             if not isinstance(outcome, PoisonMessageError):
                 assert isinstance(received, EvidenceReceived)
-                outcome = await self._publish(event, received, outcome, sends)
+                with item_span(
+                    "classify", str(received.evidence_id), parent=event.headers, kind=SpanKind.CONSUMER
+                ):
+                    outcome = await self._publish(event, received, outcome, sends)
             if isinstance(outcome, PoisonMessageError):
                 sends.append(await self._dead_letter(event, outcome))
             self.breaker.record(isinstance(outcome, PoisonMessageError))
@@ -272,7 +277,7 @@ class ClassifyAgents:
             await self.classified_topic.send(
                 key=str(classified.evidence_id).encode(),
                 value=encode(classified),
-                headers=cloudevent_headers(classified),
+                headers=with_trace_headers(cloudevent_headers(classified)),
                 force=True,
             )
         )

@@ -34,6 +34,9 @@ class CommonSettings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         default="text", description="`json`: one JSON object per line (for log collectors)."
     )
+    tracing_exporter: Literal["none", "console", "otlp"] = Field(
+        default="none", description="Where spans go; trace context is carried in Kafka headers either way."
+    )
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"

@@ -10,6 +10,7 @@ import faust
 from services.common.config import CommonSettings
 from services.common.faust_rewind import RewindingApp
 from services.common.logs import logging_config
+from services.common.tracing import configure_tracing
 
 FaustCredentials = faust.SASLCredentials | faust.SSLCredentials
 
@@ -99,6 +100,7 @@ def create_faust_app(
 
 def run_faust_worker(app: faust.App, settings: CommonSettings) -> None:
     """Run a faust app until it is stopped (Ctrl-C, SIGTERM) or crashes (exit code 1)."""
+    configure_tracing(settings, app.conf.id)
     worker = faust.Worker(
         app,
         loglevel=settings.log_level.lower(),

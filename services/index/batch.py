@@ -20,6 +20,7 @@ class Message:
     offset: int
     key: bytes | None
     value: bytes | None
+    headers: list[tuple[str, bytes | None]] = field(default_factory=list)  # trace context among them
     actions: list[Action] = field(default_factory=list)
     action_outcomes: list[Outcome] = field(default_factory=list)
     rejection: PoisonMessageError | None = None

@@ -14,6 +14,7 @@ from services.common import metrics
 from services.common.indices import Names
 from services.common.logs import configure_logging
 from services.common.terminal import JsonFlag, console, elasticsearch_session, print_json, table
+from services.common.tracing import configure_tracing
 from services.index import profiles, search
 from services.index.config import IndexSettings
 from services.index.models import (
@@ -32,6 +33,7 @@ def run_worker(settings: IndexSettings) -> None:
     from services.index.worker import Indexer
 
     configure_logging(settings)
+    configure_tracing(settings, "caresignal-index")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -112,7 +112,14 @@ class Indexer:
             for records in polled.values():
                 for record in records:
                     batch.append(
-                        Message(record.topic, record.partition, record.offset, record.key, record.value)
+                        Message(
+                            record.topic,
+                            record.partition,
+                            record.offset,
+                            record.key,
+                            record.value,
+                            record.headers,
+                        )
                     )
                     size += message_size(record.value)
             if batch and started is None:

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from rich.table import Table
 
 from services.common.errors import TransientError
+from services.common.tracing import configure_tracing
 from services.ingest.adapters import Source
 from services.ingest.config import IngestSettings
 from services.ingest.files import UnsupportedInputError, ingest_file
@@ -39,6 +40,7 @@ def ingest(
     Exit code 0 only when no record was rejected (1: some rejected, 3: the broker did not acknowledge).
     """
     settings = IngestSettings()
+    configure_tracing(settings, "caresignal-ingest")
     with _progress() as progress:
         task = progress.add_task(f"ingesting {file.name}", total=_size(file))
 
@@ -86,6 +88,7 @@ def ingest_cqc(
     from services.ingest.poll_marks import PollMarks
 
     settings = IngestSettings()
+    configure_tracing(settings, "caresignal-ingest")
     marks = PollMarks(settings.poll_marks_file())
     previous = marks.get(base_url)
     start = _timestamp(since) if since else previous and previous - POLL_OVERLAP

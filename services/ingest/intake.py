@@ -13,14 +13,17 @@ from typing import Any
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
+from opentelemetry.trace import SpanKind
 from pydantic_core import PydanticSerializationError
 
 from schemas.common import utc_now
+from schemas.evidence import EvidenceReceived
 from schemas.locations import LocationReference
 from schemas.topics import Topic
 from services.common.dlq import Origin, dead_letter, dead_letter_message
 from services.common.errors import TransientError
 from services.common.kafka import event_message
+from services.common.tracing import item_span, with_trace_headers
 from services.ingest.adapters import Adapter
 from services.ingest.config import IngestSettings
 from services.ingest.mapping import history_key, map_batch
@@ -162,18 +165,22 @@ class Intake:
         if outcome.error is not None:
             return _Plan(outcome, [], outcome.error)
         try:
-            messages = [
-                _Message(
-                    self.evidence_topic, str(event.evidence_id), event_message(event, str(event.evidence_id))
-                )
-                for event in outcome.mapped.evidence
-            ] + [
+            messages = [self._evidence_message(event) for event in outcome.mapped.evidence] + [
                 _Message(self.locations_topic, location_dedup_key(ref), event_message(ref, ref.location_id))
                 for ref in outcome.mapped.locations
             ]
         except PydanticSerializationError as error:
             return _Plan(outcome, [], RecordError(f"cannot be encoded as UTF-8 JSON: {error}", "Unencodable"))
         return _Plan(outcome, messages, None)
+
+    def _evidence_message(self, event: EvidenceReceived) -> _Message:
+        """The item's message, starting its trace: the `traceparent` header classify and index continue."""
+        evidence_id = str(event.evidence_id)
+        with item_span("ingest", evidence_id, kind=SpanKind.PRODUCER):
+            send = event_message(event, evidence_id)
+            send["headers"] = with_trace_headers(send["headers"])
+            log.debug("mapped", extra={"evidence_id": evidence_id})
+        return _Message(self.evidence_topic, evidence_id, send)
 
     def _seen_keys(self, plans: list[_Plan]) -> set[tuple[str, str]]:
         by_topic: dict[str, list[str]] = {}
