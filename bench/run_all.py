@@ -28,6 +28,7 @@ RUNS: list[list[str]] = [
     ["web_bench.py", "--docs", "20000" if QUICK else "1000000", "--runs", "10" if QUICK else "40"],
     ["reclassify_bench.py", "--docs", "2000" if QUICK else "10000"],
     ["redaction_eval.py"],
+    ["pack_bench.py", "--docs", "10000" if QUICK else "100000", "--runs", "3" if QUICK else "8"],
 ]
 
 
