@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -10,7 +11,9 @@ from typing import Any
 
 import pytest
 import yaml
+from prometheus_client import REGISTRY
 
+import services.classify.metrics  # noqa: F401 - registers classify's own series beside the shared ones
 from deploy.helm import KUBE_VERSION, helm_path
 from deploy.manifests import CHART_DIR, TOPICS_FILE, topics_json
 from deploy.settings import StackSettings
@@ -43,6 +46,8 @@ API_VERSIONS = {
     "KafkaTopic": "kafka.strimzi.io/v1beta2",
     "KafkaUser": "kafka.strimzi.io/v1beta2",
     "Elasticsearch": "elasticsearch.k8s.elastic.co/v1",
+    "PrometheusRule": "monitoring.coreos.com/v1",
+    "ServiceMonitor": "monitoring.coreos.com/v1",
 }
 # Secrets the chart expects operators (Strimzi, ECK) or the platform to make.
 EXTERNAL_SECRETS = {
@@ -79,6 +84,12 @@ def _rendered(environment: str) -> tuple[dict[str, Any], ...]:
 
 def _of_kind(environment: str, kind: str) -> list[dict[str, Any]]:
     return [doc for doc in _rendered(environment) if doc["kind"] == kind]
+
+
+def _config(environment: str) -> dict[str, Any]:
+    """The ConfigMap of CARESIGNAL_* settings (the dashboard has its own)."""
+    (config,) = [c for c in _of_kind(environment, "ConfigMap") if c["metadata"]["name"].endswith("-config")]
+    return config
 
 
 def _pod_specs(environment: str) -> list[tuple[str, dict[str, Any]]]:
@@ -159,7 +170,7 @@ def test_chart_probe_ports_are_the_ports_the_services_listen_on(environment: str
         component = deployment["metadata"]["labels"]["app.kubernetes.io/component"]
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         assert container["ports"][0]["containerPort"] == listen[component]
-    (config,) = _of_kind(environment, "ConfigMap")
+    config = _config(environment)
     assert config["data"]["CARESIGNAL_INDEX_METRICS_ENABLED"] == "true"
     for host in ("CLASSIFY_WEB_HOST", "ALERTS_WEB_HOST", "INDEX_METRICS_HOST"):
         assert config["data"][f"CARESIGNAL_{host}"] == "0.0.0.0"
@@ -168,7 +179,7 @@ def test_chart_probe_ports_are_the_ports_the_services_listen_on(environment: str
 @ENVIRONMENTS
 def test_chart_config_names_only_settings_that_exist(environment: str) -> None:
     known = _settings_env_names()
-    (config,) = _of_kind(environment, "ConfigMap")
+    config = _config(environment)
     assert set(config["data"]) <= known, set(config["data"]) - known
     for _, spec in _pod_specs(environment):
         for container in spec["containers"]:
@@ -216,7 +227,7 @@ def test_chart_production_cluster_is_replicated() -> None:
     assert kafka["spec"]["kafka"]["listeners"][0]["authentication"]["type"] == "scram-sha-512"
     (elasticsearch,) = _of_kind("production", "Elasticsearch")
     assert elasticsearch["spec"]["nodeSets"][0]["count"] == 3
-    (config,) = _of_kind("production", "ConfigMap")
+    config = _config("production")
     assert config["data"]["CARESIGNAL_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
     assert config["data"]["CARESIGNAL_KAFKA_REPLICATION_FACTOR"] == "3"
 
@@ -252,3 +263,66 @@ def test_chart_refuses_chart_made_secrets_in_production() -> None:
         timeout=120,
     )
     assert result.returncode != 0 and "existingSecret" in result.stderr
+
+
+MONITORING_FILES = CHART_DIR / "files"
+ALERTS = {
+    "CareSignalConsumerLagGrowing",
+    "CareSignalDeadLetters",
+    "CareSignalBreakerOpen",
+    "CareSignalNoItemsProcessed",
+}
+
+
+def _rules() -> dict[str, Any]:
+    return yaml.safe_load((MONITORING_FILES / "prometheus-rules.yaml").read_text())
+
+
+def _dashboard() -> dict[str, Any]:
+    return json.loads((MONITORING_FILES / "grafana-dashboard.json").read_text())
+
+
+def _exported_series() -> set[str]:
+    """Every series name the services' metrics modules define, as Prometheus stores them."""
+    suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_count", "_sum"], "gauge": [""]}
+    return {
+        family.name + suffix
+        for family in REGISTRY.collect()
+        if family.name.startswith("caresignal_")
+        for suffix in suffixes.get(family.type, [])
+    }
+
+
+def test_chart_production_installs_the_alerting_rules_and_the_dashboard_from_deploy() -> None:
+    (rule,) = _of_kind("production", "PrometheusRule")
+    assert rule["spec"] == _rules()
+    rules = [r for group in _rules()["groups"] for r in group["rules"]]
+    assert {r["alert"] for r in rules} >= ALERTS
+    for r in rules:
+        assert r["labels"]["severity"] in {"warning", "critical"} and r["annotations"]["summary"], r["alert"]
+    (board,) = [
+        cm for cm in _of_kind("production", "ConfigMap") if cm["metadata"]["labels"].get("grafana_dashboard")
+    ]
+    assert json.loads(board["data"]["caresignal-pipeline.json"]) == _dashboard()
+
+
+def test_chart_rules_and_dashboard_query_only_series_the_services_export() -> None:
+    exprs = [r["expr"] for group in _rules()["groups"] for r in group["rules"]]
+    exprs += [target["expr"] for panel in _dashboard()["panels"] for target in panel["targets"]]
+    queried = set(re.findall(r"\bcaresignal_[a-z_]+", " ".join(exprs)))
+    assert len(queried) >= 8
+    assert queried <= _exported_series(), queried - _exported_series()
+
+
+def test_chart_production_scrapes_every_component_on_a_port_its_service_names() -> None:
+    ports = {
+        svc["spec"]["selector"]["app.kubernetes.io/component"]: {p["name"] for p in svc["spec"]["ports"]}
+        for svc in _of_kind("production", "Service")
+    }
+    monitors = {
+        m["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"]: m["spec"]["endpoints"]
+        for m in _of_kind("production", "ServiceMonitor")
+    }
+    assert set(monitors) == {"api", "classify", "index", "alerts"}
+    for component, endpoints in monitors.items():
+        assert all(e["port"] in ports[component] and e["path"] == "/metrics" for e in endpoints), component
