@@ -86,7 +86,7 @@ def evaluation_sections(
         "| split | items | before P | before R | after P | after R | sentiment macro-F1 before / after |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for report in written:
+    for report in (report for report in written if report.n_items):
         b = before["written"].get(report.split)  # none for "all": the rounds' befores are different models
         keys = ("precision", "recall", "sentiment_macro_f1")
         b_p, b_r, b_s = (f"{b[key]:.3f}" for key in keys) if b else ("-",) * 3
