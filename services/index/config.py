@@ -18,6 +18,12 @@ class IndexSettings(CommonSettings):
     index_flush_bytes: int = Field(
         default=5 * 1024 * 1024, ge=1024, description="Bulk body size that flushes."
     )
+    index_bulk_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Batches written at once (bulk requests in flight) while the next one is built; "
+        "offsets are still committed in order, once every earlier batch is written.",
+    )
     index_linger_seconds: float = Field(default=0.5, ge=0, description="Longest wait for a batch to fill.")
     index_retry_initial_seconds: float = Field(default=0.25, gt=0, description="First retry delay.")
     index_retry_max_seconds: float = Field(default=30.0, gt=0, description="Longest retry delay.")

@@ -77,6 +77,17 @@ class TopicRouter:
     def is_evidence(self, topic_name: str) -> bool:
         return self._by_name[topic_name] is Topic.EVIDENCE_CLASSIFIED
 
+    def decode(self, topic_name: str, raw: bytes | None) -> BaseModel:
+        """Decode and validate one message; PoisonMessageError when it is not a valid event."""
+        return decode(ROUTES[self._by_name[topic_name]].model, raw)
+
+    def actions(
+        self, topic_name: str, event: Any, indexed_at: datetime, corrections: Corrections | None = None
+    ) -> list[Action]:
+        """The bulk actions of a decoded event. `corrections`: the latest correction of the batch's
+        evidence items, applied over the model's labels."""
+        return ROUTES[self._by_name[topic_name]].to_actions(event, self.names, indexed_at, corrections or {})
+
     def actions_for(
         self,
         topic_name: str,
@@ -84,9 +95,5 @@ class TopicRouter:
         indexed_at: datetime,
         corrections: Corrections | None = None,
     ) -> list[Action]:
-        """Decode and validate one message; PoisonMessageError when it is not a valid event.
-
-        `corrections`: the latest correction of the batch's evidence items, applied over the model's labels.
-        """
-        route = ROUTES[self._by_name[topic_name]]
-        return route.to_actions(decode(route.model, raw), self.names, indexed_at, corrections or {})
+        """`decode` then `actions`."""
+        return self.actions(topic_name, self.decode(topic_name, raw), indexed_at, corrections)

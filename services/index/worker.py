@@ -4,6 +4,11 @@ At-least-once: offsets are committed only after every message of a batch is sett
 superseded by a newer version, or dead-lettered. Deterministic ids make redelivery harmless.
 While Elasticsearch is unavailable the worker pauses its partitions and keeps polling (so it stays
 in the group), retrying the batch with exponential backoff; it never dead-letters for that.
+
+Pipelined: while up to `index_bulk_concurrency` batches are being written by the sender threads, the
+main thread fills and builds the next one; batches are settled (dead letters, then the commit) strictly
+in the order they were consumed, so an offset is committed only once every earlier message is written.
+Writes whose order matters never overlap (`inflight`).
 """
 
 from __future__ import annotations
@@ -11,8 +16,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeoutError
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from elastic_transport import TransportError
@@ -29,6 +37,7 @@ from services.common.metrics import BULK_SECONDS, kafka_consumer_lag, record_lag
 from services.index.batch import FillRules, Message, message_size, offsets_to_commit
 from services.index.config import IndexSettings
 from services.index.corrections import latest_corrections
+from services.index.inflight import InFlight, latest_of
 from services.index.instruments import observe_batch
 from services.index.outcomes import Outcome, is_transient_status, worst
 from services.index.routing import TopicRouter
@@ -51,6 +60,11 @@ class IndexerStats:
     messages: int = 0
     dead_lettered: int = 0
     retries: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add_retry(self) -> None:
+        with self.lock:  # sender threads retry concurrently
+            self.retries += 1
 
 
 class Indexer:
@@ -82,24 +96,40 @@ class Indexer:
             heartbeat_interval_ms=int(self.settings.index_session_timeout_seconds * 1000) // 4,
         )
         producer = create_producer(self.settings)
+        senders = ThreadPoolExecutor(self.settings.index_bulk_concurrency, thread_name_prefix="bulk")
+        in_flight: deque[InFlight] = deque()
         log.info("index worker started", extra={"topics": self.router.topic_names})
         try:
             while not stop.is_set():
-                batch = self._fill(consumer, stop)
+                # the sender threads write earlier batches meanwhile; idle, settle them after one poll
+                batch = self._fill(consumer, stop, until_idle=bool(in_flight))
                 record_lag(SERVICE, kafka_consumer_lag(consumer))
+                while in_flight and in_flight[0].future.done():  # type: ignore[union-attr]
+                    self._settle(in_flight.popleft(), consumer, producer, stop)
                 if batch:
-                    self._process(batch, consumer, producer, stop)
+                    flight = self._prepare(batch, in_flight, stop)
+                    while len(in_flight) >= self.settings.index_bulk_concurrency or any(
+                        flight.conflicts_with(earlier) for earlier in in_flight
+                    ):
+                        self._settle(in_flight.popleft(), consumer, producer, stop)
+                    flight.future = senders.submit(self._index_until_settled, flight.batch, stop)
+                    in_flight.append(flight)
+            while in_flight:  # shutdown: settle what was written, in order
+                self._settle(in_flight.popleft(), consumer, producer, stop)
         except StoppedWhileRetryingError:
             log.warning("stopped while elasticsearch was unavailable; the batch will be redelivered")
         finally:
+            stop.set()  # sender threads still retrying give up (nothing of theirs is committed)
+            senders.shutdown(wait=True)
             producer.close(timeout=10)
             consumer.close(autocommit=False)
             log.info("index worker stopped")
 
     # ---- consuming -------------------------------------------------------------------------
 
-    def _fill(self, consumer: KafkaConsumer, stop: threading.Event) -> list[Message]:
-        """Poll until the batch is full by count or bytes, its linger expires, or shutdown."""
+    def _fill(self, consumer: KafkaConsumer, stop: threading.Event, until_idle: bool) -> list[Message]:
+        """Poll until the batch is full by count or bytes, its linger expires, or shutdown; `until_idle`:
+        or a poll returns nothing while the batch is empty."""
         batch: list[Message] = []
         size, started = 0, None
         while not stop.is_set() and not self.rules.is_full(len(batch), size):
@@ -122,32 +152,53 @@ class Indexer:
                         )
                     )
                     size += message_size(record.value)
+            if not batch and until_idle:
+                break
             if batch and started is None:
                 started = time.monotonic()
         return batch
 
     # ---- one batch -------------------------------------------------------------------------
 
-    def _process(
-        self, batch: list[Message], consumer: KafkaConsumer, producer: KafkaProducer, stop: threading.Event
-    ) -> None:
+    def _prepare(self, batch: list[Message], in_flight: deque[InFlight], stop: threading.Event) -> InFlight:
+        """Decode the batch and build its actions, with the latest corrections of its evidence items
+        (also those of batches still in flight)."""
         began = time.monotonic()
         now = datetime.now(UTC)
-        corrections = self._latest_corrections(batch, stop)
+        events: list[object] = []
         for message in batch:
             try:
-                message.actions = self.router.actions_for(message.topic, message.value, now, corrections)
+                events.append(self.router.decode(message.topic, message.value))
+            except PoisonMessageError as error:
+                message.reject(error)
+                events.append(None)
+        unsettled = (correction for earlier in in_flight for correction in earlier.corrections.values())
+        corrections = latest_of(self._latest_corrections(batch, stop), unsettled)
+        for message, event in zip(batch, events, strict=True):
+            if event is None:
+                continue
+            try:
+                message.actions = self.router.actions(message.topic, event, now, corrections)
                 message.action_outcomes = [Outcome.TRANSIENT] * len(message.actions)
             except PoisonMessageError as error:
                 message.reject(error)
-        retries = self._index_until_settled(batch, consumer, stop)
+        own = latest_of({}, (event for event in events if isinstance(event, EvidenceCorrected)))
+        return InFlight(batch, began, corrections=own)
+
+    def _settle(
+        self, flight: InFlight, consumer: KafkaConsumer, producer: KafkaProducer, stop: threading.Event
+    ) -> None:
+        """Wait for the batch's writes, dead-letter its rejects, commit its offsets (in consumed order)."""
+        assert flight.future is not None
+        retries = self._await(flight, consumer, stop)
+        batch = flight.batch
         rejected = [message for message in batch if message.rejected]
         self._dead_letter(rejected, producer)
         self._commit(batch, consumer)
         self.stats.batches += 1
         self.stats.messages += len(batch)
         self.stats.dead_lettered += len(rejected)
-        observe_batch(SERVICE, batch, time.monotonic() - began)
+        observe_batch(SERVICE, batch, time.monotonic() - flight.began)
         outcomes = [worst(m.action_outcomes) for m in batch if not m.rejected]
         log.info(
             "batch indexed: count=%d done=%d superseded=%d dead_lettered=%d retries=%d duration_ms=%.0f",
@@ -156,11 +207,24 @@ class Indexer:
             sum(1 for m in batch if Outcome.SUPERSEDED in m.action_outcomes),
             len(rejected),
             retries,
-            (time.monotonic() - began) * 1000,
+            (time.monotonic() - flight.began) * 1000,
         )
         for message in batch:
             self.breaker.record(message.rejected)
         self.breaker.check()
+
+    def _await(self, flight: InFlight, consumer: KafkaConsumer, stop: threading.Event) -> int:
+        """The batch's retry count once written; a long wait (Elasticsearch unavailable) polls with every
+        partition paused, so the group keeps us as a member."""
+        assert flight.future is not None
+        try:
+            return flight.future.result(timeout=1.0)
+        except FutureTimeoutError:
+            pass
+        while not flight.future.done() and not stop.is_set():
+            self._poll_paused(consumer, 0.5)
+        consumer.resume(*consumer.paused())
+        return flight.future.result()  # on shutdown a sender still retrying raises StoppedWhileRetryingError
 
     def _latest_corrections(
         self, batch: list[Message], stop: threading.Event
@@ -172,10 +236,9 @@ class Indexer:
             self._retry(lambda: found.update(latest_corrections(self.es, self.router.names, ids)), stop)
         return found
 
-    def _index_until_settled(
-        self, batch: list[Message], consumer: KafkaConsumer, stop: threading.Event
-    ) -> int:
-        """Send unsettled actions; retry transient failures with backoff while paused. Returns retries."""
+    def _index_until_settled(self, batch: list[Message], stop: threading.Event) -> int:
+        """Send unsettled actions; retry transient failures with backoff (a sender thread; the main thread
+        keeps the partitions paused meanwhile). Returns retries."""
         attempt = 0
         started = time.monotonic()
         while True:
@@ -196,7 +259,7 @@ class Indexer:
             if last_reason is None:
                 break
             attempt += 1
-            self.stats.retries += 1
+            self.stats.add_retry()
             self._give_up_if_too_long(started, last_reason)
             delay = self._backoff_seconds(attempt)
             log.warning(
@@ -205,9 +268,8 @@ class Indexer:
                 attempt,
                 delay,
             )
-            self._wait_paused(consumer, delay, stop)
-        if attempt:
-            consumer.resume(*consumer.paused())
+            if stop.wait(delay):
+                raise StoppedWhileRetryingError()
         return attempt
 
     def _backoff_seconds(self, attempt: int) -> float:
@@ -219,18 +281,13 @@ class Indexer:
         if give_up and time.monotonic() - started > give_up:
             raise TransientError(f"elasticsearch still unavailable after {give_up:.0f}s: {reason}")
 
-    def _wait_paused(self, consumer: KafkaConsumer, seconds: float, stop: threading.Event) -> None:
-        """Sleep while polling with every partition paused, so the group keeps us as a member."""
-        deadline = time.monotonic() + seconds
-        while True:
-            if stop.is_set():
-                raise StoppedWhileRetryingError()
-            consumer.pause(*consumer.assignment())
-            polled = consumer.poll(timeout_ms=int(min(1.0, max(0.0, deadline - time.monotonic())) * 1000))
-            for partition, records in polled.items():  # newly assigned after a rebalance: rewind
-                consumer.seek(partition, min(record.offset for record in records))
-            if time.monotonic() >= deadline:
-                return
+    @staticmethod
+    def _poll_paused(consumer: KafkaConsumer, seconds: float) -> None:
+        """Poll with every partition paused (a member of the group fetches nothing)."""
+        consumer.pause(*consumer.assignment())
+        polled = consumer.poll(timeout_ms=int(seconds * 1000))
+        for partition, records in polled.items():  # newly assigned after a rebalance: rewind
+            consumer.seek(partition, min(record.offset for record in records))
 
     def _retry(self, operation: Callable[[], object], stop: threading.Event) -> None:
         """Run an Elasticsearch call until it succeeds (or shutdown); non-transient errors raise."""
@@ -245,7 +302,7 @@ class Indexer:
                 ):
                     raise
                 attempt += 1
-                self.stats.retries += 1
+                self.stats.add_retry()
                 delay = self._backoff_seconds(attempt)
                 log.warning("elasticsearch call failed (%s); retry in %.1fs", error, delay)
                 stop.wait(delay)
