@@ -2,10 +2,11 @@
 
 Stage 1 (`route_evidence`) reads evidence.classified.v1 and sends one observation per rule and group
 key to an internal topic keyed by that key, so a key's state and decisions live in exactly one
-partition and one worker. Stage 2 (`detect_alerts`) applies observations to `key_to_state` (memory
-store, changelog topic) and publishes alerts. A timer broadcasts this worker's event-time progress
-to every observations partition; the low watermark (minimum over all classified partitions) drives
-flatline rules.
+partition and one worker; `route_corrections` does the same for analysts' corrections (corrections.v1),
+with the corrected labels, for the rules that read labels (`services/alerts/corrections.py`). Stage 2
+(`detect_alerts`) applies observations to `key_to_state` (memory store, changelog topic) and publishes
+alerts. A timer broadcasts this worker's event-time progress to every observations partition; the low
+watermark (minimum over all classified partitions) drives flatline rules.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import faust
 
 from schemas.alerts import AlertRaised
 from schemas.topics import Topic
-from services.alerts.codec import decode_classified, decode_stage, encode_stage
+from services.alerts.codec import decode_classified, decode_correction, decode_stage, encode_stage
 from services.alerts.config import AlertsSettings
-from services.alerts.domain import WatermarkTick
+from services.alerts.domain import Observation, WatermarkTick
 from services.alerts.engine import AlertEngine
 from services.alerts.progress import Progress
 from services.alerts.rules import RuleSet, load_rules
@@ -56,15 +57,19 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
     )
     alerts_topic = app.topic(settings.topic(Topic.ALERTS_RAISED), **raw)
     dlq_topic = app.topic(settings.topic(Topic.EVIDENCE_CLASSIFIED_DLQ), **raw)
+    corrections_topic = app.topic(settings.topic(Topic.CORRECTIONS), **raw)
+    corrections_dlq_topic = app.topic(settings.topic(Topic.CORRECTIONS_DLQ), **raw)
     key_to_state = app.Table("key_to_state", default=None, partitions=partitions)  # json keys and values
 
     engine = AlertEngine(rules, key_to_state, settings.alerts_classified_partitions)
     progress = Progress()
     breaker = DeadLetterBreaker(settings.alerts_max_consecutive_dead_letters, service=SERVICE)
 
-    async def dead_letter(event: faust.types.EventT, error: PoisonMessageError) -> None:
+    async def dead_letter(
+        event: faust.types.EventT, error: PoisonMessageError, topic: faust.types.TopicT = dlq_topic
+    ) -> None:
         """Dead-letter and wait for the broker's ack; stop when too many in a row were rejected."""
-        await (await send_dead_letter(dlq_topic, event.message, error, service=SERVICE))
+        await (await send_dead_letter(topic, event.message, error, service=SERVICE))
         breaker.record(dead_lettered=True)
         breaker.check()
 
@@ -79,6 +84,12 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
             "alert %s %s v%d %s: %s", alert.rule_id, alert.alert_id, alert.version, alert.change, alert.reason
         )
 
+    async def send_observations(observations: list[Observation]) -> None:
+        for observation in observations:
+            await observations_topic.send(
+                key=observation.state_key.encode(), value=encode_stage(observation), force=True
+            )
+
     @app.agent(classified_topic)
     async def route_evidence(stream: faust.StreamT) -> None:
         async for event in stream.events():
@@ -90,11 +101,21 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
                 continue
             breaker.record(dead_lettered=False)
             count_items(SERVICE, event.message.topic, ["done"])
-            for observation in engine.observations(evidence):
-                await observations_topic.send(
-                    key=observation.state_key.encode(), value=encode_stage(observation), force=True
-                )
+            await send_observations(engine.observations(evidence))
             progress.see(event.message.partition, evidence.occurred_at)
+
+    @app.agent(corrections_topic)
+    async def route_corrections(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                correction = decode_correction(event.value)
+            except PoisonMessageError as error:
+                await dead_letter(event, error, corrections_dlq_topic)
+                count_items(SERVICE, event.message.topic, ["dead_lettered"])
+                continue
+            breaker.record(dead_lettered=False)
+            count_items(SERVICE, event.message.topic, ["done"])
+            await send_observations(engine.correction_observations(correction))
 
     @app.agent(observations_topic)
     async def detect_alerts(stream: faust.StreamT) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schemas.corrections import EvidenceCorrected
 from schemas.evidence import EvidenceClassified
 from services.alerts.domain import Observation, StageEnvelope, WatermarkTick
 from services.common.dlq import decode
@@ -9,6 +10,10 @@ from services.common.dlq import decode
 
 def decode_classified(raw: bytes | None) -> EvidenceClassified:
     return decode(EvidenceClassified, raw)
+
+
+def decode_correction(raw: bytes | None) -> EvidenceCorrected:
+    return decode(EvidenceCorrected, raw)
 
 
 def decode_stage(raw: bytes | None) -> Observation | WatermarkTick:

@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from schemas.alerts import AlertRaised
+from schemas.corrections import EvidenceCorrected
 from schemas.evidence import EvidenceClassified
+from services.alerts.corrections import corrected_evidence, label_rules
 from services.alerts.detectors import observe, on_watermark
 from services.alerts.domain import Observation, WatermarkTick, low_watermark, merge_maxima, watermark_key
 from services.alerts.observations import observations_for
@@ -38,6 +40,10 @@ class AlertEngine:
 
     def observations(self, evidence: EvidenceClassified) -> list[Observation]:
         return observations_for(evidence, self.enabled)
+
+    def correction_observations(self, correction: EvidenceCorrected) -> list[Observation]:
+        """What the label rules observe of a corrected item (`services/alerts/corrections.py`)."""
+        return observations_for(corrected_evidence(correction), label_rules(self.enabled))
 
     def decide(self, observation: Observation, partition: int) -> Decision | None:
         """Apply one observation to its key; None when its rule is no longer configured."""
@@ -76,8 +82,15 @@ class AlertEngine:
 
     def run(self, evidence: EvidenceClassified, partition: int = 0) -> list[AlertRaised]:
         """Decide and commit every observation of one item at once (tests and benchmarks)."""
+        return self._apply(self.observations(evidence), partition)
+
+    def correct(self, correction: EvidenceCorrected, partition: int = 0) -> list[AlertRaised]:
+        """Decide and commit what one correction changes (tests and benchmarks)."""
+        return self._apply(self.correction_observations(correction), partition)
+
+    def _apply(self, observations: list[Observation], partition: int) -> list[AlertRaised]:
         raised: list[AlertRaised] = []
-        for observation in self.observations(evidence):
+        for observation in observations:
             if decision := self.decide(observation, partition):
                 self.commit(decision)
                 raised += decision.alerts
