@@ -64,6 +64,11 @@ class Names:
         return self.settings.index("api-keys-v1")
 
     @property
+    def reclassify_lease_index(self) -> str:
+        """One document: which `caresignal reclassify` may run now (`services/reclassify/lease.py`)."""
+        return self.settings.index("reclassify-lease-v1")
+
+    @property
     def locations_index(self) -> str:
         return self.settings.index(FIXED_INDICES["locations"])
 

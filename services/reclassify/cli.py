@@ -17,6 +17,7 @@ from services.common.logs import configure_logging
 from services.common.terminal import console
 from services.index.templates import install_templates
 from services.reclassify.job import DRAIN_SECONDS, Reclassifier
+from services.reclassify.lease import LEASE_SECONDS, Lease, LeaseHeldError, LeaseLostError
 from services.reclassify.state import RunStore
 
 
@@ -46,26 +47,45 @@ def reclassify(
         float,
         typer.Option("--drain-seconds", help="Between moving searches and deleting the old indices."),
     ] = DRAIN_SECONDS,
+    lease_seconds: Annotated[
+        float,
+        typer.Option(
+            "--lease-seconds",
+            help="How long a run's lease lasts unrenewed: when another host may take over a stuck run.",
+        ),
+    ] = LEASE_SECONDS,
 ) -> None:
     """Re-classify every indexed item with the current model into new monthly indices and switch the
-    `evidence` alias to them at once. Run it again after a kill: it resumes."""
+    `evidence` alias to them at once. Run it again after a kill: it resumes. One run at a time: another
+    started meanwhile stops at once (exit 3) and names the run that holds the lease."""
+    if lease_seconds <= drain_seconds:
+        raise typer.BadParameter("must be longer than --drain-seconds", param_hint="--lease-seconds")
     settings = ClassifySettings()
     configure_logging(settings)
     es = Elasticsearch(**settings.es_options())
     names = Names(settings)
     try:
-        if abandon_run:
-            abandon(es, names)
-            return
-        model = active_model(settings)
-        analyser = EvidenceAnalyser.load(model.path, batch_size=batch_size)
-        job = Reclassifier(es, names, analyser, batch_size, drain_seconds)
-        install_templates(es, settings)
-        run = job.start_or_resume()
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=console, disable=json_output) as progress:
-            task = progress.add_task(f"re-classifying with {model.model_version}", total=job.to_do(run))
-            summary = job.run(run, progress=lambda n: progress.advance(task, n))
+        with Lease(es, names, seconds=lease_seconds) as lease:
+            if abandon_run:
+                abandon(es, names)
+                return
+            model = active_model(settings)
+            analyser = EvidenceAnalyser.load(model.path, batch_size=batch_size)
+            job = Reclassifier(es, names, analyser, batch_size, drain_seconds, lease)
+            install_templates(es, settings)
+            run = job.start_or_resume()
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+            )
+            with Progress(*columns, console=console, disable=json_output) as progress:
+                task = progress.add_task(f"re-classifying with {model.model_version}", total=job.to_do(run))
+                summary = job.run(run, progress=lambda n: progress.advance(task, n))
+    except (LeaseHeldError, LeaseLostError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(3) from error
     finally:
         es.close()
     facts = {

@@ -5,8 +5,9 @@ Input: the indexed documents. The raw topic keeps items for 3 days and holds per
 holds every item, redacted, for as long as it is kept (the classified topic only 90 days). So the model
 runs on the redacted text: personal data cannot come back (a better redactor can only take more out).
 
-Steps, each resumable (the run's state is a document in `reclassify-runs-v1`, saved after every batch
-the target acknowledged, like a committed offset):
+One run at a time: the caller holds a lease (`services/reclassify/lease.py`), renewed before every write
+and checkpoint. Steps, each resumable (the run's state is a document in `reclassify-runs-v1`, saved after
+every batch the target acknowledged, like a committed offset):
 
 1. copy: each month's documents in evidence-id order, re-classified, with the item's latest analyst
    correction applied again over the new labels, into `evidence-v1-gen<N>-YYYY.MM`;
@@ -42,6 +43,7 @@ from services.index.documents import evidence_action
 from services.index.evidence import IndexedEvidence
 from services.index.generations import block_writes, create_generation_index, live_months, switch
 from services.index.sink import BulkSink
+from services.reclassify.lease import Lease
 from services.reclassify.state import MonthState, RunState, RunStore
 
 log = logging.getLogger(__name__)
@@ -76,8 +78,10 @@ class Reclassifier:
         analyser: Classifier,
         batch_size: int = 256,
         drain_seconds: float = DRAIN_SECONDS,
+        lease: Lease | None = None,
     ) -> None:
         self.es = es
+        self.lease = lease
         self.drain_seconds = drain_seconds
         self.names = names
         self.analyser = analyser
@@ -107,7 +111,7 @@ class Reclassifier:
             run.months[month.month] = MonthState(
                 source=month.index, target=self.names.evidence_generation_index(generation, month.month)
             )
-        self.store.save(run)
+        self._save(run)
         return run
 
     def to_do(self, run: RunState) -> int:
@@ -133,7 +137,7 @@ class Reclassifier:
         run.status = "done"
         run.finished_at = datetime.now(UTC)
         run.seconds = round(run.seconds + total, 1)
-        self.store.save(run)
+        self._save(run)
         documents = sum(m.copied for m in run.months.values())
         return Summary(
             run.generation,
@@ -145,6 +149,15 @@ class Reclassifier:
             total,
             caught_up,
         )
+
+    def _save(self, run: RunState) -> None:
+        """Checkpoint the run, while it still holds the lease (LeaseLostError otherwise)."""
+        self._renew()
+        self.store.save(run)
+
+    def _renew(self) -> None:
+        if self.lease is not None:
+            self.lease.renew()
 
     def _is_index(self, name: str) -> bool:
         """True for a concrete index of that name (not an alias, not missing)."""
@@ -158,10 +171,10 @@ class Reclassifier:
             month.after = hits[-1]["_source"]["evidence_id"]
             month.copied += len(hits)
             self.copied_now += len(hits)
-            self.store.save(run)  # a checkpoint only once the target acknowledged the batch
+            self._save(run)  # a checkpoint only once the target acknowledged the batch
             progress(len(hits))
         month.done = True
-        self.store.save(run)
+        self._save(run)
 
     def _pages(
         self, index: str, query: dict[str, Any], after: str | None = None
@@ -183,7 +196,9 @@ class Reclassifier:
 
     def _write(self, hits: list[dict[str, Any]], target: str) -> None:
         """Re-classify a page and write it to the target, with each item's latest correction. The copy
-        keeps the source's `indexed_at`, so the catch-up can tell a copy from a later change."""
+        keeps the source's `indexed_at`, so the catch-up can tell a copy from a later change. Only while
+        the run holds the lease: one whose lease was taken over stops before writing."""
+        self._renew()
         stored = [IndexedEvidence(hit["_source"], hit["_index"], 0, 0).as_classified for hit in hits]
         analyses = self.analyser.analyse([item.text for item in stored])
         now = datetime.now(UTC)
@@ -268,15 +283,17 @@ class Reclassifier:
         """Block writes to the old indices, carry over the last changes, check counts, switch."""
         self._add_new_months(run)
         if run.status != "blocked":
+            self._renew()
             run.blocked_at = datetime.now(UTC)
             for month in run.months.values():
                 block_writes(self.es, month.source)
             run.status = "blocked"
-            self.store.save(run)
+            self._save(run)
         copied = self._catch_up(run, since=run.blocked_at - CLOCK_MARGIN - timedelta(minutes=1))
         for month in run.months.values():
             copied += self._fill_gaps(month)
         months = [(name, m.source, m.target) for name, m in run.months.items()]
+        self._renew()
         switch(self.es, self.names, months, self.drain_seconds)
         log.info("alias %s switched to generation %d", self.names.evidence_alias, run.generation)
         return copied

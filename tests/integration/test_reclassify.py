@@ -1,6 +1,6 @@
 """Re-classification on the real node: searches keep answering with the same counts while 5,000 items are
 re-classified and the alias switches; a correction survives; a killed run resumes with nothing missing or
-doubled; personal data does not come back."""
+doubled; personal data does not come back; two runs never interleave (a lease)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ from services.common.kafka import read_topic
 from services.index import correcting
 from services.index.generations import live_months
 from services.reclassify.job import Reclassifier
+from services.reclassify.lease import LEASE_ID, Holder, Lease, LeaseHeldError, LeaseLostError
 from services.reclassify.state import RunStore
 
 pytestmark = pytest.mark.integration
@@ -237,3 +238,64 @@ def test_reclassify_killed_mid_way_resumes_with_nothing_missing_or_doubled(
     )
     assert {m.generation for m in live_months(es, names).values()} == {1}
     assert store.unfinished() is None and store.latest().status == "done"
+
+
+def test_two_reclassify_runs_started_together_one_runs_and_the_other_stops(
+    es: Elasticsearch, settings: CommonSettings, analyser: EvidenceAnalyser
+) -> None:
+    names = Names(settings)
+    index_directly(es, settings, corpus(1500, seed=11))
+    first, second = reclassify_process(settings), reclassify_process(settings)
+    outcomes = [
+        (process.returncode, out, err)
+        for process in (first, second)
+        for out, err in [process.communicate(timeout=300)]
+    ]
+
+    assert sorted(code for code, _, _ in outcomes) == [0, 3], [err[-1500:] for _, _, err in outcomes]
+    _, loser_out, loser_err = next(outcome for outcome in outcomes if outcome[0] == 3)
+    assert "another reclassify holds the lease" in loser_out + loser_err
+    es.indices.refresh(index=names.evidence_alias)
+    total = es.count(index=names.evidence_alias)["count"]
+    distinct = es.search(
+        index=names.evidence_alias, size=0, aggs={"ids": {"cardinality": {"field": "evidence_id"}}}
+    )["aggregations"]["ids"]["value"]
+    assert total == distinct == 1500
+    assert {m.generation for m in live_months(es, names).values()} == {1}
+    assert RunStore(es, names).latest().status == "done"
+    assert (
+        not es.options(ignore_status=404)
+        .get(index=names.reclassify_lease_index, id=LEASE_ID)
+        .body.get("found")
+    )  # released when done
+
+
+def test_reclassify_lease_is_taken_over_only_when_stale_and_fences_its_old_holder(
+    es: Elasticsearch, settings: CommonSettings
+) -> None:
+    names = Names(settings)
+    now = datetime.now(UTC)
+    on_a = Lease(es, names, seconds=60, holder=Holder("host-a", 111, "a"), clock=lambda: now)
+    on_a.acquire()
+    on_b = Lease(es, names, seconds=60, holder=Holder("host-b", 222, "b"), clock=lambda: now)
+    with pytest.raises(LeaseHeldError, match="process 111 on host-a"):
+        on_b.acquire()
+    on_a.renew()  # still ours
+
+    later = Lease(
+        es, names, seconds=60, holder=Holder("host-b", 222, "b"), clock=lambda: now + timedelta(seconds=61)
+    )
+    later.acquire()  # expired: taken over
+    with pytest.raises(LeaseLostError):
+        on_a.renew()  # the old holder stops before its next write
+    on_a.release()  # releases nothing that is not its own
+    with pytest.raises(LeaseHeldError, match="process 222 on host-b"):
+        Lease(es, names, holder=Holder("host-c", 333, "c")).acquire()
+
+    # On the holder's own host, a holder whose process is gone is taken over at once (a killed run resumes).
+    killed = Lease(es, names, holder=Holder("host-b", 444, "d"), alive=lambda pid: pid != 222)
+    killed.acquire()
+    killed.release()
+    free = Lease(es, names, holder=Holder("host-c", 333, "c"))
+    free.acquire()  # released: free again
+    free.release()
