@@ -10,6 +10,7 @@ from schemas.alerts import (
     AlertStatus,
     AlertStatusChanged,
 )
+from schemas.audit import AuditActor, AuditRecorded
 from schemas.common import KEY_QUESTIONS, AreaRef, Event, KeyQuestion, ProviderRef, Rating
 from schemas.corrections import CorrectedFields, CorrectionChange, EvidenceCorrected
 from schemas.dead_letter import DeadLetter
@@ -47,6 +48,8 @@ __all__ = [
     "AlertStatus",
     "AlertStatusChanged",
     "AreaRef",
+    "AuditActor",
+    "AuditRecorded",
     "AuthorRole",
     "CorrectedFields",
     "CorrectionChange",

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from schemas.alerts import AlertRaised, AlertStatusChanged
+from schemas.audit import AuditRecorded
 from schemas.corrections import EvidenceCorrected
 from schemas.dead_letter import DeadLetter
 from schemas.evidence import EvidenceClassified, EvidenceReceived
@@ -23,6 +24,7 @@ EVENT_MODELS: tuple[type[BaseModel], ...] = (
     AlertStatusChanged,
     EvidenceCorrected,
     DeadLetter,
+    AuditRecorded,
 )
 
 

@@ -25,6 +25,8 @@ class Topic(StrEnum):
     ALERTS_STATUS_DLQ = "alerts.status.v1.dlq"
     CORRECTIONS = "corrections.v1"
     CORRECTIONS_DLQ = "corrections.v1.dlq"
+    AUDIT = "audit.v1"
+    AUDIT_DLQ = "audit.v1.dlq"
 
 
 class TopicSpec(BaseModel):
@@ -132,6 +134,20 @@ TOPIC_CATALOGUE: tuple[TopicSpec, ...] = (
         key="evidence_id",
         retention_ms=14 * DAY_MS,
         description="Corrections the indexer or the alerts worker could not process.",
+    ),
+    TopicSpec(
+        topic=Topic.AUDIT,
+        partitions=3,
+        key="actor subject",
+        retention_ms=-1,
+        description="The audit trail: one event per API or web action (who, what, when, where, outcome).",
+    ),
+    TopicSpec(
+        topic=Topic.AUDIT_DLQ,
+        partitions=1,
+        key="actor subject",
+        retention_ms=14 * DAY_MS,
+        description="Audit events the indexer could not process.",
     ),
 )
 

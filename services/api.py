@@ -20,6 +20,7 @@ from starlette.responses import Response
 from services.access.api import router as keys_router
 from services.alerts.api import router as alerts_router
 from services.alerts.config import AlertsSettings
+from services.common.audit import AuditMiddleware, KafkaAuditSink
 from services.common.config import CommonSettings
 from services.common.kafka import SharedProducer
 from services.common.metrics import RequestMetrics, exposition
@@ -86,6 +87,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: ApiSettings = app.state.settings
     app.state.es = Elasticsearch(**settings.es_options())
     app.state.producer = SharedProducer(settings, max_block_ms=PRODUCER_MAX_BLOCK_MS)
+    app.state.audit = KafkaAuditSink(settings, app.state.producer)
     try:
         yield
     finally:
@@ -120,6 +122,7 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_middleware(AuditMiddleware)  # inside the security headers: a refusal carries them too
     app.middleware("http")(security_headers)
     app.add_middleware(RequestMetrics)
 

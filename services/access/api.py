@@ -1,14 +1,15 @@
-"""Admin endpoints for machine clients' API keys, mounted by services/api.py."""
+"""Admin endpoints: machine clients' API keys and the audit trail, mounted by services/api.py."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.access.audit_trail import AuditFilters, AuditPage, search_audit
 from services.common.api_keys import KEY_NAME_PATTERN
-from services.common.auth import KeyManager
+from services.common.auth import AuditReader, KeyManager
 from services.common.config import CommonSettings
 from services.common.http import DomainErrorRoute, Es, elasticsearch_errors, get_settings
 from services.common.indices import Names
@@ -52,3 +53,17 @@ def create_endpoint(caller: KeyManager, es: Es, settings: Settings, request: Key
 def revoke_endpoint(caller: KeyManager, es: Es, settings: Settings, name: str) -> StoredKey:
     with elasticsearch_errors():
         return revoke_key(es, Names(settings), name, by=caller.name)
+
+
+@router.get("/v1/audit", response_model=AuditPage, tags=["audit"], summary="Search the audit trail")
+def audit_endpoint(
+    _: AuditReader,
+    es: Es,
+    settings: Settings,
+    filters: Annotated[AuditFilters, Query()],
+    size: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+) -> AuditPage:
+    """Who looked at an item (`item`), who exported a search (`action=GET /v1/search/export`), what a
+    caller did (`actor`): newest first. This search is itself audited."""
+    return search_audit(es, Names(settings), filters, size, cursor)

@@ -1,17 +1,19 @@
-"""`caresignal api-keys create | list | revoke`: machine clients' keys, kept hashed in Elasticsearch."""
+"""`caresignal api-keys create | list | revoke` (machine clients' keys, kept hashed); `caresignal audit`."""
 
 from __future__ import annotations
 
 import getpass
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
+from services.access.audit_trail import AuditFilters, search_audit
 from services.common.config import CommonSettings
 from services.common.indices import Names
 from services.common.key_store import create_key, list_keys, revoke_key
 from services.common.roles import Role
-from services.common.terminal import JsonFlag, console, elasticsearch_session, table
+from services.common.terminal import JsonFlag, console, elasticsearch_session, print_json, table
 
 keys_app = typer.Typer(help="API keys for machine clients (hashed, named, revocable).", no_args_is_help=True)
 
@@ -55,6 +57,50 @@ def revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None
     console.print(f"revoked {stored.name} ({stored.fingerprint})")
 
 
+def audit(
+    actor: Annotated[str | None, typer.Option(help="A subject (key:…, a token's sub) or a name.")] = None,
+    action: Annotated[str | None, typer.Option(help="E.g. 'GET /v1/search/export'.")] = None,
+    item: Annotated[str | None, typer.Option(help="An evidence or alert id returned or asked for.")] = None,
+    outcome: Annotated[str | None, typer.Option(help="allowed, denied or failed.")] = None,
+    text: Annotated[str | None, typer.Option(help="Words in the query text searched for.")] = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    size: int = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """Search the audit trail, newest first: who looked at an item, who exported which search."""
+    filters = AuditFilters(
+        actor=actor,
+        action=action,
+        item=item,
+        outcome=outcome,
+        text=text,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    with elasticsearch_session(CommonSettings()) as (es, settings):
+        page = search_audit(es, Names(settings), filters, size)
+    if as_json:
+        print_json(page)
+        return
+    rows = [
+        [
+            event.occurred_at.isoformat(timespec="seconds"),
+            event.actor.name or "(unknown)",
+            event.actor.role,
+            event.action,
+            event.query_text,
+            event.result_count if event.result_count is not None else len(event.result_ids),
+            event.status_code,
+            event.client_address,
+        ]
+        for event in page.events
+    ]
+    columns = ["when", "who", "role", "action", "query", "results", "status", "from"]
+    console.print(table(f"{page.total} audit events", columns, rows))
+
+
 def register(app: typer.Typer) -> None:
     """Add this service's commands to the root app."""
     app.add_typer(keys_app, name="api-keys")
+    app.command("audit")(audit)

@@ -78,6 +78,7 @@ class Allowed:
         key: Annotated[str | None, Security(api_key_header)],
     ) -> Principal:
         principal = principal_for_key(request, settings, key)
+        request.state.principal = principal  # the audit trail names who acted, allowed or not
         if not principal.can(self.permission):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
@@ -100,3 +101,4 @@ AlertActor = Annotated[Principal, Depends(Allowed(Permission.ACT_ON_ALERTS))]
 RuleReader = Annotated[Principal, Depends(Allowed(Permission.READ_RULES))]
 Submitter = Annotated[Principal, Depends(Allowed(Permission.INGEST))]
 KeyManager = Annotated[Principal, Depends(Allowed(Permission.MANAGE_KEYS))]
+AuditReader = Annotated[Principal, Depends(Allowed(Permission.READ_AUDIT))]

@@ -21,6 +21,7 @@ FIXED_INDICES = {
     "alert_versions": "alert-versions-v1",
     "corrections": "corrections-v1",
     "correction_history": "correction-history-v1",
+    "audit": "audit-v1",
 }
 EVIDENCE_INDEX_PREFIX = "evidence-v1-"
 EVIDENCE_GENERATION_PREFIX = "evidence-v1-gen"  # + "<n>-YYYY.MM": no template alias until switched
@@ -57,6 +58,15 @@ class Names:
     @property
     def reclassify_runs_index(self) -> str:
         return self.settings.index("reclassify-runs-v1")
+
+    @property
+    def audit_index(self) -> str:
+        """The audit trail, append-only (id: the event id)."""
+        return self.settings.index(FIXED_INDICES["audit"])
+
+    @property
+    def audit_alias(self) -> str:
+        return self.settings.index("audit")
 
     @property
     def api_keys_index(self) -> str:

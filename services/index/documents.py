@@ -16,6 +16,7 @@ from schemas import (
     AlertRaised,
     AlertStatus,
     AlertStatusChanged,
+    AuditRecorded,
     EvidenceClassified,
     EvidenceCorrected,
     LocationReference,
@@ -222,3 +223,13 @@ def alert_status_actions(event: AlertStatusChanged, names: Names, indexed_at: da
             "_source": _document(event, indexed_at),
         },
     ]
+
+
+def audit_action(event: AuditRecorded, names: Names, indexed_at: datetime) -> Action:
+    """Append-only: `create` by event id; a redelivery is refused (409, counted as done), never kept twice."""
+    return {
+        "_op_type": "create",
+        "_index": names.audit_index,
+        "_id": str(event.event_id),
+        "_source": _document(event, indexed_at),
+    }

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from schemas import (
     AlertRaised,
     AlertStatusChanged,
+    AuditRecorded,
     EvidenceClassified,
     EvidenceCorrected,
     LocationReference,
@@ -24,6 +25,7 @@ from services.index.documents import (
     Action,
     alert_actions,
     alert_status_actions,
+    audit_action,
     correction_actions,
     evidence_action,
     location_action,
@@ -35,6 +37,7 @@ SOURCE_TOPICS = (
     Topic.ALERTS_RAISED,
     Topic.ALERTS_STATUS,
     Topic.CORRECTIONS,
+    Topic.AUDIT,
 )
 Corrections = Mapping[str, EvidenceCorrected]  # the latest correction of items, by evidence id
 
@@ -53,6 +56,7 @@ ROUTES: dict[Topic, Route] = {
     Topic.ALERTS_RAISED: Route(AlertRaised, lambda e, n, t, c: alert_actions(e, n, t)),
     Topic.ALERTS_STATUS: Route(AlertStatusChanged, lambda e, n, t, c: alert_status_actions(e, n, t)),
     Topic.CORRECTIONS: Route(EvidenceCorrected, lambda e, n, t, c: correction_actions(e, n, t)),
+    Topic.AUDIT: Route(AuditRecorded, lambda e, n, t, c: [audit_action(e, n, t)]),
 }
 
 

@@ -31,6 +31,7 @@ INDEX_TEMPLATES = (
     "alert_versions",
     "corrections",
     "correction_history",
+    "audit",
 )
 
 

@@ -1,0 +1,44 @@
+"""The audit trail: one event per action a person or machine client took through the API or web app."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from schemas.common import Event, Frozen
+
+MAX_AUDITED_IDS = 1000  # ids past this are counted, not listed
+
+
+class AuditActor(Frozen):
+    """Who acted: an API key (by name and fingerprint) or a signed-in person; None fields: not known."""
+
+    subject: str | None = Field(default=None, description="'key:<fingerprint>' or the token's `sub`.")
+    name: str | None = Field(default=None, description="The key's name or the person's name.")
+    role: str | None = Field(default=None, description="viewer, analyst, sensitive, admin or producer.")
+    client: str | None = Field(default=None, description="'api-key', or the OpenID Connect client id.")
+
+
+class AuditRecorded(Event):
+    """One request: who, what (endpoint, filters, query text, the ids returned or their count), when, from
+    where, and the outcome. Published before the response is sent: when it cannot be, the request fails."""
+
+    event_type: ClassVar[str] = "uk.caresignal.audit.recorded.v1"
+
+    actor: AuditActor
+    via: Literal["api", "web"] = Field(description="The JSON API or the web app.")
+    action: str = Field(description="Method and route, e.g. 'GET /v1/search' or 'GET /areas/{code}'.")
+    path: str = Field(description="The path requested.")
+    path_params: dict[str, str] = Field(default_factory=dict)
+    filters: dict[str, list[str]] = Field(default_factory=dict, description="Query parameters but `q`.")
+    query_text: str | None = Field(default=None, description="The words searched for (`q`), as sent.")
+    result_ids: list[str] = Field(
+        default_factory=list,
+        description=f"Ids of the items or alerts returned (first {MAX_AUDITED_IDS}).",
+    )
+    result_count: int | None = Field(default=None, description="How many matched (a search's total).")
+    status_code: int
+    outcome: Literal["allowed", "denied", "failed"]
+    client_address: str | None = Field(default=None, description="The caller's address as the API saw it.")
+    user_agent: str | None = None
