@@ -126,7 +126,8 @@ class AuditMiddleware:
                 start, held = held, None
                 body = None if message.get("more_body") else message.get("body", b"")
                 audited = True
-                if not await self._record(scope, start["status"], body):
+                written = await self._record(scope, start["status"], body)
+                if not written and start["status"] < 400:  # an error response serves nothing: it goes out
                     await _refuse(send)
                     raise _Refused
                 await send(start)

@@ -128,3 +128,10 @@ def test_results_are_read_from_the_response(
     body: bytes | None, params: dict[str, str], expected: object
 ) -> None:
     assert result_of(body, params) == expected
+
+
+def test_an_error_response_goes_out_even_when_its_event_cannot_be_written() -> None:
+    """It serves nothing, and its own reason (e.g. 'not confirmed by the broker') is what the caller needs."""
+    app = app_with(FailingSink(), [])
+    refused = TestClient(app).get("/v1/no-such-route")
+    assert refused.status_code == 404 and refused.json() == {"detail": "Not Found"}
