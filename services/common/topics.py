@@ -3,10 +3,13 @@
 `caresignal topics create` creates the catalogue (`schemas/topics.py`); the alerts worker creates its
 internal observations topic before it starts. Both go through `new_topic` (replication from settings)
 and `create_missing_topics` (kafka-python's admin client; idempotent: existing topics are left as they are).
+Creation is asynchronous on the broker, so `create_missing_topics` returns only once the broker's metadata
+lists every partition of the topics it created: whoever runs next can produce, consume and describe them.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +19,10 @@ from kafka.errors import TopicAlreadyExistsError
 
 from schemas.topics import TOPIC_CATALOGUE, TopicSpec
 from services.common.config import CommonSettings
+from services.common.errors import TransientError
+
+READY_TIMEOUT_SECONDS = 60.0
+READY_POLL_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,28 @@ def create_missing_topics(settings: CommonSettings, topics: Sequence[NewTopic]) 
                 created.add(topic.name)
             except TopicAlreadyExistsError:
                 pass
+        wait_until_described(
+            admin, {topic.name: topic.num_partitions for topic in topics if topic.name in created}
+        )
         return created
     finally:
         admin.close()
+
+
+def wait_until_described(admin: KafkaAdminClient, partitions: Mapping[str, int]) -> None:
+    """Wait until the broker's metadata lists each topic with its number of partitions."""
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while partitions:
+        described = {
+            topic["name"]: len(topic["partitions"]) for topic in admin.describe_topics(list(partitions))
+        }
+        missing = sorted(name for name, count in partitions.items() if described.get(name) != count)
+        if not missing:
+            return
+        if time.monotonic() > deadline:
+            waited = f"{READY_TIMEOUT_SECONDS:.0f} s"
+            raise TransientError(f"topics created but not in the broker's metadata after {waited}: {missing}")
+        time.sleep(READY_POLL_SECONDS)
 
 
 def ensure_topics(settings: CommonSettings) -> list[TopicResult]:
