@@ -107,8 +107,8 @@ PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liber
 pdf-deps: ## Debian's libraries and fonts for PDF rendering (installed with apt-get when missing)
 	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES); }
 
-screenshots: $(INSTALLED) model assets browser up ## regenerate docs/screenshots (desktop and mobile) from the real stack
-	CARESIGNAL_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/integration/browser -k every_page
+screenshots: $(INSTALLED) model assets browser pdf-deps up ## regenerate docs/screenshots (desktop and mobile) from the real stack
+	CARESIGNAL_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/integration/browser -k "every_page or review_pack"
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache node_modules $(STATIC)

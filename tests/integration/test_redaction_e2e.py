@@ -8,10 +8,11 @@ too (the names, e-mails, phones, NHS numbers and handles they carry).
 Real broker, real Elasticsearch, the trained model: the classify, index and alerts workers run as processes.
 Scanned: every stored field of every Elasticsearch document under the test's prefix, every event on
 evidence.classified.v1 and alerts.raised.v1, every API response (all search pages, searches with
-highlights, every item, the CSV export, the England overview, the profile of every area and of the
-locations involved, the alert list and every alert) and every web page a reviewer sees (the overview, all
-search result pages and searches, every item's page, the CSV download, every area's and location's page,
-the alert inbox and every alert's page).
+highlights, every item, the CSV export, the England overview, the profile and the review pack of every
+area, the profile of the locations involved, the alert list and every alert) and every web page a reviewer
+sees (the overview, all search result pages and searches, every item's page, the CSV download, every
+area's and location's page, every area's review pack and Oldham's as a PDF, the alert inbox and every
+alert's page).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import csv
 import html
 import json
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -230,6 +232,8 @@ def pipeline(settings: CommonSettings, tmp_path: Path) -> Iterator[None]:
         yield
 
 
+SINCE_SAMPLES = {"date_from": "2010-01-01T00:00:00Z"}  # the review pack of everything: samples start in 2014
+SINCE_SAMPLES_DAY = {"date_from": "2010-01-01"}
 QUERIES = ("neglected floor", "caller", "avenue", "zofia", "acacia pennington", "example")
 
 
@@ -266,6 +270,8 @@ def api_responses(client: TestClient, seen: dict[str, set[str]]) -> Iterator[tup
     assert OLDHAM_CODE in seen["areas"]
     for code in sorted(seen["areas"]):
         yield f"area {code}", shown(client.get(f"/v1/areas/{code}", headers=HEADERS))
+        pack = client.get(f"/v1/areas/{code}/report", params=SINCE_SAMPLES, headers=HEADERS)
+        yield f"review pack {code}", shown(pack)
     yield f"provider {LOCATION_ID}", shown(client.get(f"/v1/providers/{LOCATION_ID}", headers=HEADERS))
     alerts = shown(client.get("/v1/alerts", params={"size": 100}, headers=HEADERS))
     assert alerts["alerts"], "the planted high-severity items raise alerts to scan"
@@ -273,6 +279,12 @@ def api_responses(client: TestClient, seen: dict[str, set[str]]) -> Iterator[tup
     yield "alerts", alerts
     for alert_id in sorted(seen["alerts"]):
         yield f"alert {alert_id}", shown(client.get(f"/v1/alerts/{alert_id}", headers=HEADERS))
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text with lines joined (a value broken across two lines is still found)."""
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split())
 
 
 NEXT_PAGE = re.compile(r'href="([^"]+)" rel="next"')
@@ -298,6 +310,10 @@ def web_pages(client: TestClient, seen: dict[str, set[str]]) -> Iterator[tuple[s
     yield "/search/export.csv", shown(client.get("/search/export.csv"))
     for code in sorted(seen["areas"]):
         yield f"/areas/{code}", shown(client.get(f"/areas/{code}"))
+        yield f"/areas/{code}/report", shown(client.get(f"/areas/{code}/report", params=SINCE_SAMPLES_DAY))
+    pdf = client.get(f"/areas/{OLDHAM_CODE}/report.pdf", params=SINCE_SAMPLES_DAY)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    yield f"/areas/{OLDHAM_CODE}/report.pdf", pdf_text(pdf.content)
     yield f"/providers/{LOCATION_ID}", shown(client.get(f"/providers/{LOCATION_ID}"))
     yield "/alerts", shown(client.get("/alerts"))
     for alert_id in sorted(seen["alerts"]):

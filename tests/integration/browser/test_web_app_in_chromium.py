@@ -8,7 +8,9 @@ import csv
 import io
 import os
 import re
+import subprocess
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,55 @@ def test_an_area_found_by_name_shows_the_apis_numbers(page: Page, web_app: WebAp
         for r in page.locator("#ratings tbody tr").all()
     }
     assert shown == ratings and sum(ratings.values()) == inspection["locations"] > 0
+
+
+PACK_SECTIONS = (
+    "1. Summary",
+    "2. Key questions and quality statements",
+    "3. Local-authority assessment themes",
+    "4. Providers to look at",
+    "5. Alerts in the period",
+    "6. Data notes",
+)
+
+
+def test_a_reviewer_downloads_a_six_month_review_pack_for_oldham(
+    page: Page, web_app: WebApp, tmp_path: Path
+) -> None:
+    visit(page, f"{web_app.url}/areas/{OLDHAM}")
+    page.get_by_role("link", name="Review pack for Oldham").click()
+    page.wait_for_url(f"**/areas/{OLDHAM}/report")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Oldham: area review pack")
+    start = (datetime.now(UTC) - timedelta(days=183)).date()
+    page.get_by_label("From (YYYY-MM-DD)").fill(start.isoformat())
+    page.get_by_role("button", name="Change period").click()
+    page.wait_for_url(f"**/areas/{OLDHAM}/report?date_from={start.isoformat()}*")
+    assert_accessible(page)
+    pack = web_app.api_json(f"/v1/areas/{OLDHAM}/report", date_from=f"{start.isoformat()}T00:00:00Z")
+    rows = {r["key"]: r["total"] for q in pack["statements"]["key_questions"] for r in q["statements"]}
+    assert rows, "the samples have soft intelligence about Oldham in the last six months"
+    for key, total in rows.items():
+        assert shown_number(page, f"[data-statement='{key}'] [data-total]") == total
+    for heading in PACK_SECTIONS:
+        expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    target = tmp_path / "oldham.pdf"
+    download.value.save_as(target)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True
+    )
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 7 <= pages <= 60, pages
+    assert all(heading in text.stdout for heading in PACK_SECTIONS)
+    assert f"{pack['summary']['total']:,} items of soft intelligence about Oldham" in text.stdout
+    if folder := os.environ.get("CARESIGNAL_SCREENSHOTS"):  # the README shows the first pages
+        for number in (1, 2, 3):
+            image = ROOT / folder / f"review-pack-page-{number}"
+            first_last = ["-f", str(number), "-l", str(number), "-singlefile"]
+            subprocess.run(["pdftoppm", "-png", "-r", "60", *first_last, str(target), str(image)], check=True)
 
 
 def test_clicking_a_number_lands_on_a_search_with_exactly_that_many_results(
@@ -258,6 +309,7 @@ def pages(web_app: WebApp) -> dict[str, str]:
         "area-council": "/areas/E08000004",
         "area-icb": "/areas/E54000057",
         "area-region": "/areas/E12000002",
+        "review-pack": f"/areas/{OLDHAM}/report",
         "provider": f"/providers/{provider}",
         "alerts": "/alerts",
         "alert": f"/alerts/{alert['alert_id']}",
