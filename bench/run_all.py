@@ -29,6 +29,7 @@ RUNS: list[list[str]] = [
     ["reclassify_bench.py", "--docs", "2000" if QUICK else "10000"],
     ["redaction_eval.py"],
     ["pack_bench.py", "--docs", "10000" if QUICK else "100000", "--runs", "3" if QUICK else "8"],
+    ["dedupe_eval.py", *(["--bases", "200", "--items", "20000"] if QUICK else [])],
 ]
 
 
