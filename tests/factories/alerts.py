@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -239,18 +240,15 @@ class AlertReader:
         self.consumer.close()
 
 
+ASSIGNED_PARTITION = re.compile(r"TopicPartition\(topic='([^']+)', partition=(\d+)\)")
+
+
 def assigned_partitions(log_path: Path, topic: str) -> set[int]:
-    """The partitions of `topic` in a worker's latest assignment, from the table its consumer logs."""
+    """The partitions of `topic` in a worker's latest assignment, from the line its consumer logs
+    (aiokafka: "Setting newly assigned partitions {TopicPartition(topic=..., partition=...), ...}")."""
     text = log_path.read_text(errors="replace")
     start = text.rfind("Setting newly assigned partitions")
     if start < 0:
         return set()
-    table = text[start : text.find(" for group ", start)]
-    partitions: set[int] = set()
-    for row in table.splitlines():
-        cells = [cell.strip() for cell in row.strip("|").split("|")]
-        if len(cells) == 2 and cells[0] == topic:
-            for part in cells[1].strip("{}").split(","):
-                low, _, high = part.strip().partition("-")
-                partitions.update(range(int(low), int(high or low) + 1))
-    return partitions
+    line = text[start : text.find(" for group ", start)]
+    return {int(partition) for name, partition in ASSIGNED_PARTITION.findall(line) if name == topic}
