@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -10,11 +11,13 @@ from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import KafkaConnectionError, KafkaTimeoutError
 
 from schemas.cloudevents import cloudevent_headers, encode
 from schemas.common import Event
 from services.common.config import CommonSettings
 
+log = logging.getLogger(__name__)
 Headers = list[tuple[str, bytes]]
 
 
@@ -80,6 +83,23 @@ def create_consumer(
     consumer = KafkaConsumer(**options)
     consumer.subscribe(list(topics))
     return consumer
+
+
+def poll_through_outages(
+    consumer: KafkaConsumer, stop: threading.Event, max_backoff_seconds: float = 5.0, **poll: Any
+) -> dict[TopicPartition, list[ConsumerRecord]]:
+    """`consumer.poll(**poll)`, retried with backoff while a broker cannot be reached (kafka-python 3
+    raises from poll when the broker it asks for metadata or the group coordinator is down; the
+    cluster elects another meanwhile). Returns nothing once `stop` is set."""
+    delay = 0.1
+    while not stop.is_set():
+        try:
+            return consumer.poll(**poll)
+        except (KafkaConnectionError, KafkaTimeoutError) as error:
+            log.warning("kafka unreachable while polling (%s); retry in %.1fs", error, delay)
+            stop.wait(delay)
+            delay = min(max_backoff_seconds, delay * 2)
+    return {}
 
 
 def event_message(event: Event, key: str) -> dict[str, Any]:

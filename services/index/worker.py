@@ -32,7 +32,7 @@ from kafka.structs import OffsetAndMetadata
 from schemas import EvidenceCorrected
 from services.common.dlq import DeadLetterBreaker, Origin, dead_letter, dead_letter_message
 from services.common.errors import PoisonMessageError, TransientError
-from services.common.kafka import create_consumer, create_producer
+from services.common.kafka import create_consumer, create_producer, poll_through_outages
 from services.common.metrics import BULK_SECONDS, kafka_consumer_lag, record_lag
 from services.index.batch import FillRules, Message, message_size, offsets_to_commit
 from services.index.config import IndexSettings
@@ -136,8 +136,11 @@ class Indexer:
             wait_seconds = self.rules.remaining_seconds(started) if started is not None else 0.5
             if started is not None and wait_seconds <= 0:
                 break
-            polled = consumer.poll(
-                timeout_ms=int(wait_seconds * 1000), max_records=self.rules.max_messages - len(batch)
+            polled = poll_through_outages(
+                consumer,
+                stop,
+                timeout_ms=int(wait_seconds * 1000),
+                max_records=self.rules.max_messages - len(batch),
             )
             for records in polled.values():
                 for record in records:
@@ -222,7 +225,7 @@ class Indexer:
         except FutureTimeoutError:
             pass
         while not flight.future.done() and not stop.is_set():
-            self._poll_paused(consumer, 0.5)
+            self._poll_paused(consumer, stop, 0.5)
         consumer.resume(*consumer.paused())
         return flight.future.result()  # on shutdown a sender still retrying raises StoppedWhileRetryingError
 
@@ -282,10 +285,10 @@ class Indexer:
             raise TransientError(f"elasticsearch still unavailable after {give_up:.0f}s: {reason}")
 
     @staticmethod
-    def _poll_paused(consumer: KafkaConsumer, seconds: float) -> None:
+    def _poll_paused(consumer: KafkaConsumer, stop: threading.Event, seconds: float) -> None:
         """Poll with every partition paused (a member of the group fetches nothing)."""
         consumer.pause(*consumer.assignment())
-        polled = consumer.poll(timeout_ms=int(seconds * 1000))
+        polled = poll_through_outages(consumer, stop, timeout_ms=int(seconds * 1000))
         for partition, records in polled.items():  # newly assigned after a rebalance: rewind
             consumer.seek(partition, min(record.offset for record in records))
 

@@ -11,9 +11,9 @@ from uuid import uuid4
 
 import pytest
 from elasticsearch import Elasticsearch
+from factories.alerts import AlertReader
 from factories.index import BASE_TIME, alert, evidence, index_directly, location
 from fastapi.testclient import TestClient
-from kafka import KafkaConsumer
 
 from schemas import AlertStatus, AlertStatusChanged, Rating, SentimentLabel, SeverityLevel, SourceType, Topic
 from services.api import create_app
@@ -306,18 +306,9 @@ def test_query_alert_lifecycle_transitions_publish_events_and_survive_replay(
     )
     only_open = client.get("/v1/alerts", params={"status": "open"}, headers=KEY).json()
     assert only_open["total"] == 0
-    consumer = KafkaConsumer(
-        settings.topic(Topic.ALERTS_STATUS),
-        **settings.kafka_options(),
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=10_000,
-    )
-    events = []
-    for record in consumer:
-        events.append(AlertStatusChanged.model_validate_json(record.value))
-        if len(events) == 3:
-            break
-    consumer.close()
+    reader = AlertReader(settings, Topic.ALERTS_STATUS)
+    events = [AlertStatusChanged.model_validate_json(r.value) for r in reader.read_to_end(deadline_s=60)]
+    reader.close()
     mine = [(e.status.value, e.by) for e in events if e.alert_id == raised.alert_id]
     assert mine == [("acknowledged", "Asha"), ("closed", "Ben")]
     index_directly(es, settings, events)  # the indexer applying them again changes nothing
