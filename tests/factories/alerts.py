@@ -7,7 +7,9 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -238,6 +240,32 @@ class AlertReader:
 
     def close(self) -> None:
         self.consumer.close()
+
+
+@dataclass
+class RunningAlertsWorker:
+    """One `caresignal alerts-worker` subprocess and a reader of the alerts it raises."""
+
+    process: subprocess.Popen[bytes]
+    alerts: AlertReader
+
+
+@contextmanager
+def alerts_worker(settings: CommonSettings, tmp_path: Path, rules: str) -> Iterator[RunningAlertsWorker]:
+    """An alerts worker with `rules` (YAML), ready; killed and its reader closed afterwards."""
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(rules)
+    log = tmp_path / "worker.log"
+    running = RunningAlertsWorker(
+        start_worker(worker_env(settings, rules_file, tmp_path), log), AlertReader(settings)
+    )
+    try:
+        wait_ready(log)
+        yield running
+    finally:
+        running.alerts.close()
+        running.process.kill()
+        running.process.wait()
 
 
 ASSIGNED_PARTITION = re.compile(r"TopicPartition\(topic='([^']+)', partition=(\d+)\)")

@@ -6,8 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
@@ -16,14 +15,11 @@ import pytest
 from elasticsearch import Elasticsearch
 from factories.alerts import (
     LEEDS,
-    AlertReader,
+    alerts_worker,
     at,
     high_severity,
     negative,
     produce,
-    start_worker,
-    wait_ready,
-    worker_env,
 )
 from factories.index import index_directly
 from fastapi.testclient import TestClient
@@ -92,22 +88,6 @@ def provider_stream() -> list:
     ]
 
 
-@contextmanager
-def alerts_worker(settings: CommonSettings, tmp_path: Path) -> Iterator[AlertReader]:
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES)
-    log = tmp_path / "worker.log"
-    worker = start_worker(worker_env(settings, rules, tmp_path), log)
-    reader = AlertReader(settings)
-    try:
-        wait_ready(log)
-        yield reader
-    finally:
-        reader.close()
-        worker.kill()
-        worker.wait()
-
-
 def versions_by_alert(records: list) -> dict[str, list[AlertRaised]]:
     found: dict[str, list[AlertRaised]] = defaultdict(list)
     for record in records:
@@ -120,10 +100,10 @@ def versions_by_alert(records: list) -> dict[str, list[AlertRaised]]:
 def test_alerts_grow_escalate_and_reopen_as_versions_of_one_alert(
     settings: CommonSettings, es: Elasticsearch, tmp_path: Path
 ) -> None:
-    with alerts_worker(settings, tmp_path) as reader:
+    with alerts_worker(settings, tmp_path, RULES) as worker:
         produce(settings, spike_stream() + provider_stream(), partition=0)  # one partition: event-time order
-        records = reader.poll_until(lambda got: len(got) >= 8, deadline_s=40)
-        records = reader.drain(quiet_s=2.0)
+        worker.alerts.poll_until(lambda got: len(got) >= 8, deadline_s=40)
+        records = worker.alerts.drain(quiet_s=2.0)
     alerts = versions_by_alert(records)
     rolling = [versions for key, versions in alerts.items() if key.startswith("rolling|")]
     grouped = [versions for key, versions in alerts.items() if key.startswith("grouped|")]

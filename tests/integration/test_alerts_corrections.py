@@ -9,14 +9,11 @@ from pathlib import Path
 
 import pytest
 from factories.alerts import (
-    AlertReader,
+    alerts_worker,
     at,
     classified,
     negative,
     produce,
-    start_worker,
-    wait_ready,
-    worker_env,
 )
 from factories.corrections import corrected
 
@@ -48,13 +45,8 @@ def publish_corrections(settings: CommonSettings, corrections: list[EvidenceCorr
 
 
 def test_alerts_worker_applies_analysts_corrections(settings: CommonSettings, tmp_path: Path) -> None:
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES)
-    log = tmp_path / "worker.log"
-    worker = start_worker(worker_env(settings, rules, tmp_path), log)
-    reader = AlertReader(settings)
-    try:
-        wait_ready(log)
+    with alerts_worker(settings, tmp_path, RULES) as worker:
+        reader = worker.alerts
         negatives = [negative(MONDAY + timedelta(hours=n)) for n in range(2)]
         misread = classified(occurred_at=MONDAY + timedelta(hours=3), sentiment=SentimentLabel.POSITIVE)
         quiet = classified(occurred_at=MONDAY + timedelta(hours=4), location_id="1-42")
@@ -78,8 +70,4 @@ def test_alerts_worker_applies_analysts_corrections(settings: CommonSettings, tm
         assert set(by_rule["spike"].evidence_ids) == {item.evidence_id for item in [*negatives, misread]}
         assert by_rule["spike"].window_start == MONDAY
         assert by_rule["severe"].key.code == "1-42" and by_rule["severe"].evidence_ids == [quiet.evidence_id]
-        assert worker.poll() is None
-    finally:
-        reader.close()
-        worker.kill()
-        worker.wait()
+        assert worker.process.poll() is None

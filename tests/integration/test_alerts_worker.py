@@ -13,15 +13,13 @@ from factories.alerts import (
     MANCHESTER,
     TEST_RULES,
     AlertReader,
+    alerts_worker,
     at,
     classified,
     high_severity,
     inspection,
     negative,
     produce,
-    start_worker,
-    wait_ready,
-    worker_env,
 )
 from kafka import KafkaProducer
 
@@ -93,13 +91,8 @@ def scenario() -> tuple[list, list]:
 
 
 def test_alerts_worker_raises_each_expected_alert_once(settings: CommonSettings, tmp_path: Path) -> None:
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(TEST_RULES)
-    log = tmp_path / "worker.log"
-    worker = start_worker(worker_env(settings, rules, tmp_path), log)
-    reader = AlertReader(settings)
-    try:
-        wait_ready(log)
+    with alerts_worker(settings, tmp_path, TEST_RULES) as worker:
+        reader = worker.alerts
         events, clock = scenario()
         produce(settings, events)
         producer = KafkaProducer(**settings.kafka_options())
@@ -138,7 +131,7 @@ def test_alerts_worker_raises_each_expected_alert_once(settings: CommonSettings,
         dead_headers = dict(dead[0].headers)
         assert dead_headers["x-stage"] == b"alerts"
         assert dead_headers["x-source-topic"] == settings.topic("evidence.classified.v1").encode()
-        assert worker.poll() is None, "the worker must keep running after a poison message"
+        assert worker.process.poll() is None, "the worker must keep running after a poison message"
 
         observations_reader = AlertReader(settings, topic=OBSERVATIONS_TOPIC)
         observations = observations_reader.drain(quiet_s=1.0)
@@ -148,7 +141,3 @@ def test_alerts_worker_raises_each_expected_alert_once(settings: CommonSettings,
             if record.key is not None:
                 partitions_of_key[record.key].add(record.partition)
         assert partitions_of_key and all(len(parts) == 1 for parts in partitions_of_key.values())
-    finally:
-        reader.close()
-        worker.kill()
-        worker.wait()
