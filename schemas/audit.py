@@ -38,6 +38,11 @@ class AuditRecorded(Event):
         description=f"Ids of the items or alerts returned (first {MAX_AUDITED_IDS}).",
     )
     result_count: int | None = Field(default=None, description="How many matched (a search's total).")
+    covered: dict[str, str] = Field(
+        default_factory=dict,
+        description="What an export covered, as the route resolved it (a review pack: its area's code and "
+        "level, and the period's bounds).",
+    )
     status_code: int
     outcome: Literal["allowed", "denied", "failed"]
     client_address: str | None = Field(default=None, description="The caller's address as the API saw it.")

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from uuid import uuid4
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schemas import AuditActor, AuditRecorded, Topic
@@ -69,13 +70,24 @@ def result_of(body: bytes | None, path_params: dict[str, str]) -> tuple[list[str
     return targets, None
 
 
+def note_results(request: Request, ids: list[str], count: int) -> None:
+    """What a page showed (its HTML is not read): the audit event records these ids and count."""
+    request.state.audit_result = (ids[:MAX_AUDITED_IDS], count)
+
+
+def note_covered(request: Request, covered: dict[str, str]) -> None:
+    """What an export covered (e.g. a pack's area and period), for the audit event's `covered`."""
+    request.state.audit_covered = covered
+
+
 def audit_event(scope: Scope, status_code: int, body: bytes | None) -> AuditRecorded:
     """The event for one request, from its scope (route, parameters, caller) and its response."""
     principal: Principal | None = scope.get("state", {}).get("principal")
     route = scope.get("route")
     path_params = {key: str(value) for key, value in scope.get("path_params", {}).items()}
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-    ids, count = result_of(body, path_params)
+    noted = scope.get("state", {}).get("audit_result")
+    ids, count = noted if noted else result_of(body, path_params)
     headers = dict(scope.get("headers", []))
     client = scope.get("client")
     return AuditRecorded(
@@ -91,6 +103,7 @@ def audit_event(scope: Scope, status_code: int, body: bytes | None) -> AuditReco
         query_text=query["q"][0] if query.get("q") else None,
         result_ids=ids,
         result_count=count,
+        covered=scope.get("state", {}).get("audit_covered", {}),
         status_code=status_code,
         outcome=outcome_of(status_code),
         client_address=client[0] if client else None,

@@ -1,14 +1,19 @@
-"""GET /v1/areas/{code}/report: the area review pack for machines (mounted by services/api.py)."""
+"""GET /v1/areas/{code}/report: the area review pack for machines (mounted by services/api.py).
+
+A pack is an export: it needs the export permission, and its audit event names the area and period it
+covered and the items and alerts it quoted.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
-from services.common.auth import Reader
+from services.common.auth import Exporter
 from services.common.http import DomainErrorRoute, Es, get_settings
 from services.index.api import DateFrom, DateTo
+from services.report.audit import note_export
 from services.report.build import build_pack
 from services.report.config import ReportSettings
 from services.report.models import AreaPack
@@ -19,8 +24,17 @@ Settings = Annotated[ReportSettings, Depends(get_settings)]
 
 @router.get("/v1/areas/{code}/report", response_model=AreaPack, tags=["profiles"], summary="Area review pack")
 def report_endpoint(
-    _: Reader, es: Es, settings: Settings, code: str, date_from: DateFrom = None, date_to: DateTo = None
+    _: Exporter,
+    request: Request,
+    es: Es,
+    settings: Settings,
+    code: str,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
 ) -> AreaPack:
     """The review pack of a council, ICB or region (by code or name), by default for the last 12 months:
-    summary, key questions and statements with quotes, themes, providers to look at, alerts, data notes."""
-    return build_pack(es, settings, code, date_from=date_from, date_to=date_to)
+    summary, key questions and statements with quotes, themes, providers to look at, alerts, data notes.
+    An export: it needs the export permission and is audited with the area, period and quoted items."""
+    pack = build_pack(es, settings, code, date_from=date_from, date_to=date_to)
+    note_export(request, pack)
+    return pack

@@ -6,6 +6,7 @@ and removes its topics and indices afterwards.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import httpx
@@ -17,6 +18,8 @@ from kafka.errors import KafkaError
 
 from services.common.config import CommonSettings
 from services.common.topics import ensure_topics
+from services.index.config import IndexSettings
+from services.index.worker import Indexer
 
 HINT = "run `make up` (or `caresignal stack up`) first"
 
@@ -52,3 +55,20 @@ def es(settings: CommonSettings) -> Iterator[Elasticsearch]:
     client = Elasticsearch(**settings.es_options())
     yield client
     client.close()
+
+
+@pytest.fixture
+def indexer(settings: CommonSettings) -> Iterator[None]:
+    """The index worker on this test's prefixes, writing the audit topic into the audit index."""
+    index_settings = IndexSettings(
+        topic_prefix=settings.topic_prefix,
+        es_index_prefix=settings.es_index_prefix,
+        environment="test",
+        index_linger_seconds=0.1,
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=Indexer(index_settings).run, args=(stop,), daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)

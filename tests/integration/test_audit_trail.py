@@ -5,7 +5,6 @@ refuses to serve (503) rather than serve unaudited."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -18,9 +17,7 @@ from typer.testing import CliRunner
 from services.api import create_app
 from services.cli import app as cli
 from services.common.config import CommonSettings
-from services.index.config import IndexSettings
 from services.index.templates import delete_templates
-from services.index.worker import Indexer
 
 pytestmark = pytest.mark.integration
 ADMIN = {"X-API-Key": "dev-key", "User-Agent": "audit-test"}
@@ -35,23 +32,6 @@ def client(
     with TestClient(create_app(settings)) as test_client:
         yield test_client
     delete_templates(es, settings)
-
-
-@pytest.fixture
-def indexer(settings: CommonSettings) -> Iterator[None]:
-    """The index worker on this test's prefixes, writing the audit topic into the audit index."""
-    index_settings = IndexSettings(
-        topic_prefix=settings.topic_prefix,
-        es_index_prefix=settings.es_index_prefix,
-        environment="test",
-        index_linger_seconds=0.1,
-    )
-    stop = threading.Event()
-    thread = threading.Thread(target=Indexer(index_settings).run, args=(stop,), daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=30)
 
 
 def test_a_scripted_session_leaves_one_event_per_action_in_order_and_an_admin_can_answer_who(

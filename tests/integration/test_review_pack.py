@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 from factories.index import VOCABULARY, alert, evidence, index_directly, location
+from factories.waiting import wait_until
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -238,3 +239,59 @@ def test_review_pack_pdf_opens_with_every_section_from_the_web_app_and_the_cli(
     cli_text, cli_info = read_pdf(out.read_bytes(), out)
     assert cli_info["Pages"] == info["Pages"]
     assert all(heading in cli_text for heading in SECTION_HEADINGS)
+
+
+def test_review_pack_is_an_export_audited_with_who_which_area_and_period(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings, indexer: None
+) -> None:
+    made = {
+        role: client.post("/v1/api-keys", json={"name": f"pack-{role}", "role": role}, headers=KEY).json()
+        for role in ("viewer", "analyst")
+    }
+    viewer, analyst = ({"X-API-Key": made[role]["key"]} for role in ("viewer", "analyst"))
+    assert client.get("/v1/areas/Oldham/report", params=PERIOD, headers=viewer).status_code == 403
+    exported = client.get("/v1/areas/Oldham/report", params={"date_from": START.isoformat()}, headers=analyst)
+    assert exported.status_code == 200, exported.text
+    pack = exported.json()
+
+    def trail() -> list[dict]:
+        response = client.get("/v1/audit", params={"action": "GET /v1/areas/{code}/report"}, headers=KEY)
+        return response.json()["events"] if response.status_code == 200 else []  # 503 while shards start
+
+    wait_until(lambda: len(trail()) >= 2, 60, "the pack's audit events to be indexed")
+    allowed, denied = trail()  # newest first
+    assert (denied["actor"]["name"], denied["outcome"], denied["covered"]) == ("pack-viewer", "denied", {})
+    assert (allowed["actor"]["name"], allowed["outcome"]) == ("pack-analyst", "allowed")
+    assert allowed["path_params"] == {"code": "Oldham"}
+    assert allowed["covered"] == {
+        "area": OLDHAM,
+        "area_level": "local_authority",
+        "date_from": START.isoformat(),
+        "date_to": pack["period"]["date_to"].replace("Z", "+00:00"),  # the default end, as resolved
+    }
+    quoted = [
+        q["evidence_id"]
+        for kq in pack["statements"]["key_questions"]
+        for r in kq["statements"]
+        for q in r["quotes"]
+    ]
+    alerts = [a["alert_id"] for a in pack["alerts"]["alerts"]]
+    assert quoted and allowed["result_ids"] == quoted + alerts
+    assert allowed["result_count"] == pack["summary"]["total"] > 0
+    one = quoted[0]
+    looked = client.get("/v1/audit", params={"item": one}, headers=KEY).json()["events"]
+    assert [(e["actor"]["name"], e["action"]) for e in looked] == [
+        ("pack-analyst", "GET /v1/areas/{code}/report")
+    ]
+
+
+def test_review_pack_is_refused_when_its_export_cannot_be_audited(
+    settings: CommonSettings, es: Elasticsearch
+) -> None:
+    index_directly(es, settings, corpus()[:30])
+    broken = settings.model_copy(update={"kafka_bootstrap": "127.0.0.1:1"})
+    with TestClient(create_app(broken)) as client:
+        refused = client.get(f"/v1/areas/{OLDHAM}/report", params=PERIOD, headers=KEY)
+        assert refused.status_code == 503 and "audit trail" in refused.json()["detail"]
+        assert "summary" not in refused.json()
+    delete_templates(es, settings)

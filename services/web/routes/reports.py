@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from services.common.http import get_settings
 from services.index.areas import resolve_area
+from services.report.audit import note_export
 from services.report.build import build_pack
 from services.report.config import ReportSettings
 from services.report.render import pack_charts, pack_pdf
@@ -41,6 +42,7 @@ def report_page(
     choice = PeriodChoice(date_from, date_to)
     start, end = choice.bounds()
     pack = build_pack(es, settings, code, date_from=start, date_to=end, base_url="")
+    note_export(request, pack)
     return render(
         request,
         "reports/pack.html",
@@ -64,6 +66,7 @@ async def report_pdf(
         return redirect
     start, end = PeriodChoice(date_from, date_to).bounds()
     pack = await run_in_threadpool(build_pack, es, settings, code, date_from=start, date_to=end)
+    note_export(request, pack)
     pdf = await run_in_threadpool(pack_pdf, pack)
     name = f"caresignal-review-pack-{pack.area.code}-{pack.period.date_from:%Y%m%d}.pdf"
     return Response(

@@ -43,7 +43,7 @@ ACCESS: dict[tuple[str, str], set[Role]] = {
     ("GET", "/v1/search"): READERS,
     ("GET", "/v1/search/export"): ANALYSTS,
     ("GET", "/v1/areas/{code}"): READERS,
-    ("GET", "/v1/areas/{code}/report"): READERS,
+    ("GET", "/v1/areas/{code}/report"): ANALYSTS,
     ("GET", "/v1/providers/{identifier}"): READERS,
     ("GET", "/v1/evidence/{evidence_id}"): READERS,
     ("GET", "/v1/overview"): READERS,
