@@ -16,6 +16,8 @@ from schemas.corrections import CorrectedFields, CorrectionChange, EvidenceCorre
 from schemas.dead_letter import DeadLetter
 from schemas.evidence import (
     AuthorRole,
+    DuplicateKind,
+    Duplication,
     EvidenceCategory,
     EvidenceClassified,
     EvidenceKind,
@@ -54,6 +56,8 @@ __all__ = [
     "CorrectedFields",
     "CorrectionChange",
     "DeadLetter",
+    "DuplicateKind",
+    "Duplication",
     "Event",
     "EvidenceCategory",
     "EvidenceClassified",

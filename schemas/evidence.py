@@ -194,11 +194,33 @@ class QualityStatementScore(Frozen):
     method: str = Field(default="model", description="'model' or 'rules'.")
 
 
+class DuplicateKind(StrEnum):
+    """How an item relates to the first item of its near-duplicate cluster; added in 1.2."""
+
+    ORIGINAL = "original"  # the first item seen of its cluster (alone so far, or the one copies point at)
+    EXACT = "exact"  # the same normalised text (case, spacing, URLs, handles and hashtags aside)
+    NEAR = "near"  # similar enough to be a copy with edits, not the same
+
+
+class Duplication(Frozen):
+    """The near-duplicate cluster of an item within its local authority and the horizon; added in 1.2."""
+
+    cluster_id: UUID = Field(
+        description="Evidence id of the cluster's first item (the canonical item); the item's own id for "
+        "an original."
+    )
+    kind: DuplicateKind
+    similarity: float = Field(
+        ge=0.0, le=1.0, description="Estimated Jaccard similarity (MinHash) to the cluster's first item."
+    )
+
+
 class EvidenceClassified(Event):
     """An evidence item after classification, redaction and area resolution (indexed downstream)."""
 
     event_type: ClassVar[str] = "uk.caresignal.evidence.classified.v1"
-    schema_revision: ClassVar[str] = "1.1"  # 1.1: sentiment `mixed` and `polarity`, `segments`
+    # 1.1: sentiment `mixed` and `polarity`, `segments`; 1.2: `duplication`
+    schema_revision: ClassVar[str] = "1.2"
 
     evidence_id: UUID
     source_type: SourceType
@@ -227,6 +249,11 @@ class EvidenceClassified(Event):
         "so); empty for short items. Added in 1.1.",
     )
     evidence_category: EvidenceCategory
+    duplication: Duplication | None = Field(
+        default=None,
+        description="Its near-duplicate cluster; absent for inspection results, texts too short to compare "
+        "(under 25 normalised characters) and items classified before 1.2. Added in 1.2.",
+    )
     model_name: str
     model_version: str
     metadata: dict[str, Any] = Field(default_factory=dict)

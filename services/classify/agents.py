@@ -29,6 +29,7 @@ from services.classify.analyser import Classifier, TextAnalysis
 from services.classify.domain import build_classified
 from services.classify.gazetteer import ProviderGazetteer
 from services.classify.metrics import ClassifyMetrics
+from services.classify.neardup.clusters import NearDuplicates
 from services.classify.resolve import KnownLocation, is_newer, resolve
 from services.common.dlq import DeadLetterBreaker, TooManyDeadLettersError, decode, send_dead_letter
 from services.common.errors import PoisonMessageError
@@ -159,6 +160,8 @@ class ClassifyAgents:
         max_consecutive_dead_letters: int,
         analyse_in_thread: bool,
         stop: Callable[[BaseException], Awaitable[None]],
+        clusters: NearDuplicates | None = None,
+        clusters_ready: asyncio.Event | None = None,
     ) -> None:
         self.analyser = analyser
         self.locations = locations
@@ -172,12 +175,16 @@ class ClassifyAgents:
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy") if analyse_in_thread else None
         )
         self.stop = stop
+        self.clusters = clusters
+        self.clusters_ready = clusters_ready
 
     # --- evidence ----------------------------------------------------------------------------------------
 
     async def classify_evidence(self, stream: StreamT) -> None:
         """Classify raw evidence in batches; ack each batch only once its output is on the broker."""
         await self.locations.caught_up.wait()
+        if self.clusters_ready is not None:
+            await self.clusters_ready.wait()
         async for events in stream.noack_take(self.batch_size, within=self.batch_seconds):
             started = time.perf_counter()
             try:
@@ -273,6 +280,10 @@ class ClassifyAgents:
             )
         except ValidationError as error:
             return PoisonMessageError(str(error), f"InvalidAnalysis:{type(error).__name__}")
+        if self.clusters is not None:
+            duplication = self.clusters.assign(classified)
+            classified = classified.model_copy(update={"duplication": duplication})
+            self.metrics.record_duplication(duplication.kind.value if duplication else "none")
         sends.append(
             await self.classified_topic.send(
                 key=str(classified.evidence_id).encode(),

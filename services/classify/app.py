@@ -11,8 +11,11 @@ from faust.types import StreamT
 from schemas.topics import Topic
 from services.classify.agents import ClassifyAgents, LocationFollower, LocationIndex
 from services.classify.analyser import Classifier, EvidenceAnalyser
+from services.classify.cluster_follower import ClusterFollower
 from services.classify.config import ClassifySettings
 from services.classify.metrics import ClassifyMetrics
+from services.classify.neardup.clusters import NearDuplicates
+from services.classify.neardup.signature import MinHasher
 from services.classify.registry import active_model
 from services.common.faust_broker import aiokafka_options, create_faust_app
 from services.common.faust_metrics import add_metrics_page, consumer_lag
@@ -43,6 +46,21 @@ def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -
     evidence_topic = app.topic(settings.topic(Topic.EVIDENCE_RECEIVED))
     metrics = ClassifyMetrics()
     locations = LocationIndex(settings.classify_gazetteer_refresh_seconds)
+    clusters = (
+        NearDuplicates(
+            MinHasher(),
+            threshold=settings.classify_neardup_threshold,
+            horizon_seconds=settings.classify_neardup_horizon_seconds,
+            max_items_per_area=settings.classify_neardup_max_items_per_area,
+        )
+        if settings.classify_neardup_enabled
+        else None
+    )
+    cluster_follower: ClusterFollower | None = None
+    if clusters is not None:
+        cluster_follower = ClusterFollower(
+            settings.topic(Topic.EVIDENCE_CLASSIFIED), clusters, settings.classify_neardup_horizon_seconds
+        )
     agents = ClassifyAgents(
         analyser=analyser or load_analyser(settings),
         locations=locations,
@@ -54,6 +72,8 @@ def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -
         max_consecutive_dead_letters=settings.classify_max_consecutive_dead_letters,
         analyse_in_thread=settings.classify_analyse_in_thread,
         stop=app.crash,
+        clusters=clusters,
+        clusters_ready=cluster_follower.caught_up if cluster_follower else None,
     )
 
     @app.agent(evidence_topic, name="classify_evidence")
@@ -74,8 +94,28 @@ def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -
             await app.crash(error)
             raise
 
+    if cluster_follower is not None:
+        reader = cluster_follower
+
+        @app.task
+        async def follow_clusters() -> None:
+            consumer = AIOKafkaConsumer(
+                reader.topic,
+                **aiokafka_options(settings),
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+            )
+            try:
+                await reader.run(consumer)
+            except Exception as error:
+                log.critical("the near-duplicate cluster reader failed: %r", error)
+                await app.crash(error)
+                raise
+
     async def update_lag() -> None:
         metrics.record_lag(await consumer_lag(app, {evidence_topic.get_topic_name()}))
+        if clusters is not None:
+            metrics.record_clusters(len(clusters), clusters.nbytes())
 
     add_metrics_page(app, update_lag)
 

@@ -64,6 +64,23 @@ class ClassifySettings(CommonSettings):
         description="Longest age of the provider-name index built from the location table.",
     )
 
+    classify_neardup_enabled: bool = Field(
+        default=True, description="Give every classified item its near-duplicate cluster (`duplication`)."
+    )
+    classify_neardup_threshold: float = Field(
+        default=0.5, gt=0, le=1, description="Least estimated Jaccard similarity for a near-duplicate."
+    )
+    classify_neardup_horizon_seconds: float = Field(
+        default=90 * 86_400.0,
+        gt=0,
+        description="How far back copies are looked for (at most the classified topic's 90-day retention).",
+    )
+    classify_neardup_max_items_per_area: int = Field(
+        default=500_000,
+        ge=1_000,
+        description="Items held per local authority (about 550 bytes each); the oldest go first beyond it.",
+    )
+
     @model_validator(mode="after")
     def _corrections_under_state_dir(self) -> ClassifySettings:
         if self.corrections_file is None:

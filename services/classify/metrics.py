@@ -25,6 +25,15 @@ LOCATIONS_RECORDED = PromCounter(
 LOCATIONS_REJECTED = PromCounter(
     "caresignal_classify_locations_rejected", "Invalid location reference records skipped."
 )
+DUPLICATION = PromCounter(
+    "caresignal_classify_duplication",
+    "Classified items by near-duplicate kind (original, exact, near; none: not compared).",
+    ["kind"],
+)
+NEARDUP_ITEMS = Gauge(
+    "caresignal_classify_neardup_items", "Items held in the near-duplicate clusters of every area."
+)
+NEARDUP_BYTES = Gauge("caresignal_classify_neardup_bytes", "Memory of the near-duplicate clusters' arrays.")
 ASSIGNED_PARTITIONS = Gauge(
     "caresignal_classify_assigned_partitions", "Input partitions this worker consumes."
 )
@@ -39,6 +48,7 @@ class ClassifyMetrics:
     dead_lettered: Counter[str] = field(default_factory=Counter)
     area_resolutions: Counter[str] = field(default_factory=Counter)
     unresolved_location_ids: int = 0
+    duplication: Counter[str] = field(default_factory=Counter)
     locations_recorded: int = 0
     locations_rejected: int = 0
     batches: int = 0
@@ -54,6 +64,14 @@ class ClassifyMetrics:
         if unresolved:
             self.unresolved_location_ids += 1
             UNRESOLVED_LOCATION_IDS.inc()
+
+    def record_duplication(self, kind: str) -> None:
+        self.duplication[kind] += 1
+        DUPLICATION.labels(kind).inc()
+
+    def record_clusters(self, items: int, nbytes: int) -> None:
+        NEARDUP_ITEMS.set(items)
+        NEARDUP_BYTES.set(nbytes)
 
     def record_dead_letter(self, topic: str, error_type: str) -> None:
         self.dead_lettered[error_type] += 1
@@ -97,5 +115,5 @@ class ClassifyMetrics:
             f"last_batch_items_per_s={self.last_batch_items_per_second:.1f} lag={sum(self.lag.values())} "
             f"resolutions={dict(self.area_resolutions)} "
             f"unresolved_location_ids={self.unresolved_location_ids} "
-            f"locations_recorded={self.locations_recorded}"
+            f"locations_recorded={self.locations_recorded} duplication={dict(self.duplication)}"
         )

@@ -12,21 +12,15 @@ growing).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from uuid import UUID
 
 import numpy as np
 
+from schemas.evidence import DuplicateKind
 from services.classify.neardup.signature import MinHasher
 
 GENERATIONS = 8
 _BUFFER_ROWS = 64
-
-
-class DuplicateKind(StrEnum):
-    ORIGINAL = "original"  # first seen of its cluster (so far alone, or the one the copies point at)
-    EXACT = "exact"  # same normalised text as the cluster's first item
-    NEAR = "near"  # similar enough, not the same
 
 
 @dataclass(frozen=True)
@@ -141,6 +135,17 @@ class AreaIndex:
 
     def nbytes(self) -> int:
         return sum(generation.nbytes() for generation in self.generations)
+
+    def remember(self, item: UUID, signature: np.ndarray, content: int, at: float, match: Match) -> None:
+        """Hold an item whose cluster was decided already (read back from the classified topic, perhaps
+        decided by another worker), unless it is held: the decision is kept, not made again."""
+        self._expire(at)
+        keys = self.hasher.band_keys(signature)
+        for generation in self.generations:
+            rows = generation.candidates(keys, self.max_candidates)
+            if len(rows) and (generation.ids[rows] == _halves(item)).all(axis=1).any():
+                return
+        self._current(at).add(signature.astype(np.uint16), keys, item, content, match)
 
     def add(self, item: UUID, signature: np.ndarray, content: int, at: float) -> Match:
         """The item's cluster: that of the closest earlier item at or above the threshold, else its own.

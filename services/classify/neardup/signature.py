@@ -1,12 +1,13 @@
 """MinHash signatures of redacted, normalised text, vectorised with numpy.
 
 Normalisation removes what copies add or change without changing the concern: case, URLs, @handles,
-#hashtags, "RT"/"via" markers, punctuation and spacing. Shingles are overlapping runs of `k` characters of
-what is left, hashed with a polynomial rolling hash over the UTF-8 bytes (deterministic in every process,
-unlike Python's salted `hash`). Each of the `permutations` hash functions is a multiply-shift over 64-bit
-integers; the signature is the minimum of each over the shingles. Texts with fewer than `min_chars`
-normalised characters ("Nothing.", "Very good") get no signature: short stock phrases are common to
-unrelated people and are never clustered.
+#hashtags, "RT"/"via" markers, punctuation and spacing; the redacted text's `[HANDLE]` and `[URL]`
+placeholders go too (the worker signs redacted text, where handles and URLs are placeholders already).
+Shingles are overlapping runs of `k` characters of what is left, hashed with a polynomial rolling hash
+over the UTF-8 bytes (deterministic in every process, unlike Python's salted `hash`). Each of the
+`permutations` hash functions is a multiply-shift over 64-bit integers; the signature is the minimum of
+each over the shingles. Texts with fewer than `min_chars` normalised characters ("Nothing.", "Very good")
+get no signature: short stock phrases are common to unrelated people and are never clustered.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from hashlib import blake2b
 
 import numpy as np
 
-_NOISE = re.compile(r"(?:https?://|www\.)\S+|(?<!\w)[@#]\w+|(?<!\w)(?:rt|via)(?!\w)", re.IGNORECASE)
+_NOISE = re.compile(
+    r"(?:https?://|www\.)\S+|(?<!\w)[@#]\w+|(?<!\w)(?:rt|via)(?!\w)|\[(?:HANDLE|URL)\]", re.IGNORECASE
+)
 _NON_WORD = re.compile(r"[^\w\[\]]+")
 _BASE = np.uint64(1_000_003)
 _SEED = 20_261_201

@@ -276,3 +276,37 @@ async def test_classify_evidence_counts_unknown_locations_in_the_summary_not_per
     assert harness.agents.metrics.unresolved_location_ids == 3
     assert not [record for record in caplog.records if "not in the reference" in record.getMessage()]
     assert "unresolved_location_ids=3" in harness.agents.metrics.summary()
+
+
+COPIED = (
+    "My mother was left in a soiled bed for hours on the night ward and nobody came when she pressed the "
+    "call bell. When we complained the manager told us they were short staffed again."
+)
+
+
+async def test_classify_evidence_gives_copies_the_first_items_cluster_once_the_clusters_caught_up(
+    harness: Harness,
+) -> None:
+    from services.classify.neardup.clusters import NearDuplicates
+    from services.classify.neardup.signature import MinHasher
+
+    harness.agents.clusters = NearDuplicates(
+        MinHasher(), threshold=0.5, horizon_seconds=86_400, max_items_per_area=1_000
+    )
+    harness.agents.clusters_ready = asyncio.Event()
+    first, copy = received("dup-1", text=COPIED), received("dup-2", text=f"RT @x: {COPIED} #NHS")
+    agent = _agent(harness, harness.agents.classify_evidence, "evidence.received.v1")
+    async with agent.test_context() as context:
+        for item in (first, copy, first):  # the first one redelivered last
+            await context.put(encode(item), key=b"k", wait=False)
+        await asyncio.sleep(0.2)
+        assert harness.classified.sent == []
+        harness.agents.clusters_ready.set()
+        events = [_classified(event) for event in await harness.classified.wait_for(3)]
+    assert [event.duplication.cluster_id for event in events if event.duplication] == [first.evidence_id] * 3
+    assert [event.duplication.kind.value for event in events if event.duplication] == [
+        "original",
+        "exact",
+        "original",
+    ]
+    assert harness.agents.metrics.duplication == {"original": 2, "exact": 1}

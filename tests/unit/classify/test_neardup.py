@@ -40,6 +40,10 @@ def test_normalise_drops_case_urls_handles_hashtags_and_retweet_markers():
     assert normalise(noisy) == "left in a soiled bed"
 
 
+def test_normalise_drops_the_handle_and_url_placeholders_of_redacted_text():
+    assert normalise("RT [HANDLE]: Left in a soiled bed [URL]") == "left in a soiled bed"
+
+
 def test_normalise_keeps_redaction_placeholders():
     assert normalise("Nurse [PERSON] at [ADDRESS], shocking.") == "nurse [person] at [address] shocking"
 
