@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from services.common.auth import Exporter
 from services.common.http import DomainErrorRoute, Es, get_settings
@@ -16,10 +16,13 @@ from services.index.api import DateFrom, DateTo
 from services.report.audit import note_export
 from services.report.build import build_pack
 from services.report.config import ReportSettings
-from services.report.models import AreaPack
+from services.report.models import AreaPack, Comparator
 
 router = APIRouter(route_class=DomainErrorRoute)
 Settings = Annotated[ReportSettings, Depends(get_settings)]
+CompareWith = Annotated[
+    Comparator | None, Query(description="Put the area's figures beside its region's or England's.")
+]
 
 
 @router.get("/v1/areas/{code}/report", response_model=AreaPack, tags=["profiles"], summary="Area review pack")
@@ -31,10 +34,11 @@ def report_endpoint(
     code: str,
     date_from: DateFrom = None,
     date_to: DateTo = None,
+    compare_with: CompareWith = None,
 ) -> AreaPack:
     """The review pack of a council, ICB or region (by code or name), by default for the last 12 months:
     summary, key questions and statements with quotes, themes, providers to look at, alerts, data notes.
     An export: it needs the export permission and is audited with the area, period and quoted items."""
-    pack = build_pack(es, settings, code, date_from=date_from, date_to=date_to)
+    pack = build_pack(es, settings, code, date_from=date_from, date_to=date_to, compare_with=compare_with)
     note_export(request, pack)
     return pack

@@ -8,7 +8,7 @@ from elasticsearch import Elasticsearch
 
 from services.common.indices import Names
 from services.report.config import ReportSettings
-from services.report.models import AreaPack
+from services.report.models import AreaPack, Comparator
 from services.report.pack import area_pack
 from services.report.queries import read_inputs
 
@@ -21,8 +21,10 @@ def build_pack(
     date_from: datetime | None = None,
     date_to: datetime | None = None,
     base_url: str | None = None,
+    compare_with: Comparator | None = None,
 ) -> AreaPack:
-    """The review pack of an area (code or name) for [date_from, date_to), by default the last 12 months."""
+    """The review pack of an area (code or name) for [date_from, date_to), by default the last 12 months,
+    beside its region or England when `compare_with` says."""
     now = datetime.now(UTC)
     inputs = read_inputs(
         es,
@@ -33,6 +35,7 @@ def build_pack(
         now=now,
         top=settings.query_top_providers,
         quote_candidates_per_statement=settings.report_quote_candidates,
+        compare_with=compare_with,
     )
     return area_pack(
         inputs,

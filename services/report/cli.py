@@ -12,6 +12,7 @@ import typer
 from services.common.terminal import console, elasticsearch_session
 from services.report.build import build_pack
 from services.report.config import ReportSettings
+from services.report.models import Comparator
 from services.report.render import pack_html, pack_pdf
 
 
@@ -29,6 +30,10 @@ def report(
     date_to: Annotated[
         datetime | None, typer.Option("--to", help="End of the period, exclusive (default: end of today).")
     ] = None,
+    compare_with: Annotated[
+        Comparator | None,
+        typer.Option("--compare-with", help="Put the area's figures beside its region's or England's."),
+    ] = None,
     output_format: Annotated[
         Format | None,
         typer.Option("--format", help="What to write (default: from --out's suffix, else json)."),
@@ -42,7 +47,7 @@ def report(
         suffix = out.suffix.lstrip(".").lower() if out else ""
         output_format = Format(suffix) if suffix in set(Format) else Format.JSON
     with elasticsearch_session(ReportSettings()) as (es, settings):
-        pack = build_pack(es, settings, area, date_from=date_from, date_to=date_to)
+        pack = build_pack(es, settings, area, date_from=date_from, date_to=date_to, compare_with=compare_with)
     if output_format is Format.PDF:
         content = pack_pdf(pack)
     elif output_format is Format.HTML:

@@ -7,11 +7,28 @@ carried: quotes are the indexed (redacted) text, alerts carry their status and d
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import Field
 
 from schemas import SentimentLabel, SourceType
-from services.index.models import AreaInfo, FacetBucket, MonthCount, Period, RatingChange, Shape
+from services.index.models import (
+    AreaInfo,
+    ChangeFlag,
+    Comparison,
+    FacetBucket,
+    MonthCount,
+    Period,
+    RatingChange,
+    Shape,
+)
+
+
+class Comparator(StrEnum):
+    """What `--compare-with` puts beside the area's figures."""
+
+    REGION = "region"
+    ENGLAND = "england"
 
 
 class NegativeShare(Shape):
@@ -65,6 +82,45 @@ class StatementRow(Shape):
     previous: NegativeShare
     trend: str = Field(description="'up', 'down' or 'steady': the negative share against the period before.")
     quotes: list[Quote]
+
+
+class TrendMonth(Shape):
+    month: str = Field(description="YYYY-MM")
+    total: int
+    negative: int
+    high_severity: int
+    share: float | None
+    interval_low: float | None = Field(description="95% Wilson interval of the negative share.")
+    interval_high: float | None
+    volume_change: ChangeFlag | None = Field(description="Against the three months before, beyond noise.")
+    negative_share_change: ChangeFlag | None
+    by_source_type: dict[str, int] = Field(description="Items per source (sources with none omitted).")
+    comparator: NegativeShare | None = Field(
+        description="The comparator without the area, the same month (with --compare-with)."
+    )
+
+
+class KeyQuestionMonths(Shape):
+    key: str
+    title: str
+    months: list[NegativeShare] = Field(description="One per month of the trend, in its order.")
+
+
+class TrendSection(Shape):
+    method: str
+    comparator_name: str | None
+    months: list[TrendMonth]
+    by_key_question: list[KeyQuestionMonths]
+
+
+class ComparisonSection(Shape):
+    """The area's negative share beside its region's or England's, as the area profile compares them."""
+
+    method: str
+    comparator: Comparator
+    comparator_name: str
+    by_key_question: list[Comparison]
+    by_quality_statement: list[Comparison]
 
 
 class KeyQuestionSection(Shape):
@@ -154,7 +210,7 @@ class DataNotes(Shape):
 
 
 class AreaPack(Shape):
-    """The review pack of one area and period, sections 1–6."""
+    """The review pack of one area and period, sections 1–7."""
 
     area: AreaInfo
     period: Period
@@ -162,6 +218,10 @@ class AreaPack(Shape):
     generated_at: datetime
     marking: str
     summary: Summary
+    trend: TrendSection
+    comparison: ComparisonSection | None = Field(
+        default=None, description="With compare_with: the area beside its region or England."
+    )
     statements: Statements
     themes: Themes
     providers: Providers

@@ -16,13 +16,17 @@ from services.alerts.models import AlertView
 from services.index.comparisons import MIN_ITEMS
 from services.index.models import AreaProfile, FacetBucket, Period, SoftIntelligence
 from services.index.statistics import fisher_exact
+from services.index.trend import METHOD as TREND_METHOD
 from services.report import quotes
 from services.report.models import (
     AlertOutcome,
     Alerts,
     AreaPack,
     AssessmentTheme,
+    Comparator,
+    ComparisonSection,
     DataNotes,
+    KeyQuestionMonths,
     KeyQuestionSection,
     NegativeShare,
     Providers,
@@ -35,6 +39,8 @@ from services.report.models import (
     Summary,
     ThemeRow,
     Themes,
+    TrendMonth,
+    TrendSection,
 )
 
 STATEMENT_TITLES = {s.id: s.title for s in quality_statements()}
@@ -102,6 +108,9 @@ class PackInputs:
     source_months: dict[SourceType, dict[str, int]] = field(repr=False)
     source_bounds: dict[SourceType, tuple[datetime, datetime]]
     model_versions: list[FacetBucket]
+    key_question_months: dict[str, dict[str, Counts]] = field(default_factory=dict, repr=False)
+    compare_with: Comparator | None = None
+    comparator_months: dict[str, Counts] = field(default_factory=dict, repr=False)
 
 
 def share(counts: Counts) -> NegativeShare:
@@ -190,6 +199,84 @@ def summary(inputs: PackInputs) -> Summary:
         current_overall=results.current_overall,
         ratings_improved=results.changes.improved,
         ratings_declined=results.changes.declined,
+    )
+
+
+def trend_section(inputs: PackInputs) -> TrendSection:
+    """Section 2: month by month, the area's items, negative share and sources, beside the comparator."""
+    months = inputs.profile.soft_intelligence.trend.months
+    area_months = {m.month: Counts(m.negative, m.total) for m in months}
+    name = _comparator_name(inputs)
+
+    def rest(month: str) -> NegativeShare | None:
+        if inputs.compare_with is None:
+            return None
+        whole, own = inputs.comparator_months.get(month, Counts()), area_months[month]
+        return share(Counts(whole.negative - own.negative, whole.total - own.total))
+
+    by_question = inputs.key_question_months
+    return TrendSection(
+        method=f"{TREND_METHOD} Items per source by month; per key question, its items' negative share "
+        "by month."
+        + (f" Beside them, the same month in {name} without {inputs.profile.area.name}." if name else ""),
+        comparator_name=name,
+        months=[
+            TrendMonth(
+                month=m.month,
+                total=m.total,
+                negative=m.negative,
+                high_severity=m.high_severity,
+                share=m.negative_share,
+                interval_low=m.interval_low,
+                interval_high=m.interval_high,
+                volume_change=m.volume_change,
+                negative_share_change=m.negative_share_change,
+                by_source_type={
+                    source.value: counts[m.month]
+                    for source, counts in sorted(inputs.source_months.items(), key=lambda kv: kv[0].value)
+                    if counts.get(m.month)
+                },
+                comparator=rest(m.month),
+            )
+            for m in months
+        ],
+        by_key_question=[
+            KeyQuestionMonths(
+                key=question.value,
+                title=KEY_QUESTION_TITLES[question.value],
+                months=[share(by_question[question.value].get(m.month, Counts())) for m in months],
+            )
+            for question in KeyQuestion
+            if question.value in by_question
+        ],
+    )
+
+
+def _comparator_name(inputs: PackInputs) -> str | None:
+    if inputs.compare_with is None:
+        return None
+    return inputs.region_name if inputs.compare_with is Comparator.REGION else "England"
+
+
+def comparison_section(inputs: PackInputs) -> ComparisonSection | None:
+    """The area beside its region or England by key question and statement: the area profile's comparison."""
+    if inputs.compare_with is None:
+        return None
+    sets = {
+        s.by: s
+        for s in inputs.profile.soft_intelligence.comparisons
+        if s.comparator == inputs.compare_with.value
+    }
+    statements, questions = sets["quality_statement"], sets["key_question"]
+    return ComparisonSection(
+        method="Negative soft intelligence by key question and quality statement, "
+        f"{inputs.profile.area.name} against the rest of {statements.comparator_name}, as the area "
+        "profile compares them. "
+        f"{statements.method}",
+        comparator=inputs.compare_with,
+        comparator_name=statements.comparator_name,
+        by_key_question=questions.rows,
+        by_quality_statement=statements.rows,
     )
 
 
@@ -394,7 +481,7 @@ def area_pack(
     quotes_per_statement: int = 3,
     base_url: str = "",
 ) -> AreaPack:
-    """Sections 1–6 of the review pack."""
+    """Sections 1–7 of the review pack (and the comparison, when asked for)."""
     profile = inputs.profile
     return AreaPack(
         area=profile.area,
@@ -403,6 +490,8 @@ def area_pack(
         generated_at=generated_at,
         marking=marking,
         summary=summary(inputs),
+        trend=trend_section(inputs),
+        comparison=comparison_section(inputs),
         statements=statements(inputs, quotes_per_statement=quotes_per_statement, base_url=base_url),
         themes=themes(inputs),
         providers=providers(inputs),

@@ -19,6 +19,7 @@ from schemas import EvidenceKind, SentimentLabel, SourceType
 from schemas.reference import local_authorities, quality_statements
 from services.alerts import lifecycle
 from services.alerts.models import AlertFilters, AlertView
+from services.common.errors import InvalidRequestError
 from services.common.http import elasticsearch_errors
 from services.common.indices import Names
 from services.index import profiles, search
@@ -26,6 +27,7 @@ from services.index.areas import area_field, region_of, resolve_area
 from services.index.models import AreaInfo, Period, SearchFilters, SearchPage
 from services.index.profile_scope import in_period
 from services.index.soft_intelligence import SOFT_INTELLIGENCE
+from services.report.models import Comparator
 from services.report.pack import Counts, PackInputs
 from services.report.quotes import Candidate
 
@@ -111,6 +113,47 @@ def source_months(
     return months, bounds
 
 
+def key_question_months(
+    es: Elasticsearch, names: Names, area: AreaInfo, period: Period
+) -> dict[str, dict[str, Counts]]:
+    """Each key question's items and negative items per month of the period (one aggregation)."""
+    with elasticsearch_errors():
+        response = es.search(
+            index=names.evidence_alias,
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            size=0,
+            query={
+                "bool": {
+                    "filter": [{"term": {area_field(area): area.code}}, SOFT_INTELLIGENCE, in_period(period)]
+                }
+            },
+            aggs={
+                "questions": {
+                    "terms": {"field": "key_questions", "size": 10},
+                    "aggs": {
+                        "months": {
+                            "date_histogram": search.MONTHLY,
+                            "aggs": {"negative": {"filter": {"term": {"sentiment.label": "negative"}}}},
+                        }
+                    },
+                }
+            },
+        )
+    return {
+        question["key"]: {
+            month["key_as_string"]: Counts(month["negative"]["doc_count"], month["doc_count"])
+            for month in question["months"]["buckets"]
+        }
+        for question in response.get("aggregations", {}).get("questions", {}).get("buckets", [])
+    }
+
+
+def _monthly(all_items: SearchPage, negative: SearchPage) -> dict[str, Counts]:
+    negatives = {b.value: b.count for b in negative.monthly}
+    return {b.value: Counts(negatives.get(b.value, 0), b.count) for b in all_items.monthly}
+
+
 def quote_candidates(
     es: Elasticsearch, names: Names, area: AreaInfo, period: Period, size: int
 ) -> dict[str, list[Candidate]]:
@@ -179,12 +222,17 @@ def read_inputs(
     now: datetime | None = None,
     top: int = 10,
     quote_candidates_per_statement: int = 30,
+    compare_with: Comparator | None = None,
 ) -> PackInputs:
-    """Everything the pack is built from, for an area by code or name (404 when unknown)."""
+    """Everything the pack is built from, for an area by code or name (404 when unknown; 400 when asked to
+    compare a region with its region)."""
     area = resolve_area(code)
     period = pack_period(date_from, date_to, now or datetime.now(UTC))
     before = previous_period(period)
     region = region_of(area)
+    if compare_with is Comparator.REGION and region is None:
+        raise InvalidRequestError(f"{area.name} is a region: compare it with england")
+    comparator = region if compare_with is Comparator.REGION else None
     calls: dict[str, Callable[[], Any]] = {
         "profile": lambda: profiles.area_profile(
             es, names, area.code, date_from=period.date_from, date_to=period.date_to, top=top
@@ -201,6 +249,12 @@ def read_inputs(
         ),
         "quotes": lambda: quote_candidates(es, names, area, period, quote_candidates_per_statement),
         "area_alerts": lambda: _alerts(es, names, area_codes(area)),
+        "key_question_months": lambda: key_question_months(es, names, area, period),
+        "comparator_negative": lambda: (
+            _facets(es, names, _filters(comparator, period, sentiment=SentimentLabel.NEGATIVE))
+            if compare_with
+            else None
+        ),
     }
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="pack-query") as pool:
         futures = {name: pool.submit(call) for name, call in calls.items()}
@@ -224,4 +278,11 @@ def read_inputs(
         source_months=months,
         source_bounds=bounds,
         model_versions=read["all"].facets["model_version"],
+        key_question_months=read["key_question_months"],
+        compare_with=compare_with,
+        comparator_months=_monthly(
+            read["region" if compare_with is Comparator.REGION else "england"], read["comparator_negative"]
+        )
+        if compare_with
+        else {},
     )

@@ -31,11 +31,12 @@ START = datetime(2025, 6, 1, tzinfo=UTC)
 PERIOD = {"date_from": START.isoformat(), "date_to": END.isoformat()}
 SECTION_HEADINGS = (
     "1. Summary",
-    "2. Key questions and quality statements",
-    "3. Local-authority assessment themes",
-    "4. Providers to look at",
-    "5. Alerts in the period",
-    "6. Data notes",
+    "2. Month by month",
+    "3. Key questions and quality statements",
+    "4. Local-authority assessment themes",
+    "5. Providers to look at",
+    "6. Alerts in the period",
+    "7. Data notes",
 )
 STATEMENTS = ["safe.safeguarding", "effective.assessing_needs", "caring.kindness_compassion_dignity"]
 SENTIMENTS = [SentimentLabel.NEGATIVE, SentimentLabel.POSITIVE, SentimentLabel.NEUTRAL]
@@ -295,3 +296,62 @@ def test_review_pack_is_refused_when_its_export_cannot_be_audited(
         assert refused.status_code == 503 and "audit trail" in refused.json()["detail"]
         assert "summary" not in refused.json()
     delete_templates(es, settings)
+
+
+def test_review_pack_trend_and_comparison_equal_the_apis(client: TestClient, tmp_path: Path) -> None:
+    pack = pack_from_cli(tmp_path, "Oldham", "--compare-with", "region")
+    profile = client.get(f"/v1/areas/{OLDHAM}", params=PERIOD, headers=KEY).json()["soft_intelligence"]
+    region_sets = {s["by"]: s for s in profile["comparisons"] if s["comparator"] == "region"}
+    comparison = pack["comparison"]
+    assert comparison["comparator"] == "region" and comparison["comparator_name"] == "North West"
+    assert comparison["by_quality_statement"] == region_sets["quality_statement"]["rows"]
+    assert comparison["by_key_question"] == region_sets["key_question"]["rows"]
+
+    trend = pack["trend"]
+    assert [m["month"] for m in trend["months"]] == [m["month"] for m in profile["trend"]["months"]]
+    assert len(trend["months"]) == 6
+    region = region_sets["quality_statement"]["comparator_code"]
+
+    def monthly(**filters: str) -> dict[str, int]:
+        params = {"evidence_kind": "soft_intelligence", **PERIOD, **filters, "size": 1}
+        found = client.get("/v1/search", params=params, headers=KEY).json()["monthly"]
+        return {b["value"]: b["count"] for b in found}
+
+    healthwatch = monthly(local_authority=OLDHAM, source_type="healthwatch_feedback")
+    whole, whole_negative = monthly(region=region), monthly(region=region, sentiment="negative")
+    safe = monthly(local_authority=OLDHAM, key_question="safe")
+    safe_negative = monthly(local_authority=OLDHAM, key_question="safe", sentiment="negative")
+    safe_row = next(q for q in trend["by_key_question"] if q["key"] == "safe")
+    for month, row, expected in zip(
+        trend["months"], safe_row["months"], profile["trend"]["months"], strict=True
+    ):
+        key = month["month"]
+        assert (month["total"], month["negative"]) == (expected["total"], expected["negative"])
+        assert sum(month["by_source_type"].values()) == month["total"]
+        assert month["by_source_type"].get("healthwatch_feedback", 0) == healthwatch.get(key, 0)
+        rest = month["comparator"]
+        assert rest["total"] == whole.get(key, 0) - month["total"] > 0
+        assert rest["negative"] == whole_negative.get(key, 0) - month["negative"]
+        assert (row["total"], row["negative"]) == (safe.get(key, 0), safe_negative.get(key, 0))
+
+    england = client.get(
+        "/v1/areas/Oldham/report", params={**PERIOD, "compare_with": "england"}, headers=KEY
+    ).json()
+    england_sets = {s["by"]: s for s in profile["comparisons"] if s["comparator"] == "england"}
+    assert england["comparison"]["by_key_question"] == england_sets["key_question"]["rows"]
+    assert england["trend"]["comparator_name"] == "England"
+    plain = client.get("/v1/areas/Oldham/report", params=PERIOD, headers=KEY).json()
+    assert plain["comparison"] is None and all(m["comparator"] is None for m in plain["trend"]["months"])
+    asked = client.get(f"/v1/areas/{region}/report", params={"compare_with": "region"}, headers=KEY)
+    assert asked.status_code == 400 and "compare it with england" in asked.json()["detail"]
+
+    days = {"date_from": "2025-06-01", "date_to": "2025-11-30", "compare_with": "region"}
+    page = client.get(f"/areas/{OLDHAM}/report", params=days).text
+    shown = re.findall(r'<tr class="govuk-table__row" data-compared="([\w.]+)">', page)
+    assert shown == [r["key"] for r in comparison["by_key_question"] if r["area"]["total"]] + [
+        r["key"] for r in comparison["by_quality_statement"] if r["area"]["total"]
+    ]
+    assert "report.pdf?compare_with=region&amp;date_from=2025-06-01" in page
+    pdf = client.get(f"/areas/{OLDHAM}/report.pdf", params=days)
+    text, _ = read_pdf(pdf.content, tmp_path / "compared.pdf")
+    assert "Beside North West" in text and "2. Month by month" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -13,6 +14,7 @@ from services.index.areas import resolve_area
 from services.report.audit import note_export
 from services.report.build import build_pack
 from services.report.config import ReportSettings
+from services.report.models import Comparator
 from services.report.render import pack_charts, pack_pdf
 from services.web.deps import Es
 from services.web.errors import PageRoute
@@ -22,6 +24,11 @@ from services.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Settings = Annotated[ReportSettings, Depends(get_settings)]
+
+
+def _comparator(value: str) -> Comparator | None:
+    """The page's `compare_with` choice ('' or anything else: none)."""
+    return Comparator(value) if value in set(Comparator) else None
 
 
 def _canonical(request: Request, code: str, suffix: str) -> Response | None:
@@ -35,13 +42,20 @@ def _canonical(request: Request, code: str, suffix: str) -> Response | None:
 
 @router.get("/areas/{code}/report")
 def report_page(
-    request: Request, es: Es, settings: Settings, code: str, date_from: str = "", date_to: str = ""
+    request: Request,
+    es: Es,
+    settings: Settings,
+    code: str,
+    date_from: str = "",
+    date_to: str = "",
+    compare_with: str = "",
 ) -> Response:
     if redirect := _canonical(request, code, "report"):
         return redirect
     choice = PeriodChoice(date_from, date_to)
     start, end = choice.bounds()
-    pack = build_pack(es, settings, code, date_from=start, date_to=end, base_url="")
+    comparator = _comparator(compare_with)
+    pack = build_pack(es, settings, code, date_from=start, date_to=end, base_url="", compare_with=comparator)
     note_export(request, pack)
     return render(
         request,
@@ -53,19 +67,39 @@ def report_page(
             "base_url": "",
             "date_from": date_from,
             "date_to": date_to,
-            "period_query": query_string({"date_from": date_from, "date_to": date_to}),
+            "compare_with": comparator.value if comparator else "",
+            "period_query": query_string(
+                {
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "compare_with": comparator.value if comparator else "",
+                }
+            ),
         },
     )
 
 
 @router.get("/areas/{code}/report.pdf")
 async def report_pdf(
-    request: Request, es: Es, settings: Settings, code: str, date_from: str = "", date_to: str = ""
+    request: Request,
+    es: Es,
+    settings: Settings,
+    code: str,
+    date_from: str = "",
+    date_to: str = "",
+    compare_with: str = "",
 ) -> Response:
     if redirect := _canonical(request, code, "report.pdf"):
         return redirect
     start, end = PeriodChoice(date_from, date_to).bounds()
-    pack = await run_in_threadpool(build_pack, es, settings, code, date_from=start, date_to=end)
+    pack = await run_in_threadpool(
+        partial(build_pack, compare_with=_comparator(compare_with)),
+        es,
+        settings,
+        code,
+        date_from=start,
+        date_to=end,
+    )
     note_export(request, pack)
     pdf = await run_in_threadpool(pack_pdf, pack)
     name = f"caresignal-review-pack-{pack.area.code}-{pack.period.date_from:%Y%m%d}.pdf"

@@ -116,11 +116,12 @@ def test_an_area_found_by_name_shows_the_apis_numbers(page: Page, web_app: WebAp
 
 PACK_SECTIONS = (
     "1. Summary",
-    "2. Key questions and quality statements",
-    "3. Local-authority assessment themes",
-    "4. Providers to look at",
-    "5. Alerts in the period",
-    "6. Data notes",
+    "2. Month by month",
+    "3. Key questions and quality statements",
+    "4. Local-authority assessment themes",
+    "5. Providers to look at",
+    "6. Alerts in the period",
+    "7. Data notes",
 )
 
 
@@ -133,14 +134,22 @@ def test_a_reviewer_downloads_a_six_month_review_pack_for_oldham(
     expect(page.get_by_role("heading", level=1)).to_have_text("Oldham: area review pack")
     start = (datetime.now(UTC) - timedelta(days=183)).date()
     page.get_by_label("From (YYYY-MM-DD)").fill(start.isoformat())
-    page.get_by_role("button", name="Change period").click()
-    page.wait_for_url(f"**/areas/{OLDHAM}/report?date_from={start.isoformat()}*")
+    page.get_by_label("Compare with").select_option(label="Its region")
+    page.get_by_role("button", name="Update the pack").click()
+    page.wait_for_url(f"**/areas/{OLDHAM}/report?date_from={start.isoformat()}*compare_with=region")
     assert_accessible(page)
-    pack = web_app.api_json(f"/v1/areas/{OLDHAM}/report", date_from=f"{start.isoformat()}T00:00:00Z")
+    pack = web_app.api_json(
+        f"/v1/areas/{OLDHAM}/report", date_from=f"{start.isoformat()}T00:00:00Z", compare_with="region"
+    )
     rows = {r["key"]: r["total"] for q in pack["statements"]["key_questions"] for r in q["statements"]}
     assert rows, "the samples have soft intelligence about Oldham in the last six months"
     for key, total in rows.items():
         assert shown_number(page, f"[data-statement='{key}'] [data-total]") == total
+    for month in pack["trend"]["months"]:
+        assert shown_number(page, f"[data-month='{month['month']}'] [data-total]") == month["total"]
+    expect(page.get_by_role("heading", name="Beside North West")).to_be_visible()
+    compared = [r for r in pack["comparison"]["by_key_question"] if r["area"]["total"]]
+    assert page.locator("#comparison-key-questions tbody tr").count() == len(compared) > 0
     for heading in PACK_SECTIONS:
         expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
 
@@ -156,6 +165,7 @@ def test_a_reviewer_downloads_a_six_month_review_pack_for_oldham(
     assert 7 <= pages <= 60, pages
     assert all(heading in text.stdout for heading in PACK_SECTIONS)
     assert f"{pack['summary']['total']:,} items of soft intelligence about Oldham" in text.stdout
+    assert "Beside North West" in text.stdout
     if folder := os.environ.get("CARESIGNAL_SCREENSHOTS"):  # the README shows the first pages
         for number in (1, 2, 3):
             image = ROOT / folder / f"review-pack-page-{number}"

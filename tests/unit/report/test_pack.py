@@ -11,6 +11,7 @@ from services.alerts.models import AlertView
 from services.index.models import (
     AreaInfo,
     AreaProfile,
+    ComparisonSet,
     CountBySentiment,
     EmergingTerms,
     FacetBucket,
@@ -24,6 +25,7 @@ from services.index.models import (
     SoftIntelligence,
     Trend,
 )
+from services.report.models import Comparator
 from services.report.pack import Counts, PackInputs, area_pack, trend
 from services.report.quotes import Candidate, near_duplicate, representative, typical_sentiment
 
@@ -288,6 +290,41 @@ def test_pack_carries_no_reviewer_names_or_notes() -> None:
     )
     text = build(alerts=[named]).model_dump_json()
     assert "j.smith" not in text and "Jones" not in text and "07700" not in text
+
+
+def test_pack_trend_gives_each_month_its_sources_key_questions_and_the_rest_of_the_comparator() -> None:
+    compared = [
+        ComparisonSet(
+            by=by,
+            comparator="region",
+            comparator_code="E12000002",
+            comparator_name="North West",
+            counts="",
+            method="Fisher.",
+            minimum_items=20,
+            confidence_level=0.95,
+            false_discovery_rate=0.05,
+            rows=[],
+        )
+        for by in ("quality_statement", "key_question")
+    ]
+    section = soft({}, [month("2025-11", 40, 20), month("2025-12", 53, 18)], comparisons=compared)
+    pack = build(
+        profile=profile(section),
+        key_question_months={"safe": {"2025-12": Counts(9, 12)}},
+        compare_with=Comparator.REGION,
+        comparator_months={"2025-11": Counts(50, 140), "2025-12": Counts(18, 53)},
+    )
+    november, december = pack.trend.months
+    assert november.by_source_type == {"healthwatch_feedback": 40}
+    assert (november.comparator.negative, november.comparator.total) == (30, 100)  # the region without us
+    assert (december.comparator.total, december.comparator.share) == (0, None)
+    assert [(m.negative, m.total) for m in pack.trend.by_key_question[0].months] == [(0, 0), (9, 12)]
+    assert pack.trend.comparator_name == "North West" and "North West without" in pack.trend.method
+    assert pack.comparison.comparator_name == "North West" and pack.comparison.method.endswith("Fisher.")
+    plain = build()
+    assert plain.trend.comparator_name is None and plain.comparison is None
+    assert all(m.comparator is None for m in plain.trend.months)
 
 
 def test_trend_is_steady_within_noise() -> None:
