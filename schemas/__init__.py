@@ -9,6 +9,7 @@ from schemas.alerts import (
     AlertSeverity,
     AlertStatus,
     AlertStatusChanged,
+    Campaign,
 )
 from schemas.audit import AuditActor, AuditRecorded
 from schemas.common import KEY_QUESTIONS, AreaRef, Event, KeyQuestion, ProviderRef, Rating
@@ -53,6 +54,7 @@ __all__ = [
     "AuditActor",
     "AuditRecorded",
     "AuthorRole",
+    "Campaign",
     "CorrectedFields",
     "CorrectionChange",
     "DeadLetter",

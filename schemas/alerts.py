@@ -17,6 +17,7 @@ class AlertRuleKind(StrEnum):
     RATING_DOWNGRADE = "rating_downgrade"
     FLATLINE = "flatline"
     NEW_TERM = "new_term"
+    CAMPAIGN = "campaign"  # added in 1.2
 
 
 class AlertSeverity(StrEnum):
@@ -58,10 +59,26 @@ class AlertKey(Frozen):
     code: str
     quality_statement: str | None = None
     source_type: str | None = None
+    cluster_id: UUID | None = Field(
+        default=None, description="A campaign's near-duplicate cluster (its first item's id); added in 1.2."
+    )
 
     def as_string(self) -> str:
         parts = [self.level, self.code, self.quality_statement or "*", self.source_type or "*"]
-        return "|".join(parts)
+        return "|".join(parts + ([str(self.cluster_id)] if self.cluster_id else []))
+
+
+class Campaign(Frozen):
+    """What makes an alert a campaign: many near-identical items from several authors; added in 1.2."""
+
+    cluster_id: UUID = Field(description="The near-duplicate cluster: evidence id of its first item.")
+    items: int = Field(ge=1, description="Items of the cluster in the window, its first item included.")
+    authors: int = Field(ge=1, description="Distinct authors among them (an item naming none counts as one).")
+    exact: int = Field(ge=0, description="Exact copies of the first item.")
+    near: int = Field(ge=0, description="Copies with edits.")
+    source_types: dict[str, int] = Field(
+        default_factory=dict, description="Copies per source type: several sources corroborate one another."
+    )
 
 
 class AlertRaised(Event):
@@ -73,7 +90,8 @@ class AlertRaised(Event):
     """
 
     event_type: ClassVar[str] = "uk.caresignal.alert.raised.v1"
-    schema_revision: ClassVar[str] = "1.1"  # 1.1: version, change, previous_severity, items, reason_counts
+    # 1.1: version, change, previous_severity, items, reason_counts; 1.2: `campaign`, key.cluster_id
+    schema_revision: ClassVar[str] = "1.2"
 
     alert_id: UUID
     rule_id: str
@@ -98,6 +116,11 @@ class AlertRaised(Event):
     )
     reason_counts: dict[str, int] = Field(
         default_factory=dict, description="A grouped alert's items per severity reason."
+    )
+    campaign: Campaign | None = Field(
+        default=None,
+        description="Set when the alert is a campaign (rule kind `campaign`): one alert per cluster, never "
+        "one per copy. Added in 1.2.",
     )
 
 

@@ -213,6 +213,12 @@ class Duplication(Frozen):
     similarity: float = Field(
         ge=0.0, le=1.0, description="Estimated Jaccard similarity (MinHash) to the cluster's first item."
     )
+    author: str | None = Field(
+        default=None,
+        description="Pseudonymous author token: a keyed hash (the deployment's author key) of the source "
+        "type and the author's handle, only to count distinct authors in a cluster; absent when the "
+        "source names no author. Added in 1.2.",
+    )
 
 
 class EvidenceClassified(Event):

@@ -10,9 +10,11 @@ from pydantic import BaseModel, Field
 
 from schemas.alerts import AlertRaised, AlertRuleKind
 from schemas.common import Rating, UtcDatetime
+from services.alerts.campaigns import detect_campaign
 from services.alerts.domain import Observation, build_alert, query_for
 from services.alerts.rolling import detect_rolling_spike
 from services.alerts.rules import (
+    CampaignRule,
     FlatlineRule,
     NewTermRule,
     RatingDowngradeRule,
@@ -370,6 +372,8 @@ def observe(rule: Rule, raw: dict[str, Any] | None, observation: Observation) ->
         return detect_rating_downgrade(rule, raw, observation)
     if isinstance(rule, NewTermRule):
         return detect_new_term(rule, raw, observation)
+    if isinstance(rule, CampaignRule):
+        return detect_campaign(rule, raw, observation)
     return observe_flatline(rule, raw, observation)
 
 

@@ -42,6 +42,8 @@ class Observation(Message):
     location_id: str | None = None
     finding: InspectionFinding | None = None
     terms: list[str] = Field(default_factory=list, description="Lemmas a new-term rule watches.")
+    copy_kind: str | None = Field(default=None, description="A campaign rule's copy: 'exact' or 'near'.")
+    author: str | None = Field(default=None, description="A campaign rule's pseudonymous author token.")
 
     @property
     def state_key(self) -> str:

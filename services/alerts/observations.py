@@ -5,11 +5,12 @@ from __future__ import annotations
 from functools import cache
 
 from schemas.alerts import AlertKey
-from schemas.evidence import EvidenceClassified, SeverityLevel
+from schemas.evidence import DuplicateKind, EvidenceClassified, SeverityLevel
 from schemas.reference import local_authorities, quality_statements
 from services.alerts.domain import Observation
 from services.alerts.rules import (
     AreaLevel,
+    CampaignRule,
     EvidenceMatch,
     FlatlineRule,
     NewTermRule,
@@ -142,6 +143,18 @@ def _new_term(rule: NewTermRule, evidence: EvidenceClassified) -> list[Observati
     return [observation.model_copy(update={"terms": terms})]
 
 
+def _campaign(rule: CampaignRule, evidence: EvidenceClassified) -> list[Observation]:
+    """A copy (exact or near) observed under its cluster; first items and unclustered items are not."""
+    duplication, code = evidence.duplication, area_code(evidence, rule.level)
+    if duplication is None or duplication.kind is DuplicateKind.ORIGINAL or code is None:
+        return []
+    key = AlertKey(level=rule.level, code=code, cluster_id=duplication.cluster_id)
+    observation = _observation(rule, evidence, key, area_label(evidence, rule.level))
+    return [
+        observation.model_copy(update={"copy_kind": duplication.kind.value, "author": duplication.author})
+    ]
+
+
 def observations_for(evidence: EvidenceClassified, rules: list[Rule]) -> list[Observation]:
     """Every observation the enabled rules make of one item."""
     found: list[Observation] = []
@@ -158,4 +171,6 @@ def observations_for(evidence: EvidenceClassified, rules: list[Rule]) -> list[Ob
             found += _flatline(rule, evidence)
         elif isinstance(rule, NewTermRule):
             found += _new_term(rule, evidence)
+        elif isinstance(rule, CampaignRule):
+            found += _campaign(rule, evidence)
     return found

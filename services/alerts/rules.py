@@ -236,8 +236,31 @@ class NewTermRule(WindowedRule):
     silence: Duration = timedelta(days=28)
 
 
+class CampaignRule(RuleBase):
+    """Many near-identical items from several authors about one area in a window: one alert per cluster."""
+
+    kind: Literal["campaign"]
+    level: AreaLevel = Field(
+        default="local_authority",
+        description="Clusters are found within a local authority; the alert is about it.",
+    )
+    window: Duration = Field(default=timedelta(days=7), description="Sliding window, by occurred_at.")
+    min_items: int = Field(
+        default=10, ge=2, description="Items of one cluster in the window, first included."
+    )
+    min_authors: int = Field(default=5, ge=1, description="Distinct authors among the copies.")
+    max_items_kept: int = Field(default=200, ge=10, le=2000, description="Copies a cluster's state keeps.")
+    severity: AlertSeverity = AlertSeverity.MEDIUM
+
+
 Rule = Annotated[
-    SpikeRule | RollingSpikeRule | SeverityRule | RatingDowngradeRule | FlatlineRule | NewTermRule,
+    SpikeRule
+    | RollingSpikeRule
+    | SeverityRule
+    | RatingDowngradeRule
+    | FlatlineRule
+    | NewTermRule
+    | CampaignRule,
     Field(discriminator="kind"),
 ]
 

@@ -29,6 +29,7 @@ from services.classify.analyser import Classifier, TextAnalysis
 from services.classify.domain import build_classified
 from services.classify.gazetteer import ProviderGazetteer
 from services.classify.metrics import ClassifyMetrics
+from services.classify.neardup.authors import author_token
 from services.classify.neardup.clusters import NearDuplicates
 from services.classify.resolve import KnownLocation, is_newer, resolve
 from services.common.dlq import DeadLetterBreaker, TooManyDeadLettersError, decode, send_dead_letter
@@ -162,6 +163,7 @@ class ClassifyAgents:
         stop: Callable[[BaseException], Awaitable[None]],
         clusters: NearDuplicates | None = None,
         clusters_ready: asyncio.Event | None = None,
+        author_key: bytes = b"",
     ) -> None:
         self.analyser = analyser
         self.locations = locations
@@ -177,6 +179,7 @@ class ClassifyAgents:
         self.stop = stop
         self.clusters = clusters
         self.clusters_ready = clusters_ready
+        self.author_key = author_key
 
     # --- evidence ----------------------------------------------------------------------------------------
 
@@ -282,6 +285,10 @@ class ClassifyAgents:
             return PoisonMessageError(str(error), f"InvalidAnalysis:{type(error).__name__}")
         if self.clusters is not None:
             duplication = self.clusters.assign(classified)
+            if duplication is not None:
+                duplication = duplication.model_copy(
+                    update={"author": author_token(self.author_key, received)}
+                )
             classified = classified.model_copy(update={"duplication": duplication})
             self.metrics.record_duplication(duplication.kind.value if duplication else "none")
         sends.append(

@@ -74,6 +74,7 @@ def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -
         stop=app.crash,
         clusters=clusters,
         clusters_ready=cluster_follower.caught_up if cluster_follower else None,
+        author_key=settings.classify_author_key.get_secret_value().encode(),
     )
 
     @app.agent(evidence_topic, name="classify_evidence")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
-from services.common.config import CommonSettings
+from services.common.config import PLACEHOLDER_SECRETS, CommonSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODELS_DIR = REPO_ROOT / "models"
@@ -80,6 +80,21 @@ class ClassifySettings(CommonSettings):
         ge=1_000,
         description="Items held per local authority (about 550 bytes each); the oldest go first beyond it.",
     )
+
+    classify_author_key: SecretStr = Field(
+        default=SecretStr("dev-author-key"),
+        description="Key of the pseudonymous author tokens in `duplication.author` (every classify worker "
+        "of a deployment needs the same one; a placeholder is refused in prod).",
+    )
+
+    @model_validator(mode="after")
+    def _real_author_key_in_prod(self) -> ClassifySettings:
+        key = self.classify_author_key.get_secret_value()
+        if self.environment == "prod" and (
+            key in PLACEHOLDER_SECRETS or key.startswith("dev-") or len(key) < 24
+        ):
+            raise ValueError("CARESIGNAL_CLASSIFY_AUTHOR_KEY: set a real key of 24+ characters in prod")
+        return self
 
     @model_validator(mode="after")
     def _corrections_under_state_dir(self) -> ClassifySettings:

@@ -19,6 +19,8 @@ from kafka.consumer.fetcher import ConsumerRecord
 
 from schemas.common import AreaRef, KeyQuestion, ProviderRef, Rating
 from schemas.evidence import (
+    DuplicateKind,
+    Duplication,
     EvidenceCategory,
     EvidenceClassified,
     InspectionFinding,
@@ -72,6 +74,7 @@ def classified(
     inspection: InspectionFinding | None = None,
     text: str = "The staff were kind but the home was short staffed.",
     lemmas: str = "the staff be kind but the home be short staff",
+    duplication: Duplication | None = None,
 ) -> EvidenceClassified:
     """One classified item; every field a rule reads can be set."""
     evidence_id = uuid4()
@@ -95,8 +98,23 @@ def classified(
         sentiment=Sentiment(label=sentiment, score=0.9),
         severity=Severity(level=severity, reasons=list(severity_reasons)),
         evidence_category=EvidenceCategory.PEOPLES_EXPERIENCE,
+        duplication=duplication,
         model_name="test",
         model_version="0",
+    )
+
+
+def copy_of(
+    cluster: EvidenceClassified,
+    occurred_at: datetime,
+    author: str | None,
+    kind: DuplicateKind = DuplicateKind.NEAR,
+    **overrides: object,
+) -> EvidenceClassified:
+    """A copy of `cluster`'s first item, by `author` (a pseudonymous token, or None when unknown)."""
+    duplication = Duplication(cluster_id=cluster.evidence_id, kind=kind, similarity=0.8, author=author)
+    return classified(
+        occurred_at=occurred_at, sentiment=SentimentLabel.NEGATIVE, duplication=duplication, **overrides
     )
 
 

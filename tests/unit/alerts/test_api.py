@@ -24,6 +24,7 @@ def test_api_lists_alert_rules() -> None:
         "rating_downgrade",
         "flatline",
         "new_term",
+        "campaign",
     }
     assert body["file"] == "rules.yaml"  # the name, not where the server keeps it
     spike = next(rule for rule in body["rules"] if rule["id"] == "negative-spike-la")

@@ -14,7 +14,7 @@ from services.alerts.rules import FlatlineRule, RulesFileError, SpikeRule, load_
 def test_rules_default_file_validates() -> None:
     rules = load_rules(DEFAULT_RULES_FILE)
     kinds = {rule.kind for rule in rules.enabled()}
-    assert kinds == {"rolling_spike", "severity", "rating_downgrade", "flatline", "new_term"}
+    assert kinds == {"rolling_spike", "severity", "rating_downgrade", "flatline", "new_term", "campaign"}
 
 
 def test_rules_durations_accept_short_and_iso_forms() -> None:

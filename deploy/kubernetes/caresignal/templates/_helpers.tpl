@@ -82,6 +82,9 @@ env:
   - name: CARESIGNAL_CQC_API_SUBSCRIPTION_KEY
     valueFrom:
       secretKeyRef: {name: {{ include "caresignal.secretName" . }}, key: cqc-api-subscription-key, optional: true}
+  - name: CARESIGNAL_CLASSIFY_AUTHOR_KEY
+    valueFrom:
+      secretKeyRef: {name: {{ include "caresignal.secretName" . }}, key: classify-author-key, optional: true}
 {{- end -}}
 
 {{/* CA bundles of the brokers and of Elasticsearch, mounted read-only when TLS is on. */}}
