@@ -167,10 +167,10 @@ def test_a_reviewer_downloads_a_six_month_review_pack_for_oldham(
     assert f"{pack['summary']['total']:,} items of soft intelligence about Oldham" in text.stdout
     assert "Beside North West" in text.stdout
     if folder := os.environ.get("CARESIGNAL_SCREENSHOTS"):  # the README shows the first pages
-        for number in (1, 2, 3):
+        for number in (1, 2, 3, 4):
             image = ROOT / folder / f"review-pack-page-{number}"
             first_last = ["-f", str(number), "-l", str(number), "-singlefile"]
-            subprocess.run(["pdftoppm", "-png", "-r", "60", *first_last, str(target), str(image)], check=True)
+            subprocess.run(["pdftoppm", "-png", "-r", "80", *first_last, str(target), str(image)], check=True)
 
 
 def test_clicking_a_number_lands_on_a_search_with_exactly_that_many_results(
