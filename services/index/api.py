@@ -62,11 +62,20 @@ def search_endpoint(
     sort: SortOrder = SortOrder.RELEVANCE,
     size: Annotated[int | None, Query(ge=1, description="Page size (capped by the server).")] = None,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+    collapse: Annotated[
+        bool,
+        Query(
+            description="One hit per near-duplicate cluster with `similar` (its other matching copies); "
+            "one page only. `cluster=<id>` lists a cluster's copies."
+        ),
+    ] = False,
 ) -> SearchPage:
     page_size = size or settings.query_default_page_size
     if page_size > settings.query_max_page_size:
         raise InvalidRequestError(f"size must be at most {settings.query_max_page_size}")
-    return search.search_evidence(es, Names(settings), q, filters, sort=sort, size=page_size, cursor=cursor)
+    return search.search_evidence(
+        es, Names(settings), q, filters, sort=sort, size=page_size, cursor=cursor, collapse=collapse
+    )
 
 
 DateFrom = Annotated[

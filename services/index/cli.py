@@ -16,6 +16,7 @@ from services.common.logs import configure_logging
 from services.common.terminal import JsonFlag, console, elasticsearch_session, print_json, table
 from services.common.tracing import configure_tracing
 from services.index import profiles, search
+from services.index.backfill import backfill_clusters
 from services.index.config import IndexSettings
 from services.index.models import (
     InspectionResults,
@@ -228,6 +229,20 @@ def repair_inspection_results_command(
         raise typer.Exit(1)
 
 
+def backfill_clusters_command(as_json: JsonFlag = False) -> None:
+    """Cluster near-duplicates among evidence indexed before classify did (documents without a cluster)."""
+    with elasticsearch_session(IndexSettings()) as (es, settings):
+        summary = backfill_clusters(es, Names(settings))
+    if as_json:
+        return print_json(summary)
+    console.print(
+        f"{summary.scanned} documents without a cluster: {summary.clustered} clustered "
+        f"({summary.copies} copies of an earlier item), {summary.failed} failed"
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add this service's commands to the root app."""
     app.command("index-worker")(index_worker)
@@ -235,3 +250,4 @@ def register(app: typer.Typer) -> None:
     app.command("area")(area)
     app.command("provider")(provider)
     app.command("repair-inspection-results")(repair_inspection_results_command)
+    app.command("backfill-clusters")(backfill_clusters_command)

@@ -59,6 +59,11 @@ def correction_fields(correction: EvidenceCorrected) -> dict[str, Any]:
     }
 
 
+def cluster_of(item: EvidenceClassified) -> str:
+    """The item's near-duplicate cluster as search collapses on it: its own id when it has none."""
+    return str(item.duplication.cluster_id if item.duplication else item.evidence_id)
+
+
 def evidence_document(
     event: EvidenceClassified, indexed_at: datetime, correction: EvidenceCorrected | None = None
 ) -> dict[str, Any]:
@@ -66,6 +71,7 @@ def evidence_document(
     these), the model's labels beside them in `model`, and the latest correction in `correction`."""
     shown = correction.corrected.apply_to(event) if correction else event
     document = {**_document(shown, indexed_at), **labels(shown), "model": labels(event)}
+    document["cluster_id"] = cluster_of(event)
     if correction:
         document["correction"] = correction_fields(correction)
     return document

@@ -63,6 +63,10 @@ class SearchFilters(Shape):
     evidence_category: EvidenceCategory | None = None
     date_from: datetime | None = Field(default=None, description="occurred_at >= this.")
     date_to: datetime | None = Field(default=None, description="occurred_at < this.")
+    cluster: str | None = Field(
+        default=None,
+        description="A near-duplicate cluster (its first item's evidence id): every copy in it.",
+    )
 
 
 class FacetBucket(Shape):
@@ -95,10 +99,22 @@ class SearchHit(Shape):
         "question (null for the overall rating)."
     )
     model_version: str
+    cluster_id: str | None = Field(
+        default=None, description="Its near-duplicate cluster: the evidence id of the cluster's first item."
+    )
+    similar: int | None = Field(
+        default=None,
+        description="Collapsed searches only: how many other matching items are copies in its cluster "
+        "(search with `cluster` to list them).",
+    )
 
 
 class SearchPage(Shape):
     total: int
+    clusters: int | None = Field(
+        default=None,
+        description="Distinct near-duplicate clusters among the `total` items (approximate above 3,000).",
+    )
     hits: list[SearchHit]
     facets: dict[str, list[FacetBucket]] = Field(
         description="Counts per facet value over the results filtered by everything but that facet's own "
@@ -249,7 +265,13 @@ class SoftIntelligence(Shape):
     counts: str = Field(description="What every number in this section counts, in words.")
     source_types: list[SourceType] = Field(description="The source types counted.")
     search: dict[str, str] = Field(description="Search API parameters that return the items counted.")
-    total: int
+    total: int = Field(description="Items, every copy counted (raw).")
+    concerns: int = Field(
+        default=0,
+        description="De-duplicated: distinct concerns, a near-duplicate cluster (a campaign's copies, a "
+        "story posted on several platforms) counted once (approximate above 3,000).",
+    )
+    negative_concerns: int = Field(default=0, description="De-duplicated: distinct negative concerns.")
     by_source_type: list[FacetBucket]
     by_key_question: list[FacetBucket]
     by_quality_statement: list[CountBySentiment]

@@ -53,6 +53,7 @@ FILTER_FIELDS = {
     "sentiment": "sentiment.label",
     "severity": "severity.level",
     "evidence_category": "evidence_category",
+    "cluster": "cluster_id",
 }
 MONTHLY = {"field": "occurred_at", "calendar_interval": "month", "format": "yyyy-MM"}
 # The types of the sort values a cursor carries: the score (or the date in epoch ms), then the evidence id.
@@ -140,6 +141,7 @@ def search_body(
     size: int,
     cursor: str | None,
     lemmatise: Lemmatiser = query_lemmas,
+    collapse: bool = False,
 ) -> dict[str, Any]:
     """The _search body, with multi-select facets: each facet counts the result set as filtered by
     everything except its own filter (so the other values of a chosen facet keep their counts); the
@@ -168,8 +170,16 @@ def search_body(
                 "filter": {"bool": {"filter": list(faceted.values())}},
                 "aggs": {"values": {"date_histogram": MONTHLY}},
             },
+            "clusters": {
+                "filter": {"bool": {"filter": list(faceted.values())}},
+                "aggs": {"values": {"cardinality": {"field": "cluster_id"}}},
+            },
         },
     }
+    if collapse:  # one hit per near-duplicate cluster, with how many matching copies it stands for
+        if cursor:
+            raise InvalidRequestError("a collapsed search has one page: search a cluster to see its copies")
+        body["collapse"] = {"field": "cluster_id", "inner_hits": {"name": "copies", "size": 0}}
     if faceted:
         body["post_filter"] = {"bool": {"filter": list(faceted.values())}}
     if cursor:
@@ -199,7 +209,14 @@ def _hit(raw: dict[str, Any]) -> SearchHit:
         evidence_category=source["evidence_category"],
         inspection=source.get("inspection"),
         model_version=source["model_version"],
+        cluster_id=source.get("cluster_id"),
+        similar=_similar(raw),
     )
+
+
+def _similar(raw: dict[str, Any]) -> int | None:
+    copies = raw.get("inner_hits", {}).get("copies")
+    return copies["hits"]["total"]["value"] - 1 if copies else None
 
 
 def buckets(aggregation: dict[str, Any]) -> list[FacetBucket]:
@@ -220,17 +237,22 @@ def search_evidence(
     size: int = 20,
     cursor: str | None = None,
     lemmatise: Lemmatiser = query_lemmas,
+    collapse: bool = False,
 ) -> SearchPage:
-    body = search_body(text, filters, sort=sort, size=size, cursor=cursor, lemmatise=lemmatise)
+    body = search_body(
+        text, filters, sort=sort, size=size, cursor=cursor, lemmatise=lemmatise, collapse=collapse
+    )
     with elasticsearch_errors():
         response = es.options(request_timeout=REQUEST_TIMEOUT_SECONDS).search(
             index=names.evidence_alias, ignore_unavailable=True, allow_no_indices=True, **body
         )
     raw_hits = response["hits"]["hits"]
     aggregations = response.get("aggregations", {})
-    next_cursor = encode_cursor(sort, raw_hits[-1]["sort"]) if len(raw_hits) == size else None
+    full = len(raw_hits) == size and not collapse
+    next_cursor = encode_cursor(sort, raw_hits[-1]["sort"]) if full else None
     return SearchPage(
         total=response["hits"]["total"]["value"],
+        clusters=aggregations.get("clusters", {}).get("values", {}).get("value"),
         hits=[_hit(raw) for raw in raw_hits],
         facets={name: buckets(aggregations.get(name, {}).get("values", {})) for name in FACETS},
         monthly=buckets(aggregations.get("monthly", {}).get("values", {})),

@@ -133,6 +133,11 @@ def scope_body(scope: Scope, period: Period, *, top: int) -> dict[str, Any]:
                 },
                 "top_negative": _top_providers(NEGATIVE, top),
                 "top_high_severity": _top_providers(HIGH_SEVERITY, top),
+                "concerns": {"cardinality": {"field": "cluster_id"}},
+                "negative_concerns": {
+                    "filter": NEGATIVE,
+                    "aggs": {"clusters": {"cardinality": {"field": "cluster_id"}}},
+                },
             }
         ),
     }
@@ -463,6 +468,8 @@ def soft_intelligence(
             **period_search(period),
         },
         total=response["hits"]["total"]["value"],
+        concerns=aggs.get("concerns", {}).get("value", 0),
+        negative_concerns=aggs.get("negative_concerns", {}).get("clusters", {}).get("value", 0),
         by_source_type=buckets(aggs.get("by_source_type", {})),
         by_key_question=buckets(aggs.get("by_key_question", {})),
         by_quality_statement=[

@@ -17,6 +17,7 @@ from schemas import (
     AlertRuleKind,
     AlertSeverity,
     AreaRef,
+    Duplication,
     EvidenceCategory,
     EvidenceClassified,
     KeyQuestion,
@@ -66,6 +67,7 @@ def evidence(
     category: EvidenceCategory = EvidenceCategory.PEOPLES_EXPERIENCE,
     occurred_at: datetime = BASE_TIME,
     classified_at: datetime | None = None,
+    duplication: Duplication | None = None,
 ) -> EvidenceClassified:
     statement_ids = list(statements)
     key_questions = sorted({KeyQuestion(s.split(".")[0]) for s in statement_ids}, key=list(KeyQuestion).index)
@@ -90,6 +92,7 @@ def evidence(
         sentiment=Sentiment(label=sentiment, score=0.9),
         severity=Severity(level=severity, reasons=list(reasons)),
         evidence_category=category,
+        duplication=duplication,
         model_name="caresignal-statements",
         model_version="0.1.0",
     )
