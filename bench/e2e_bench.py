@@ -9,7 +9,9 @@ topics and indices, then:
   2. latency: items produced at a fixed offered rate; for each, the time from send to searchable
      (polled every 100 ms), reported as p50/p95/p99;
   3. in the same run, the same final documents (a) bulk-indexed with raw `elasticsearch.helpers.bulk`
-     (the ceiling) and (b) a plain kafka-python consumer → bulk loop over the classified topic.
+     (the ceiling) and (b) a plain kafka-python consumer → bulk loop over the classified topic;
+  4. the workers' CPU-seconds during the throughput run and their peak RSS, and the analyser alone on
+     the same texts (items per CPU-second): the classify worker's overhead around the model.
 Everything it creates is removed afterwards.
 """
 
@@ -43,11 +45,13 @@ sys.path.insert(0, str(ROOT))
 
 from schemas import EvidenceReceived, SourceType, Topic, evidence_id_for  # noqa: E402
 from schemas.common import AreaRef  # noqa: E402
+from services.classify.config import ClassifySettings  # noqa: E402
 from services.common.config import CommonSettings  # noqa: E402
 from services.common.kafka import create_producer, event_message  # noqa: E402
 from services.common.topics import ensure_topics  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "pxtextmining_phase1.csv"
+DATA = ClassifySettings().data_dir / "pxtextmining_phase1.csv"
+WORKERS = ("index", "classify")  # start_workers' order
 PLACES = ["Oldham", "Manchester", "Leeds", "Kent", "Devon", "Birmingham", "Camden", "Cornwall"]
 console = Console()
 
@@ -84,6 +88,34 @@ def start_workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[b
         log = (log_dir / f"worker-{number}.log").open("wb")
         workers.append(subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
     return workers
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int) -> dict[str, float]:
+    """Resident memory now and at its peak (VmRSS, VmHWM), MiB."""
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return {
+        "rss_mib": int(status["VmRSS"].split()[0]) / 1024,
+        "peak_rss_mib": int(status["VmHWM"].split()[0]) / 1024,
+    }
+
+
+def analyser_alone(texts: list[str], items: int) -> dict[str, float]:
+    """The classify worker's model on the same texts in this process: items per CPU-second."""
+    from services.classify.analyser import EvidenceAnalyser
+    from services.classify.registry import active_model
+
+    analyser = EvidenceAnalyser.load(active_model(ClassifySettings()).path)
+    sample = [texts[i % len(texts)] for i in range(items)]
+    analyser.analyse(sample[:256])  # warm up
+    started = time.process_time()
+    analyser.analyse(sample)
+    return {"items": items, "items_per_cpu_s": items / (time.process_time() - started)}
 
 
 def searchable(es: Elasticsearch, alias: str) -> int:
@@ -313,7 +345,12 @@ def main() -> None:
         workers = start_workers(env, work)
         try:
             console.print(f"throughput: {args.items} items through ingest → classify → index ...")
+            cpu_before = [cpu_seconds(worker.pid) for worker in workers]
             results["throughput"] = throughput(settings, es, env, args.items, texts, run, work)
+            results["workers"] = {
+                name: {"cpu_s": cpu_seconds(worker.pid) - before, **rss_mib(worker.pid)}
+                for name, worker, before in zip(WORKERS, workers, cpu_before, strict=True)
+            }
             console.print(f"latency: {args.rate}/s for {args.latency_seconds}s ...")
             results["latency"] = latency(settings, es, args.rate, args.latency_seconds, texts, run)
             console.print("baselines on the same documents ...")
@@ -325,6 +362,14 @@ def main() -> None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     worker.wait(timeout=30)
             cleanup(settings, es)
+    console.print("the analyser alone on the same texts ...")
+    alone = analyser_alone(texts, min(args.items, 3000))
+    classify_cpu = results["workers"]["classify"]["cpu_s"]  # type: ignore[index]
+    results["classify_worker"] = {
+        "items_per_cpu_s": args.items / classify_cpu,
+        "analyser_items_per_cpu_s": alone["items_per_cpu_s"],
+        "analyser_items": alone["items"],
+    }
     results["machine_at_end"] = machine()
     report(results)
     args.output.mkdir(exist_ok=True)
@@ -350,6 +395,17 @@ def report(results: dict) -> None:
     table.add_row(
         "baseline: plain kafka-python consumer → bulk (docs/s)",
         f"{base['plain_consumer_bulk_docs_per_s']:,.0f}",
+    )
+    for name, worker in results["workers"].items():
+        table.add_row(
+            f"{name} worker: CPU-seconds / RSS now / peak",
+            f"{worker['cpu_s']:,.0f} s / {worker['rss_mib']:,.0f} / {worker['peak_rss_mib']:,.0f} MiB",
+        )
+    classify = results["classify_worker"]
+    table.add_row(
+        "classify worker vs the analyser alone (items per CPU-second)",
+        f"{classify['items_per_cpu_s']:,.0f} vs {classify['analyser_items_per_cpu_s']:,.0f} "
+        f"({classify['items_per_cpu_s'] / classify['analyser_items_per_cpu_s']:.0%})",
     )
     console.print(table)
 
