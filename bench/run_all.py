@@ -25,6 +25,7 @@ RUNS: list[list[str]] = [
     ["e2e_bench.py", "--items", "2000" if QUICK else "100000", "--latency-seconds", "20" if QUICK else "60"],
     ["alerts_eval.py", *(["--weeks", "10", "--areas", "16", "--controls", "2"] if QUICK else [])],
     ["classify_bench.py", "--short", "1000" if QUICK else "4000", "--long", "60" if QUICK else "300"],
+    ["classify_cache_bench.py", "--items", "500" if QUICK else "3000"],
     ["web_bench.py", "--docs", "20000" if QUICK else "1000000", "--runs", "10" if QUICK else "40"],
     ["reclassify_bench.py", "--docs", "2000" if QUICK else "10000"],
     ["redaction_eval.py"],

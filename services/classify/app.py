@@ -11,6 +11,7 @@ from faust.types import StreamT
 from schemas.topics import Topic
 from services.classify.agents import ClassifyAgents, LocationFollower, LocationIndex
 from services.classify.analyser import Classifier, EvidenceAnalyser
+from services.classify.analysis_cache import CachingAnalyser
 from services.classify.cluster_follower import ClusterFollower
 from services.classify.config import ClassifySettings
 from services.classify.metrics import ClassifyMetrics
@@ -27,7 +28,10 @@ def load_analyser(settings: ClassifySettings) -> Classifier:
     """The model the settings name, else the current one (loaded once, at worker start)."""
     model = active_model(settings)
     log.info("loading model %s from %s", model.model_version, model.path)
-    return EvidenceAnalyser.load(model.path)
+    analyser = EvidenceAnalyser.load(model.path)
+    if settings.classify_analysis_cache_entries == 0:
+        return analyser
+    return CachingAnalyser(analyser, settings.classify_analysis_cache_entries)
 
 
 def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -> faust.App:

@@ -41,6 +41,11 @@ class ClassifySettings(CommonSettings):
     classify_batch_size: int = Field(default=64, ge=1, description="Items the worker analyses per batch.")
     classify_batch_seconds: float = Field(default=0.5, gt=0, description="Longest wait to fill a batch.")
     classify_analyse_in_thread: bool = Field(default=True, description="Run spaCy off the event loop.")
+    classify_analysis_cache_entries: int = Field(
+        default=10_000,
+        ge=0,
+        description="Analyses kept for exact-repeat texts (keyed by digest; 0 turns the cache off).",
+    )
     classify_max_consecutive_dead_letters: int = Field(
         default=50,
         ge=1,

@@ -34,6 +34,11 @@ NEARDUP_ITEMS = Gauge(
     "caresignal_classify_neardup_items", "Items held in the near-duplicate clusters of every area."
 )
 NEARDUP_BYTES = Gauge("caresignal_classify_neardup_bytes", "Memory of the near-duplicate clusters' arrays.")
+ANALYSIS_CACHE = PromCounter(
+    "caresignal_classify_analysis_cache",
+    "Texts answered by the exact-repeat analysis cache (hit) or analysed by the model (miss).",
+    ["result"],
+)
 ASSIGNED_PARTITIONS = Gauge(
     "caresignal_classify_assigned_partitions", "Input partitions this worker consumes."
 )
