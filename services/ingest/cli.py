@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from services.common.tracing import configure_tracing
 from services.ingest.adapters import Source
 from services.ingest.config import IngestSettings
 from services.ingest.files import UnsupportedInputError, ingest_file
+from services.ingest.metrics import push_run, record_run
 from services.ingest.readers import InputFormat
 from services.ingest.summary import IngestSummary
 
@@ -41,6 +43,7 @@ def ingest(
     """
     settings = IngestSettings()
     configure_tracing(settings, "caresignal-ingest")
+    started = time.monotonic()
     with _progress() as progress:
         task = progress.add_task(f"ingesting {file.name}", total=_size(file))
 
@@ -55,7 +58,9 @@ def ingest(
             stderr.print(
                 f"[red]stopped: {error}[/red] (records after the last acknowledged batch were not sent)"
             )
+            _push_metrics(settings, INGEST_JOB, source.value, None, started)
             raise typer.Exit(EXIT_UNAVAILABLE) from error
+    _push_metrics(settings, INGEST_JOB, source.value, summary, started)
     _report(summary, as_json)
     raise typer.Exit(EXIT_REJECTED if summary.rejected else 0)
 
@@ -98,11 +103,14 @@ def ingest_cqc(
             param_hint="--since",
         )
     end = _timestamp(until) if until else datetime.now(UTC)
+    started = time.monotonic()
     try:
         summary = poll_changes(settings, base_url, start, end)
     except TransientError as error:
         stderr.print(f"[red]stopped: {error}[/red]")
+        _push_metrics(settings, CQC_POLLER_JOB, "cqc", None, started)
         raise typer.Exit(EXIT_UNAVAILABLE) from error
+    _push_metrics(settings, CQC_POLLER_JOB, "cqc", summary, started)
     if previous is None or start <= previous < end:  # a backfill or a poll after a gap leaves the mark
         marks.set(base_url, end)
     _report(summary, as_json)
@@ -110,6 +118,15 @@ def ingest_cqc(
 
 
 POLL_OVERLAP = timedelta(minutes=10)
+INGEST_JOB, CQC_POLLER_JOB = "caresignal-ingest", "caresignal-cqc-poller"
+
+
+def _push_metrics(
+    settings: IngestSettings, job: str, source: str, summary: IngestSummary | None, started: float
+) -> None:
+    """Record the run (`summary` None: it stopped before the end) and push it when a gateway is set."""
+    record_run(summary, time.monotonic() - started)
+    push_run(settings.ingest_metrics_pushgateway, job, source, succeeded=summary is not None)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,6 +22,10 @@ class IngestSettings(CommonSettings):
     ingest_max_http_body_bytes: int = Field(
         default=16 * 1024 * 1024, ge=1024, description="Largest request body accepted over HTTP (413 beyond)."
     )
+    ingest_metrics_pushgateway: str | None = Field(
+        default=None,
+        description="Prometheus Pushgateway URL an ingest run pushes its metrics to (none: not pushed).",
+    )
     cqc_api_timeout_seconds: float = Field(default=30.0, gt=0)
     cqc_api_subscription_key: str | None = Field(
         default=None, description="Sent as Ocp-Apim-Subscription-Key to the CQC API when set."

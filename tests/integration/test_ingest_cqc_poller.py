@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from factories.pushgateway import pushgateway
 from kafka import KafkaConsumer, TopicPartition
 from typer.testing import CliRunner
 
@@ -79,7 +80,13 @@ def test_ingest_cqc_polls_changes_and_ingests_locations(
     monkeypatch.setenv("CARESIGNAL_TOPIC_PREFIX", settings.topic_prefix)
     monkeypatch.setenv("CARESIGNAL_STATE_DIR", str(tmp_path / "state"))
     command = ["ingest-cqc", "--base-url", cqc_api, "--since", "2026-01-01T00:00:00Z", "--json"]
-    result = CliRunner().invoke(app, command)
+    with pushgateway() as gateway:
+        monkeypatch.setenv("CARESIGNAL_INGEST_METRICS_PUSHGATEWAY", gateway.url)
+        result = CliRunner().invoke(app, command)
+    (push,) = gateway.pushes  # the run's metrics, as the CronJob reports them
+    assert push.path == "/metrics/job/caresignal-cqc-poller/source/cqc"
+    assert 'caresignal_ingest_run_records{status="accepted"} 10.0' in push.body
+    assert "caresignal_ingest_run_failed 0.0" in push.body
     assert result.exit_code == 1, result.output  # the vanished location is a reject
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {
         "read": 11, "accepted": 10, "rejected": 1, "already_seen": 0

@@ -14,6 +14,7 @@ import yaml
 from prometheus_client import REGISTRY
 
 import services.classify.metrics  # noqa: F401 - registers classify's own series beside the shared ones
+import services.ingest.metrics as ingest_metrics
 from deploy.helm import KUBE_VERSION, helm_path
 from deploy.manifests import CHART_DIR, TOPICS_FILE, topics_json
 from deploy.settings import StackSettings
@@ -271,6 +272,8 @@ ALERTS = {
     "CareSignalDeadLetters",
     "CareSignalBreakerOpen",
     "CareSignalNoItemsProcessed",
+    "CareSignalCqcPollStale",
+    "CareSignalIngestRunFailed",
 }
 
 
@@ -287,7 +290,8 @@ def _exported_series() -> set[str]:
     suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_count", "_sum"], "gauge": [""]}
     return {
         family.name + suffix
-        for family in REGISTRY.collect()
+        for registry in (REGISTRY, ingest_metrics.REGISTRY)  # ingest runs push theirs (own registry)
+        for family in registry.collect()
         if family.name.startswith("caresignal_")
         for suffix in suffixes.get(family.type, [])
     }
@@ -326,3 +330,12 @@ def test_chart_production_scrapes_every_component_on_a_port_its_service_names() 
     assert set(monitors) == {"api", "classify", "index", "alerts"}
     for component, endpoints in monitors.items():
         assert all(e["port"] in ports[component] and e["path"] == "/metrics" for e in endpoints), component
+
+
+def test_chart_production_cqc_poller_pushes_its_run_metrics_through_its_network_policy() -> None:
+    assert _config("production")["data"]["CARESIGNAL_INGEST_METRICS_PUSHGATEWAY"].startswith("http://")
+    assert "CARESIGNAL_INGEST_METRICS_PUSHGATEWAY" not in _config("dev")["data"]
+    (policy,) = [
+        p for p in _of_kind("production", "NetworkPolicy") if p["metadata"]["name"].endswith("-cqc-poller")
+    ]
+    assert {port["port"] for rule in policy["spec"]["egress"] for port in rule["ports"]} == {443, 9091}
