@@ -90,6 +90,16 @@ def start_workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen[b
     return workers
 
 
+def wait_ready(log: Path, timeout_s: float = 600) -> None:
+    """Until faust logs that the classify worker is ready: its model is loaded, so the CPU-seconds counted
+    from then on are the run's, not the start's."""
+    deadline = time.monotonic() + timeout_s
+    while b"Worker]: Ready" not in log.read_bytes():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"classify worker not ready after {timeout_s:.0f}s: {log.read_text()[-2000:]}")
+        time.sleep(0.5)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -344,6 +354,8 @@ def main() -> None:
         work = Path(work_dir)
         workers = start_workers(env, work)
         try:
+            wait_ready(work / f"worker-{WORKERS.index('classify')}.log")
+            time.sleep(2)  # the index worker's start (templates, first poll) settles too
             console.print(f"throughput: {args.items} items through ingest → classify → index ...")
             cpu_before = [cpu_seconds(worker.pid) for worker in workers]
             results["throughput"] = throughput(settings, es, env, args.items, texts, run, work)
