@@ -6,7 +6,9 @@ partition and one worker; `route_corrections` does the same for analysts' correc
 with the corrected labels, for the rules that read labels (`services/alerts/corrections.py`). Stage 2
 (`detect_alerts`) applies observations to `key_to_state` (memory store, changelog topic) and publishes
 alerts. A timer broadcasts this worker's event-time progress to every observations partition; the low
-watermark (minimum over all classified partitions) drives flatline rules.
+watermark (minimum over all classified partitions) drives flatline rules. The trace an item carries (W3C
+`traceparent`) goes on through both stages, each stage's span the child of the one before, and an alert
+an item raised carries that item's trace.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import logging
 from typing import Any
 
 import faust
+from opentelemetry.trace import SpanKind
 
 from schemas.alerts import AlertRaised
 from schemas.topics import Topic
 from services.alerts.codec import decode_classified, decode_correction, decode_stage, encode_stage
 from services.alerts.config import AlertsSettings
 from services.alerts.domain import Observation, WatermarkTick
-from services.alerts.engine import AlertEngine
+from services.alerts.engine import AlertEngine, Decision
 from services.alerts.progress import Progress
 from services.alerts.rules import RuleSet, load_rules
 from services.alerts.topics import OBSERVATIONS_TOPIC
@@ -31,6 +34,7 @@ from services.common.faust_broker import create_faust_app
 from services.common.faust_metrics import add_metrics_page, consumer_lag
 from services.common.kafka import event_message
 from services.common.metrics import count_items, record_lag
+from services.common.tracing import item_span, with_trace_headers
 
 log = logging.getLogger(__name__)
 SERVICE = "alerts"
@@ -77,7 +81,10 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
         """Send and wait for the broker's ack, so state never records an alert that was not published."""
         message = event_message(alert, str(alert.alert_id))
         sent = await alerts_topic.send(
-            key=message["key"], value=message["value"], headers=message["headers"], force=True
+            key=message["key"],
+            value=message["value"],
+            headers=with_trace_headers(message["headers"]),
+            force=True,
         )
         await sent
         log.info(
@@ -85,9 +92,13 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
         )
 
     async def send_observations(observations: list[Observation]) -> None:
+        headers = with_trace_headers([])  # the current item's span, if any
         for observation in observations:
             await observations_topic.send(
-                key=observation.state_key.encode(), value=encode_stage(observation), force=True
+                key=observation.state_key.encode(),
+                value=encode_stage(observation),
+                headers=headers,
+                force=True,
             )
 
     @app.agent(classified_topic)
@@ -101,7 +112,10 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
                 continue
             breaker.record(dead_lettered=False)
             count_items(SERVICE, event.message.topic, ["done"])
-            await send_observations(engine.observations(evidence))
+            with item_span(
+                "alerts.route", str(evidence.evidence_id), parent=event.headers, kind=SpanKind.CONSUMER
+            ):
+                await send_observations(engine.observations(evidence))
             progress.see(event.message.partition, evidence.occurred_at)
 
     @app.agent(corrections_topic)
@@ -127,14 +141,20 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
                 continue
             partition = event.message.partition
             if isinstance(message, WatermarkTick):
-                decisions = engine.judge(message, partition)
-            else:
+                await settle(engine.judge(message, partition))
+                continue
+            with item_span(
+                "alerts.detect", str(message.evidence_id), parent=event.headers, kind=SpanKind.CONSUMER
+            ):
                 decision = engine.decide(message, partition)
-                decisions = [decision] if decision else []
-            for decision in decisions:
-                for alert in decision.alerts:
-                    await publish(alert)
-                engine.commit(decision)
+                await settle([decision] if decision else [])
+
+    async def settle(decisions: list[Decision]) -> None:
+        """Publish each decision's alerts (acked), then record the decision in state."""
+        for decision in decisions:
+            for alert in decision.alerts:
+                await publish(alert)
+            engine.commit(decision)
 
     @app.timer(interval=settings.alerts_tick_interval_seconds)
     async def broadcast_progress() -> None:
