@@ -10,16 +10,16 @@ INSTALLED := $(VENV)/.installed
 # A recipe that fails leaves no half-built target behind (e.g. an app.css holding a Sass error).
 .DELETE_ON_ERROR:
 
-.PHONY: run test test-unit test-cluster up down status topics model schemas manifests helm lint bench clean assets \
-	browser pdf-deps screenshots
+.PHONY: run test test-unit test-cluster up down status topics model schemas manifests helm promtool lint bench clean \
+	assets browser pdf-deps screenshots
 
 run: $(INSTALLED) model assets pdf-deps up ## set up everything, start the stack and all services, load samples, serve the API
 	$(CARESIGNAL) run
 
-test: $(INSTALLED) model helm assets browser pdf-deps up ## set up and run the whole test suite (unit, contract, integration)
+test: $(INSTALLED) model helm promtool assets browser pdf-deps up ## set up and run the whole test suite (unit, contract, integration)
 	$(BIN)/pytest -q
 
-test-unit: $(INSTALLED) helm ## the fast subset: no Kafka or Elasticsearch needed
+test-unit: $(INSTALLED) helm promtool ## the fast subset: no Kafka or Elasticsearch needed
 	$(BIN)/pytest -q tests/unit tests/contract
 
 test-cluster: $(INSTALLED) model ## fault suite on a local 3-broker, 3-node cluster (own ports; stopped after)
@@ -65,6 +65,9 @@ manifests: $(INSTALLED) ## regenerate the Helm chart's data files (topics) from 
 
 helm: $(INSTALLED) ## build Helm from the Go module proxy into the engine cache (once; validates the chart)
 	$(BIN)/python -m deploy.helm
+
+promtool: $(INSTALLED) ## build promtool from the Go module proxy into the engine cache (once; checks the alerting rules)
+	$(BIN)/python -m deploy.promtool
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -22,24 +22,25 @@ def helm_path(cache_dir: Path) -> Path:
 def ensure_helm(cache_dir: Path) -> Path:
     """The helm binary, built once with `go install` (needs Go; takes minutes the first time)."""
     binary = helm_path(cache_dir)
-    if binary.is_file():
-        return binary
+    if not binary.is_file():
+        go_install(f"{HELM_MODULE}@{HELM_VERSION}", binary)
+    return binary
+
+
+def go_install(package: str, binary: Path) -> None:
+    """Build `package` (module path@version) with `go install` into `binary`'s folder."""
     go = shutil.which("go") or ("/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").is_file() else None)
     if go is None:
         raise StackError(
-            "Go 1.24+ is needed to build Helm: put a Go toolchain on PATH (Debian's golang-go is too old)."
+            "Go 1.24+ is needed to build Helm and promtool: put a Go toolchain on PATH "
+            "(Debian's golang-go is too old)."
         )
     env = {**os.environ, "GOBIN": str(binary.parent), "GOFLAGS": "-buildvcs=false", "CGO_ENABLED": "0"}
     binary.parent.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [go, "install", "-ldflags", "-s -w", f"{HELM_MODULE}@{HELM_VERSION}"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    command = [go, "install", "-ldflags", "-s -w", package]
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0 or not binary.is_file():
-        raise StackError(f"Building Helm {HELM_VERSION} failed:\n{result.stderr[-2000:]}")
-    return binary
+        raise StackError(f"Building {package} failed:\n{result.stderr[-2000:]}")
 
 
 def main() -> None:
