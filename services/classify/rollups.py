@@ -139,7 +139,7 @@ def _rollup(
     ids = set(statement_ids)
     lower = text.lower()
     found = {name for name, members in by_statement.items() if ids & members}
-    found |= {name for name, pattern in by_keyword.items() if pattern.search(lower)}
+    found |= {name for name, pattern in by_keyword.items() if name not in found and pattern.search(lower)}
     return [name for name in order if name in found]
 
 

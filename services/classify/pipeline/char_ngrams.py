@@ -20,12 +20,13 @@ MAX_CACHED_WORDS = 500_000
 
 
 class CachedCharNgrams:
-    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+    def __init__(self, vectorizer: TfidfVectorizer, vocabulary: dict[str, int] | None = None) -> None:
+        """`vocabulary`: count into this vocabulary instead of the vectorizer's (`counts` only)."""
         if vectorizer.analyzer != "char_wb" or not vectorizer.lowercase or not vectorizer.sublinear_tf:
             raise ValueError("CachedCharNgrams needs a lowercasing, sublinear char_wb vectorizer")
         self.vectorizer = vectorizer
         self.analyse = vectorizer.build_analyzer()
-        self.vocabulary = vectorizer.vocabulary_
+        self.vocabulary = vectorizer.vocabulary_ if vocabulary is None else vocabulary
         self.idf = vectorizer.idf_
         self.dtype = vectorizer.dtype
         self.words: dict[str, np.ndarray] = {}
@@ -41,6 +42,12 @@ class CachedCharNgrams:
         return features
 
     def transform(self, texts: Sequence[str]) -> csr_matrix:
+        counts = self.counts(texts)
+        counts.data *= self.idf[counts.indices]
+        return normalize(counts, norm="l2", copy=False)
+
+    def counts(self, texts: Sequence[str]) -> csr_matrix:
+        """Sublinear term frequencies (1 + log count) of the texts' n-grams in the vocabulary."""
         rows, indptr = [], [0]
         for text in texts:
             parts = [self.word_features(word) for word in text.lower().split()]
@@ -55,5 +62,4 @@ class CachedCharNgrams:
         counts.sum_duplicates()
         np.log(counts.data, counts.data)
         counts.data += 1.0
-        counts.data *= self.idf[counts.indices]
-        return normalize(counts, norm="l2", copy=False)
+        return counts

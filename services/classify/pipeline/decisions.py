@@ -6,7 +6,9 @@
 * sentiment: argmax of the class probabilities multiplied by cross-validated class weights (which correct
   the prior of the rare neutral class); the reported score is the label's probability, the polarity
   P(positive) - P(negative). A segmented long item is decided from its segments' sentiment shares and can
-  be `mixed` (`long_decisions.py`).
+  be `mixed` (`long_decisions.py`). An item with an incident of harm (high severity, below) is `negative`
+  unless it is `mixed`, whatever words tell it: the sentiment model, trained on survey comments, reads
+  "a carer slapped my gran" as positive more often than not (`incident_sentiment`);
 * severity: when the rules (`severity`) found no incident, the `harm` classifier flags one if its
   `incident` score (a long item's best segment) reaches the cross-validated harm threshold; the reason is
   its best-scoring reason label, the evidence span that segment (the whole text for a short item).
@@ -54,6 +56,28 @@ class SegmentEvidence:
     statements: tuple[str, ...]
     severity_reasons: tuple[str, ...]
     sentiment: tuple[str, float, float]  # label, score, polarity
+
+
+def incident_sentiment(
+    sentiment: tuple[str, float, float | None], positive: float
+) -> tuple[str, float, float | None]:
+    """The sentiment of an item with an incident of harm: `negative` unless `mixed`. `positive`: the text
+    model's P(positive) (a long item's positive share); the score is 1 - that, the polarity turns negative."""
+    label, _, polarity = sentiment
+    if label in ("negative", "mixed"):
+        return sentiment
+    score = round(min(max(1.0 - positive, 0.0), 1.0), 4)
+    return "negative", score, None if polarity is None else -abs(polarity)
+
+
+def positive_probability(sentiment: tuple[str, float, float | None]) -> float:
+    """P(positive) of a 3-class decision (label, P(label), P(positive) - P(negative))."""
+    label, score, polarity = sentiment
+    if label == "positive":
+        return score
+    if label == "neutral" and polarity is not None:  # P(positive) + P(negative) = 1 - P(neutral)
+        return min(max((1.0 - score + polarity) / 2, 0.0), 1.0)
+    return 0.0
 
 
 class Decisions:
@@ -192,14 +216,19 @@ class Decisions:
                     [self.short_sentiment(doc)] * len(segments),
                     self.short_sentiment(doc),
                 )
+                positive = float(doc.cats.get("positive", 0.0))
             else:
                 per_sentiment, shares = sentiments
                 sentiment = decide_long_sentiment(shares, self.long_sentiment)
+                positive = float(shares[0])
             doc._.segment_evidence = self.evidence(doc, view, segments, per_segment, per_sentiment)
         else:
             decided = self.short_statements(doc)
             sentiment = self.short_sentiment(doc)
+            positive = float(doc.cats.get("positive", 0.0))
             doc._.segment_evidence = []
+        if doc._.severity_reasons:
+            sentiment = incident_sentiment(sentiment, positive)
         for label, score in rule_statements.items():
             if label not in decided:
                 decided[label] = (float(score), "rules")
@@ -217,12 +246,15 @@ class Decisions:
         for segment, found, sentiment in zip(segments, statements, sentiments, strict=True):
             inside = range(segment.start, segment.end)
             rules = [label for start, label in rule_spans if start in inside and label not in found]
+            severity_reasons = tuple(dict.fromkeys(r for r, start, _ in reasons if start in inside))
+            if severity_reasons:
+                sentiment = incident_sentiment(sentiment, positive_probability(sentiment))
             evidence.append(
                 SegmentEvidence(
                     start=segment.start,
                     end=segment.end,
                     statements=tuple(dict.fromkeys([*found, *rules])),
-                    severity_reasons=tuple(dict.fromkeys(r for r, start, _ in reasons if start in inside)),
+                    severity_reasons=severity_reasons,
                     sentiment=sentiment,
                 )
             )

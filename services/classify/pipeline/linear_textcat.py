@@ -195,7 +195,10 @@ class LinearTextCategorizer:
         if not docs:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         margins = self._features([doc.text for doc in docs]) @ self.coef.T + self.intercept
-        margins = np.asarray(margins, dtype=np.float64)
+        return self.scores_from_margins(np.asarray(margins, dtype=np.float64))
+
+    def scores_from_margins(self, margins: np.ndarray) -> np.ndarray:
+        """Class probabilities (exclusive) or sigmoid scores (multi-label) of linear margins."""
         if self.exclusive:
             margins -= margins.max(axis=1, keepdims=True)
             exp = np.exp(margins)

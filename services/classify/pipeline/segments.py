@@ -24,6 +24,7 @@ from spacy.util import minibatch
 
 from services.classify.pipeline.extensions import declare_doc_extensions
 from services.classify.pipeline.redacted_doc import redacted_doc, sentences, text_length
+from services.classify.pipeline.shared_features import SharedFeatures
 
 MIN_ITEM_CHARS = 500
 MIN_SEGMENT_CHARS = 20
@@ -38,6 +39,11 @@ class SegmentScores:
     statements: np.ndarray  # scores in the `statements` component's label order (empty without it)
     sentiment: np.ndarray  # probabilities in the `sentiment` component's label order (empty without it)
     harm: np.ndarray  # scores in the `harm` component's label order (empty without it)
+
+
+def redacted_text(doc: Doc) -> str:
+    """The text of `redacted_doc(doc)`, without rebuilding it from the tokens."""
+    return doc._.redaction.text if doc._.redaction is not None else doc.text
 
 
 def segment_spans(doc: Doc, min_segment_chars: int) -> list[Span]:
@@ -73,6 +79,8 @@ class Segments:
         self.min_chars = min_chars
         self.min_segment_chars = min_segment_chars
         self.components = (statements_component, sentiment_component, harm_component)
+        self._shared: SharedFeatures | None = None
+        self._shared_key: tuple[int, ...] | None = None
 
     def spans(self, doc: Doc) -> list[Span]:
         """The segments of a long item; [] for a short one (decided on the length of the text as given)."""
@@ -83,15 +91,44 @@ class Segments:
     def textcats(self) -> list:
         return [self.nlp.get_pipe(name) for name in self.components if name in self.nlp.component_names]
 
+    def shared(self) -> SharedFeatures | None:
+        """The textcats' features counted once per text (rebuilt when a textcat is refitted or reloaded);
+        None when they do not share their analysers."""
+        textcats = self.textcats()
+        key = tuple(id(textcat.coef) for textcat in textcats)
+        if key != self._shared_key:
+            try:
+                self._shared = SharedFeatures(textcats) if textcats else None
+            except ValueError:
+                self._shared = None
+            self._shared_key = key
+        return self._shared
+
+    def predict(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Each textcat's scores for the texts, by component name."""
+        shared = self.shared()
+        if shared is not None:
+            return {t.name: s for t, s in zip(shared.textcats, shared.scores(texts), strict=True)}
+        docs = [self.nlp.make_doc(text) for text in texts]
+        return {textcat.name: textcat.predict(docs) for textcat in self.textcats()}
+
     def set_annotations(self, docs: list[Doc]) -> None:
         per_doc = [self.spans(doc) for doc in docs]
         short = [doc for doc, spans in zip(docs, per_doc, strict=True) if not spans]
+        texts = [
+            source[span.start_char : span.end_char]
+            for doc, spans in zip(docs, per_doc, strict=True)
+            if spans
+            for source in (redacted_text(doc),)
+            for span in spans
+        ]
         flat = [span for spans in per_doc for span in spans]
         scores = {}
-        for textcat in self.textcats():
-            if short:
-                textcat.set_annotations(short, textcat.predict(short))
-            scores[textcat.name] = np.asarray(textcat.predict(flat), dtype=np.float32) if flat else None
+        if short:
+            for name, rows in self.predict([doc.text for doc in short]).items():
+                self.nlp.get_pipe(name).set_annotations(short, rows)
+        if flat:
+            scores = {name: np.asarray(rows, dtype=np.float32) for name, rows in self.predict(texts).items()}
         empty = np.zeros(0, dtype=np.float32)
         row = 0
         for doc, spans in zip(docs, per_doc, strict=True):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.evidence import SeverityLevel
+from schemas.evidence import SentimentLabel, SeverityLevel
+from services.classify.pipeline.decisions import incident_sentiment, positive_probability
 from services.classify.pipeline.severity_patterns import REASONS
 
 # reason -> (incidents that must carry it, texts with the same words that must not)
@@ -200,3 +201,29 @@ def test_severity_matches_and_evidence_come_from_the_redacted_text(rules_nlp) ->
         assert reason == "abuse"
         assert redacted[start:end] in doc._.severity_matches
     assert all(match in redacted for match in doc._.severity_matches)
+
+
+def test_an_incident_is_negative_whatever_words_tell_it(rules_analyser) -> None:
+    """The rules-only pipeline has no sentiment model (neutral); an incident makes the item negative."""
+    incident, benign = rules_analyser.analyse(["A carer slapped my mother.", "The carers are lovely."])
+    assert incident.sentiment.label is SentimentLabel.NEGATIVE
+    assert benign.sentiment.label is SentimentLabel.NEUTRAL
+
+
+@pytest.mark.parametrize(
+    ("sentiment", "positive", "expected"),
+    [
+        (("positive", 0.8, 0.7), 0.8, ("negative", 0.2, -0.7)),
+        (("neutral", 0.6, 0.1), 0.25, ("negative", 0.75, -0.1)),
+        (("negative", 0.9, -0.85), 0.05, ("negative", 0.9, -0.85)),
+        (("mixed", 0.7, 0.1), 0.45, ("mixed", 0.7, 0.1)),
+    ],
+)
+def test_incident_sentiment_turns_positive_and_neutral_negative(sentiment, positive, expected) -> None:
+    assert incident_sentiment(sentiment, positive) == expected
+
+
+def test_positive_probability_from_a_three_class_decision() -> None:
+    assert positive_probability(("positive", 0.8, 0.7)) == 0.8
+    assert positive_probability(("neutral", 0.6, 0.1)) == pytest.approx(0.25)
+    assert positive_probability(("negative", 0.9, -0.85)) == 0.0
