@@ -92,7 +92,7 @@ class ClusterFollower:
         return True
 
     def _apply(self, record: ConsumerRecord) -> None:
-        if record.value is None:
+        if record.value is None or self._decided_here(record.key):
             return
         try:
             item = ClassifiedText.model_validate_json(record.value)
@@ -107,3 +107,10 @@ class ClusterFollower:
             )
             return
         self.clusters.remember(item, item.duplication)
+
+    def _decided_here(self, key: bytes | None) -> bool:
+        """This worker's own output (keyed by evidence id), skipped before it is even parsed."""
+        try:
+            return key is not None and self.clusters.decided_here(UUID(key.decode()))
+        except ValueError:
+            return False

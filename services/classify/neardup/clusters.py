@@ -15,9 +15,10 @@ from uuid import UUID
 from schemas.common import AreaRef
 from schemas.evidence import Duplication, SourceType
 from services.classify.neardup.index import AreaIndex, Match
-from services.classify.neardup.signature import MinHasher, content_hash
+from services.classify.neardup.signature import MinHasher, normalise, normalised_hash
 
 NO_AREA = "-"
+RECENT = 65_536  # ids decided here, skipped when read back from the topic (their own output, seconds later)
 
 
 class ClusteredItem(Protocol):
@@ -46,6 +47,7 @@ class NearDuplicates:
         self.horizon_seconds = horizon_seconds
         self.max_items_per_area = max_items_per_area
         self.areas: dict[str, AreaIndex] = {}
+        self.recent: dict[UUID, None] = {}  # insertion-ordered: the oldest is dropped first
 
     def __len__(self) -> int:
         return sum(len(index) for index in self.areas.values())
@@ -58,25 +60,37 @@ class NearDuplicates:
         inspection result or too short to compare."""
         if item.source_type is SourceType.INSPECTION_RESULT:
             return None
-        signature = self.hasher.signature(item.text)
+        normalised = normalise(item.text)
+        signature = self.hasher.signature_of_normalised(normalised)
         if signature is None:
             return None
         index = self._index(item.area)
-        match = index.add(item.evidence_id, signature, content_hash(item.text), item.received_at.timestamp())
+        at = item.received_at.timestamp()
+        match = index.add(item.evidence_id, signature, normalised_hash(normalised), at)
+        self.recent[item.evidence_id] = None
+        if len(self.recent) > RECENT:
+            del self.recent[next(iter(self.recent))]
         return Duplication(cluster_id=match.cluster_id, kind=match.kind, similarity=match.similarity)
+
+    def decided_here(self, evidence_id: UUID) -> bool:
+        """Whether this process clustered the item recently (its own output, read back: nothing to do)."""
+        return evidence_id in self.recent
 
     def remember(self, item: ClusteredItem, duplication: Duplication | None) -> None:
         """Hold an item read back from the classified topic with the cluster it was published with; an
         item published without one (before 1.2) is clustered now, like a new one."""
+        if item.evidence_id in self.recent:  # decided here a moment ago: held already
+            return
         if duplication is None:
             self.assign(item)
             return
-        signature = self.hasher.signature(item.text)
+        normalised = normalise(item.text)
+        signature = self.hasher.signature_of_normalised(normalised)
         if signature is None:
             return
         match = Match(duplication.cluster_id, duplication.similarity, duplication.kind)
         self._index(item.area).remember(
-            item.evidence_id, signature, content_hash(item.text), item.received_at.timestamp(), match
+            item.evidence_id, signature, normalised_hash(normalised), item.received_at.timestamp(), match
         )
 
     def _index(self, area: AreaRef) -> AreaIndex:

@@ -70,7 +70,10 @@ class MinHasher:
 
     def signature(self, text: str) -> np.ndarray | None:
         """The uint32 MinHash signature of a text, or None when it is too short to compare."""
-        normalised = normalise(text)
+        return self.signature_of_normalised(normalise(text))
+
+    def signature_of_normalised(self, normalised: str) -> np.ndarray | None:
+        """`signature` of a text `normalise` has already normalised."""
         if len(normalised) < self.min_chars:
             return None
         odd, offsets = self._multipliers
@@ -93,4 +96,9 @@ def similarity(left: np.ndarray, right: np.ndarray) -> float:
 
 def content_hash(text: str) -> int:
     """A 64-bit hash of the normalised text: equal for exact copies (up to case, spacing, tags and URLs)."""
-    return int.from_bytes(blake2b(normalise(text).encode(), digest_size=8).digest(), "big")
+    return normalised_hash(normalise(text))
+
+
+def normalised_hash(normalised: str) -> int:
+    """`content_hash` of a text `normalise` has already normalised."""
+    return int.from_bytes(blake2b(normalised.encode(), digest_size=8).digest(), "big")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from factories.classify import OLDHAM_AREA, received
 
 from schemas.common import AreaRef, Rating
@@ -13,6 +15,7 @@ COMPLAINT = (
     "My mother was left in a soiled bed for hours on the night ward and nobody came when she pressed the "
     "call bell. When we complained the manager told us they were short staffed again."
 )
+LEEDS_ID = UUID(int=7)
 LEEDS = AreaRef(local_authority_code="E08000035", local_authority_name="Leeds")
 
 
@@ -89,3 +92,14 @@ def test_inspection_results_and_short_texts_are_never_clustered() -> None:
     assert held.assign(rating) is None
     assert held.assign(received("s-1", text="Nothing.")) is None
     assert len(held) == 0
+
+
+def test_items_decided_here_are_known_so_their_read_back_is_skipped() -> None:
+    held = clusters()
+    mine = received("m-1", text=COMPLAINT, area=OLDHAM_AREA)
+    answer = held.assign(mine)
+    assert held.decided_here(mine.evidence_id)
+    assert not held.decided_here(received("m-2", text=COMPLAINT).evidence_id)
+    other = Duplication(cluster_id=LEEDS_ID, kind=DuplicateKind.NEAR, similarity=0.7)
+    held.remember(mine, other)  # its own output read back: the decision made here stands
+    assert held.assign(mine) == answer and len(held) == 1
