@@ -85,7 +85,12 @@ def test_copies_share_one_cluster_across_two_workers_and_after_a_restart(
     }
     assert all(share > 0 for share in shares), f"one worker classified everything: {shares}"
     cluster = str(first.evidence_id)
-    assert duplication["nd-0"] == {"cluster_id": cluster, "kind": "original", "similarity": 1.0}
+    assert duplication["nd-0"] == {
+        "cluster_id": cluster,
+        "kind": "original",
+        "similarity": 1.0,
+        "author": None,
+    }
     copied = [duplication[item.source_reference] for item in (*burst, *later)]
     assert [copy["cluster_id"] for copy in copied] == [cluster] * len(copied)
     assert {copy["kind"] for copy in copied} <= {"near", "exact"}
