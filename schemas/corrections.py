@@ -126,7 +126,8 @@ class EvidenceCorrected(Event):
     latest event of an item is its whole corrected state; `item` is the item as the model classified it."""
 
     event_type: ClassVar[str] = "uk.caresignal.evidence.corrected.v1"
-    schema_revision: ClassVar[str] = "1.1"  # 1.1: `item` may carry `duplication` (EvidenceClassified 1.2)
+    # 1.1: `item` may carry `duplication` (EvidenceClassified 1.2); 1.2: and `restriction` (1.3)
+    schema_revision: ClassVar[str] = "1.2"
 
     evidence_id: UUID = Field(description="The corrected item; also the Kafka key.")
     by: str = Field(min_length=1, description="Who corrected it (the signed-in or named person).")

@@ -177,6 +177,16 @@ class Severity(Frozen):
     matches: list[str] = Field(default_factory=list, description="Text spans that triggered the reasons.")
 
 
+class Restriction(Frozen):
+    """Whether only the `sensitive` role (and `admin`) may see an item, and why: the rule records itself."""
+
+    restricted: bool = False
+    reasons: list[str] = Field(
+        default_factory=list, description="What made it restricted, e.g. 'author_role:whistleblower'."
+    )
+    rule: str = Field(default="", description="The rule and its settings, e.g. 'restriction-v1'.")
+
+
 class EvidenceCategory(StrEnum):
     """CQC's six evidence categories."""
 
@@ -225,8 +235,8 @@ class EvidenceClassified(Event):
     """An evidence item after classification, redaction and area resolution (indexed downstream)."""
 
     event_type: ClassVar[str] = "uk.caresignal.evidence.classified.v1"
-    # 1.1: sentiment `mixed` and `polarity`, `segments`; 1.2: `duplication`
-    schema_revision: ClassVar[str] = "1.2"
+    # 1.1: sentiment `mixed` and `polarity`, `segments`; 1.2: `duplication`; 1.3: `restriction`
+    schema_revision: ClassVar[str] = "1.3"
 
     evidence_id: UUID
     source_type: SourceType
@@ -259,6 +269,11 @@ class EvidenceClassified(Event):
         default=None,
         description="Its near-duplicate cluster; absent for inspection results, texts too short to compare "
         "(under 25 normalised characters) and items classified before 1.2. Added in 1.2.",
+    )
+    restriction: Restriction | None = Field(
+        default=None,
+        description="Whether the item is restricted to the sensitive role, and by which rule. Added in 1.3; "
+        "absent on items classified before (not restricted).",
     )
     model_name: str
     model_version: str

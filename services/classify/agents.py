@@ -32,6 +32,7 @@ from services.classify.metrics import ClassifyMetrics
 from services.classify.neardup.authors import author_token
 from services.classify.neardup.clusters import NearDuplicates
 from services.classify.resolve import KnownLocation, is_newer, resolve
+from services.classify.restriction import RestrictionRule
 from services.common.dlq import DeadLetterBreaker, TooManyDeadLettersError, decode, send_dead_letter
 from services.common.errors import PoisonMessageError
 from services.common.tracing import item_span, with_trace_headers
@@ -164,8 +165,10 @@ class ClassifyAgents:
         clusters: NearDuplicates | None = None,
         clusters_ready: asyncio.Event | None = None,
         author_key: bytes = b"",
+        restriction: RestrictionRule | None = None,
     ) -> None:
         self.analyser = analyser
+        self.restriction = restriction or RestrictionRule()
         self.locations = locations
         self.classified_topic = classified_topic
         self.evidence_dlq_topic = evidence_dlq_topic
@@ -272,7 +275,7 @@ class ClassifyAgents:
         location = self.locations.get(received.provider.location_id)
         try:
             resolution = resolve(received, location, self.locations.providers())
-            classified = build_classified(
+            built = build_classified(
                 received,
                 analysis,
                 resolution,
@@ -281,6 +284,7 @@ class ClassifyAgents:
                 datetime.now(UTC),
                 self.analyser.redact,
             )
+            classified = self.restriction.apply(built)
         except ValidationError as error:
             return PoisonMessageError(str(error), f"InvalidAnalysis:{type(error).__name__}")
         if self.clusters is not None:

@@ -79,6 +79,7 @@ def create_app(settings: ClassifySettings, analyser: Classifier | None = None) -
         clusters=clusters,
         clusters_ready=cluster_follower.caught_up if cluster_follower else None,
         author_key=settings.classify_author_key.get_secret_value().encode(),
+        restriction=settings.restriction_rule,
     )
 
     @app.agent(evidence_topic, name="classify_evidence")

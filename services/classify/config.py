@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
+from schemas.evidence import AuthorRole
+from services.classify.restriction import DEFAULT_AUTHOR_ROLES, DEFAULT_SEVERITY_REASONS, RestrictionRule
 from services.common.config import PLACEHOLDER_SECRETS, CommonSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +59,14 @@ class ClassifySettings(CommonSettings):
         description="A worker that stops heartbeating loses its partitions after this long.",
     )
     classify_store: str = Field(default="memory://", description="faust table store (changelog-backed).")
+    classify_restricted_author_roles: list[AuthorRole] = Field(
+        default=list(DEFAULT_AUTHOR_ROLES),
+        description="Items given by these authors are restricted to the sensitive role (JSON list).",
+    )
+    classify_restricted_severity_reasons: list[str] = Field(
+        default=list(DEFAULT_SEVERITY_REASONS),
+        description="Items with any of these severity reasons are restricted to the sensitive role.",
+    )
     classify_web_enabled: bool = Field(default=True, description="Run the worker's web server (/metrics).")
     classify_web_host: str = "127.0.0.1"
     classify_web_port: int = Field(default=6066, ge=1, le=65535)
@@ -111,3 +121,9 @@ class ClassifySettings(CommonSettings):
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return None if value is None else value.expanduser().resolve()
+
+    @property
+    def restriction_rule(self) -> RestrictionRule:
+        return RestrictionRule(
+            tuple(self.classify_restricted_author_roles), tuple(self.classify_restricted_severity_reasons)
+        )

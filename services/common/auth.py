@@ -102,3 +102,8 @@ RuleReader = Annotated[Principal, Depends(Allowed(Permission.READ_RULES))]
 Submitter = Annotated[Principal, Depends(Allowed(Permission.INGEST))]
 KeyManager = Annotated[Principal, Depends(Allowed(Permission.MANAGE_KEYS))]
 AuditReader = Annotated[Principal, Depends(Allowed(Permission.READ_AUDIT))]
+
+
+def visible_names(settings: CommonSettings, caller: Principal) -> Names:
+    """Index names whose evidence reads hold restricted items only for callers allowed to see them."""
+    return Names(settings, include_restricted=caller.can(Permission.READ_RESTRICTED))

@@ -25,13 +25,17 @@ FIXED_INDICES = {
 }
 EVIDENCE_INDEX_PREFIX = "evidence-v1-"
 EVIDENCE_GENERATION_PREFIX = "evidence-v1-gen"  # + "<n>-YYYY.MM": no template alias until switched
+# The filter of the `evidence-unrestricted` alias: what a caller without the sensitive role reads.
+UNRESTRICTED_FILTER: dict[str, Any] = {"bool": {"must_not": [{"term": {"restriction.restricted": True}}]}}
 
 
 @dataclass(frozen=True)
 class Names:
-    """Prefixed names of every index, alias and template."""
+    """Prefixed names of every index, alias and template. `include_restricted`: whether queries read
+    restricted items (`evidence_read_alias`); the HTTP app sets it from the caller's role."""
 
     settings: CommonSettings
+    include_restricted: bool = True
 
     def component(self, name: str) -> str:
         return self.settings.index(f"caresignal-{name}")
@@ -42,6 +46,16 @@ class Names:
     @property
     def evidence_alias(self) -> str:
         return self.settings.index("evidence")
+
+    @property
+    def evidence_unrestricted_alias(self) -> str:
+        """The evidence alias filtered to items not restricted to the sensitive role."""
+        return self.settings.index("evidence-unrestricted")
+
+    @property
+    def evidence_read_alias(self) -> str:
+        """What queries read: every item, or only unrestricted ones."""
+        return self.evidence_alias if self.include_restricted else self.evidence_unrestricted_alias
 
     def evidence_index(self, year: int, month: int) -> str:
         """The month's write name: a concrete index, or after a re-classification an alias to one."""

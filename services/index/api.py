@@ -19,10 +19,9 @@ from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import StreamingResponse
 
 from schemas import EvidenceClassified
-from services.common.auth import Exporter, Reader
+from services.common.auth import Exporter, Reader, visible_names
 from services.common.errors import InvalidRequestError
 from services.common.http import DomainErrorRoute, Es, get_settings
-from services.common.indices import Names
 from services.index import evidence, export, overview, profiles, search
 from services.index.config import IndexSettings
 from services.index.models import (
@@ -54,7 +53,7 @@ Settings = Annotated[IndexSettings, Depends(get_settings)]
 
 @router.get("/v1/search", response_model=SearchPage, tags=["search"], summary="Search evidence")
 def search_endpoint(
-    _: Reader,
+    caller: Reader,
     es: Es,
     settings: Settings,
     filters: Annotated[SearchFilters, Query()],
@@ -74,7 +73,14 @@ def search_endpoint(
     if page_size > settings.query_max_page_size:
         raise InvalidRequestError(f"size must be at most {settings.query_max_page_size}")
     return search.search_evidence(
-        es, Names(settings), q, filters, sort=sort, size=page_size, cursor=cursor, collapse=collapse
+        es,
+        visible_names(settings, caller),
+        q,
+        filters,
+        sort=sort,
+        size=page_size,
+        cursor=cursor,
+        collapse=collapse,
     )
 
 
@@ -86,13 +92,13 @@ DateTo = Annotated[datetime | None, Query(description="End of the period (exclus
 
 @router.get("/v1/areas/{code}", response_model=AreaProfile, tags=["profiles"], summary="Area profile")
 def area_endpoint(
-    _: Reader, es: Es, settings: Settings, code: str, date_from: DateFrom = None, date_to: DateTo = None
+    caller: Reader, es: Es, settings: Settings, code: str, date_from: DateFrom = None, date_to: DateTo = None
 ) -> AreaProfile:
     """A local authority, ICB (E54) or region (E12), by code or name: soft intelligence against England,
     and ratings."""
     return profiles.area_profile(
         es,
-        Names(settings),
+        visible_names(settings, caller),
         code,
         date_from=date_from,
         date_to=date_to,
@@ -107,12 +113,17 @@ def area_endpoint(
     summary="Provider profile",
 )
 def provider_endpoint(
-    _: Reader, es: Es, settings: Settings, identifier: str, date_from: DateFrom = None, date_to: DateTo = None
+    caller: Reader,
+    es: Es,
+    settings: Settings,
+    identifier: str,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
 ) -> ProviderProfile:
     """A CQC provider id or location id: soft intelligence against England, and ratings."""
     return profiles.provider_profile(
         es,
-        Names(settings),
+        visible_names(settings, caller),
         identifier,
         date_from=date_from,
         date_to=date_to,
@@ -128,25 +139,25 @@ def provider_endpoint(
     responses={200: {"content": {"text/csv": {}}}},
 )
 def export_endpoint(
-    _: Exporter,
+    caller: Exporter,
     es: Es,
     settings: Settings,
     filters: Annotated[SearchFilters, Query()],
     q: Annotated[str | None, Query(description="Words to look for in the text and its lemmas.")] = None,
 ) -> StreamingResponse:
     """All rows of the result set (newest first), not one page: what goes into an evidence pack."""
-    return export.csv_response(search.all_hits(es, Names(settings), q, filters))
+    return export.csv_response(search.all_hits(es, visible_names(settings, caller), q, filters))
 
 
 @router.get(
     "/v1/evidence/{evidence_id}", response_model=EvidenceClassified, tags=["search"], summary="One item"
 )
-def evidence_endpoint(_: Reader, es: Es, settings: Settings, evidence_id: UUID) -> EvidenceClassified:
+def evidence_endpoint(caller: Reader, es: Es, settings: Settings, evidence_id: UUID) -> EvidenceClassified:
     """The classified, redacted item as indexed."""
-    return evidence.get_evidence(es, Names(settings), evidence_id)
+    return evidence.get_evidence(es, visible_names(settings, caller), evidence_id)
 
 
 @router.get("/v1/overview", response_model=EnglandOverview, tags=["profiles"], summary="England overview")
-def overview_endpoint(_: Reader, es: Es, settings: Settings) -> EnglandOverview:
+def overview_endpoint(caller: Reader, es: Es, settings: Settings) -> EnglandOverview:
     """Every council's soft intelligence in the 30 days up to the newest item, against the 30 days before."""
-    return overview.england_overview(es, Names(settings))
+    return overview.england_overview(es, visible_names(settings, caller))

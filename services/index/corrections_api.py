@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import CorrectionChange, EvidenceCorrected, Topic
-from services.common.auth import Corrector, Reader
+from services.common.auth import Corrector, Reader, visible_names
 from services.common.http import DomainErrorRoute, Es, Producer, get_settings
-from services.common.indices import Names
 from services.common.publishing import EventPublisher
 from services.index import correcting
 from services.index.config import IndexSettings
@@ -62,7 +61,7 @@ def correct_endpoint(
     change = CorrectionChange.model_validate(request.model_dump(exclude={"by", "note"}))
     return correcting.correct(
         es,
-        Names(settings),
+        visible_names(settings, caller),
         publish,
         evidence_id,
         change,
@@ -78,5 +77,5 @@ def correct_endpoint(
     response_model=CorrectionHistory,
     summary="An item's corrections",
 )
-def history_endpoint(_: Reader, es: Es, settings: Settings, evidence_id: UUID) -> CorrectionHistory:
-    return CorrectionHistory(corrections=correction_history(es, Names(settings), evidence_id))
+def history_endpoint(caller: Reader, es: Es, settings: Settings, evidence_id: UUID) -> CorrectionHistory:
+    return CorrectionHistory(corrections=correction_history(es, visible_names(settings, caller), evidence_id))

@@ -48,7 +48,7 @@ def find_evidence(es: Elasticsearch, names: Names, evidence_id: UUID) -> Indexed
     """The indexed document (its id is the document id in one monthly index behind the alias)."""
     with elasticsearch_errors():
         found = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             size=1,

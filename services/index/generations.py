@@ -19,7 +19,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from services.common.indices import EVIDENCE_GENERATION_PREFIX, Names
+from services.common.indices import EVIDENCE_GENERATION_PREFIX, UNRESTRICTED_FILTER, Names
 
 MONTH = re.compile(r"(\d{4}\.\d{2})$")
 GENERATION = re.compile(r"gen(\d+)-\d{4}\.\d{2}$")
@@ -70,10 +70,13 @@ def read_switch_actions(names: Names, months: list[tuple[str, str, str]]) -> lis
     """`_aliases` actions giving each (month, old index, new index) pair's `evidence` alias to the new one,
     and its month's write name when that is an alias already (from an earlier re-classification)."""
     actions: list[dict[str, Any]] = []
+    unrestricted = names.evidence_unrestricted_alias  # the same filtered view on the new index
     for month, old, new in months:
         actions += [
             {"remove": {"index": old, "alias": names.evidence_alias, "must_exist": False}},
             {"add": {"index": new, "alias": names.evidence_alias}},
+            {"remove": {"index": old, "alias": unrestricted, "must_exist": False}},
+            {"add": {"index": new, "alias": unrestricted, "filter": UNRESTRICTED_FILTER}},
         ]
         if old != names.evidence_month_name(month):
             actions += [

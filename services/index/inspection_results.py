@@ -134,7 +134,7 @@ def inspection_results(es: Elasticsearch, names: Names, scope: Scope, period: Pe
             index=names.locations_alias, **locations_ratings_body(scope.locations, period.date_to)
         )
         changes = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             **rating_changes_body(scope.evidence, period, LATEST_CHANGES),

@@ -49,7 +49,7 @@ def england_overview(es: Elasticsearch, names: Names, *, days: int = 30) -> Engl
     month."""
     with elasticsearch_errors():
         newest = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             size=0,
@@ -75,7 +75,7 @@ def england_overview(es: Elasticsearch, names: Names, *, days: int = 30) -> Engl
         end = datetime.fromtimestamp(newest_ms / 1000, tz=UTC) + timedelta(seconds=1)
         with elasticsearch_errors():
             response = es.search(
-                index=names.evidence_alias,
+                index=names.evidence_read_alias,
                 ignore_unavailable=True,
                 allow_no_indices=True,
                 **overview_body(end, days),

@@ -68,7 +68,7 @@ def _location_ratings(source: dict[str, Any]) -> LocationRatings:
 def _evidence_total(es: Elasticsearch, names: Names, condition: dict[str, Any]) -> int:
     with elasticsearch_errors():
         response = es.count(
-            index=names.evidence_alias, ignore_unavailable=True, allow_no_indices=True, query=condition
+            index=names.evidence_read_alias, ignore_unavailable=True, allow_no_indices=True, query=condition
         )
     return response["count"]
 

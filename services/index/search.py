@@ -244,7 +244,7 @@ def search_evidence(
     )
     with elasticsearch_errors():
         response = es.options(request_timeout=REQUEST_TIMEOUT_SECONDS).search(
-            index=names.evidence_alias, ignore_unavailable=True, allow_no_indices=True, **body
+            index=names.evidence_read_alias, ignore_unavailable=True, allow_no_indices=True, **body
         )
     raw_hits = response["hits"]["hits"]
     aggregations = response.get("aggregations", {})

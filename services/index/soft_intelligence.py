@@ -279,7 +279,7 @@ def emerging_terms(es: Elasticsearch, names: Names, scope: Scope, period: Period
     recent = Period(date_from=max(period.date_from, period.date_to - RECENT), date_to=period.date_to)
     with elasticsearch_errors():
         counts = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             **term_counts_body(scope, period, recent, []),
@@ -321,13 +321,13 @@ def _judged_terms(
 ) -> list[EmergingTerm]:
     with elasticsearch_errors():
         found = es.search(
-            index=names.evidence_alias, ignore_unavailable=True, **candidates_body(scope, period)
+            index=names.evidence_read_alias, ignore_unavailable=True, **candidates_body(scope, period)
         )
         candidates = [b["key"] for b in found["aggregations"]["sample"]["terms"]["buckets"]]
         if not candidates:
             return []
         exact = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             **term_counts_body(scope, period, recent, candidates),
         )["aggregations"]
@@ -366,7 +366,7 @@ def per_capacity(es: Elasticsearch, names: Names, scope: Scope, period: Period) 
     }
     with elasticsearch_errors():
         evidence = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             size=0,
@@ -400,7 +400,7 @@ def per_capacity(es: Elasticsearch, names: Names, scope: Scope, period: Period) 
         ids = [hit["_source"]["location_id"] for hit in homes["hits"]["hits"]]
         about_homes = (
             es.count(
-                index=names.evidence_alias,
+                index=names.evidence_read_alias,
                 ignore_unavailable=True,
                 allow_no_indices=True,
                 query={
@@ -445,13 +445,13 @@ def soft_intelligence(
 ) -> SoftIntelligence:
     with elasticsearch_errors():
         response = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             **scope_body(scope, period, top=top),
         )
         comparators = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             request_cache=True,

@@ -17,7 +17,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from services.common.config import CommonSettings
-from services.common.indices import EVIDENCE_GENERATION_PREFIX, Names
+from services.common.indices import EVIDENCE_GENERATION_PREFIX, UNRESTRICTED_FILTER, Names
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ def index_template(settings: CommonSettings, name: str) -> dict[str, Any]:
     body["composed_of"] = [names.component(component) for component in body["composed_of"]]
     aliases = body["template"].get("aliases", {})
     body["template"]["aliases"] = {settings.index(alias): spec for alias, spec in aliases.items()}
+    if name == "evidence":  # what callers without the sensitive role read (filter in one place)
+        body["template"]["aliases"][names.evidence_unrestricted_alias] = {"filter": UNRESTRICTED_FILTER}
     return body
 
 
@@ -110,9 +112,18 @@ def install_templates(es: Elasticsearch, settings: CommonSettings) -> list[str]:
     for index in fixed:
         if not es.indices.exists(index=index):
             es.options(ignore_status=400).indices.create(index=index)  # 400: created concurrently
+    ensure_unrestricted_alias(es, names)
     if written:
         log.info("index templates installed", extra={"templates": written})
     return written
+
+
+def ensure_unrestricted_alias(es: Elasticsearch, names: Names) -> None:
+    """Give every index behind `evidence` the filtered alias too (indices made before it existed)."""
+    found = es.options(ignore_status=404).indices.get_alias(name=names.evidence_alias)
+    live = sorted(found.body) if found.meta.status == 200 else []
+    if live:
+        es.indices.put_alias(index=live, name=names.evidence_unrestricted_alias, filter=UNRESTRICTED_FILTER)
 
 
 def _get_component(es: Elasticsearch, name: str) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.common.auth import Exporter
+from services.common.auth import Exporter, visible_names
 from services.common.http import DomainErrorRoute, Es, get_settings
 from services.index.api import DateFrom, DateTo
 from services.report.audit import note_export
@@ -27,7 +27,7 @@ CompareWith = Annotated[
 
 @router.get("/v1/areas/{code}/report", response_model=AreaPack, tags=["profiles"], summary="Area review pack")
 def report_endpoint(
-    _: Exporter,
+    caller: Exporter,
     request: Request,
     es: Es,
     settings: Settings,
@@ -38,7 +38,11 @@ def report_endpoint(
 ) -> AreaPack:
     """The review pack of a council, ICB or region (by code or name), by default for the last 12 months:
     summary, key questions and statements with quotes, themes, providers to look at, alerts, data notes.
-    An export: it needs the export permission and is audited with the area, period and quoted items."""
-    pack = build_pack(es, settings, code, date_from=date_from, date_to=date_to, compare_with=compare_with)
+    An export: it needs the export permission and is audited with the area, period and quoted items.
+    Restricted items count and are quoted only for callers who may read them."""
+    names = visible_names(settings, caller)
+    pack = build_pack(
+        es, settings, code, date_from=date_from, date_to=date_to, compare_with=compare_with, names=names
+    )
     note_export(request, pack)
     return pack

@@ -22,13 +22,14 @@ def build_pack(
     date_to: datetime | None = None,
     base_url: str | None = None,
     compare_with: Comparator | None = None,
+    names: Names | None = None,
 ) -> AreaPack:
     """The review pack of an area (code or name) for [date_from, date_to), by default the last 12 months,
     beside its region or England when `compare_with` says."""
     now = datetime.now(UTC)
     inputs = read_inputs(
         es,
-        Names(settings),
+        names or Names(settings),
         code,
         date_from=date_from,
         date_to=date_to,

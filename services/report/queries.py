@@ -78,7 +78,7 @@ def source_months(
     """Items per source and month over `span`, and each source's first and last item in it."""
     with elasticsearch_errors():
         response = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             size=0,
@@ -119,7 +119,7 @@ def key_question_months(
     """Each key question's items and negative items per month of the period (one aggregation)."""
     with elasticsearch_errors():
         response = es.search(
-            index=names.evidence_alias,
+            index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             size=0,
@@ -161,7 +161,8 @@ def quote_candidates(
     keys = [s.id for s in quality_statements()]
     searches: list[dict[str, Any]] = []
     for key in keys:
-        searches.append({"index": names.evidence_alias, "ignore_unavailable": True, "allow_no_indices": True})
+        index = names.evidence_read_alias
+        searches.append({"index": index, "ignore_unavailable": True, "allow_no_indices": True})
         clauses = [
             {"term": {area_field(area): area.code}},
             SOFT_INTELLIGENCE,

@@ -12,7 +12,8 @@ from services.index.api import Settings
 
 
 def index_names(settings: Settings) -> Names:
-    return Names(settings)
+    """The web app has no sign-in yet: its readers never see items restricted to the sensitive role."""
+    return Names(settings, include_restricted=False)
 
 
 IndexNames = Annotated[Names, Depends(index_names)]

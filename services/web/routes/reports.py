@@ -16,7 +16,7 @@ from services.report.build import build_pack
 from services.report.config import ReportSettings
 from services.report.models import Comparator
 from services.report.render import pack_charts, pack_pdf
-from services.web.deps import Es
+from services.web.deps import Es, index_names
 from services.web.errors import PageRoute
 from services.web.links import query_string
 from services.web.profile_view import PeriodChoice
@@ -55,7 +55,16 @@ def report_page(
     choice = PeriodChoice(date_from, date_to)
     start, end = choice.bounds()
     comparator = _comparator(compare_with)
-    pack = build_pack(es, settings, code, date_from=start, date_to=end, base_url="", compare_with=comparator)
+    pack = build_pack(
+        es,
+        settings,
+        code,
+        date_from=start,
+        date_to=end,
+        base_url="",
+        compare_with=comparator,
+        names=index_names(settings),
+    )
     note_export(request, pack)
     return render(
         request,
@@ -93,7 +102,7 @@ async def report_pdf(
         return redirect
     start, end = PeriodChoice(date_from, date_to).bounds()
     pack = await run_in_threadpool(
-        partial(build_pack, compare_with=_comparator(compare_with)),
+        partial(build_pack, compare_with=_comparator(compare_with), names=index_names(settings)),
         es,
         settings,
         code,

@@ -10,7 +10,7 @@ from factories.index import alert, evidence, location
 from schemas import AlertChange, AlertStatus, AlertStatusChanged, Topic
 from services.common.config import CommonSettings
 from services.common.errors import InvalidRequestError, NotFoundError, PoisonMessageError
-from services.common.indices import Names
+from services.common.indices import UNRESTRICTED_FILTER, Names
 from services.index.areas import region_of, resolve_area
 from services.index.batch import FillRules, Message, offsets_to_commit
 from services.index.documents import alert_actions, alert_status_actions, evidence_action, location_action
@@ -177,5 +177,8 @@ def test_index_templates_are_prefixed_and_versioned() -> None:
     body = index_template(SETTINGS, "evidence")
     assert body["index_patterns"] == ["p-evidence-v1-*"]
     assert body["composed_of"] == ["p-caresignal-settings", "p-caresignal-envelope", "p-caresignal-area"]
-    assert body["template"]["aliases"] == {"p-evidence": {}}
+    assert body["template"]["aliases"] == {
+        "p-evidence": {},
+        "p-evidence-unrestricted": {"filter": UNRESTRICTED_FILTER},  # what callers without `sensitive` read
+    }
     assert body["version"] >= 1 and body["_meta"]["owner"] == "caresignal-index"

@@ -12,7 +12,7 @@ from schemas import SentimentLabel
 from schemas.common import ProviderRef
 from services.classify.domain import classified_event_id, reclassified
 from services.common.config import CommonSettings
-from services.common.indices import Names
+from services.common.indices import UNRESTRICTED_FILTER, Names
 from services.index.generations import GENERATION, MONTH, read_switch_actions, retire_actions
 
 LATER = BASE_TIME + timedelta(days=30)
@@ -67,13 +67,30 @@ def test_the_switch_moves_searches_first_and_retires_the_old_indices_after() -> 
         ("2025.03", "t-evidence-v1-gen1-2025.03", "t-evidence-v1-gen2-2025.03"),  # re-classified before
     ]
     reads = read_switch_actions(names, months)
-    assert reads[:2] == [
+    unrestricted = "t-evidence-unrestricted"  # the filtered view moves with the alias
+    assert reads[:4] == [
         {"remove": {"index": "t-evidence-v1-2025.02", "alias": "t-evidence", "must_exist": False}},
         {"add": {"index": "t-evidence-v1-gen1-2025.02", "alias": "t-evidence"}},
+        {"remove": {"index": "t-evidence-v1-2025.02", "alias": unrestricted, "must_exist": False}},
+        {
+            "add": {
+                "index": "t-evidence-v1-gen1-2025.02",
+                "alias": unrestricted,
+                "filter": UNRESTRICTED_FILTER,
+            }
+        },
     ]
-    assert reads[2:] == [
+    assert reads[4:] == [
         {"remove": {"index": "t-evidence-v1-gen1-2025.03", "alias": "t-evidence", "must_exist": False}},
         {"add": {"index": "t-evidence-v1-gen2-2025.03", "alias": "t-evidence"}},
+        {"remove": {"index": "t-evidence-v1-gen1-2025.03", "alias": unrestricted, "must_exist": False}},
+        {
+            "add": {
+                "index": "t-evidence-v1-gen2-2025.03",
+                "alias": unrestricted,
+                "filter": UNRESTRICTED_FILTER,
+            }
+        },
         {
             "remove": {
                 "index": "t-evidence-v1-gen1-2025.03",
