@@ -35,11 +35,14 @@ document.addEventListener("securitypolicyviolation", (event) => window.cspViolat
 
 @dataclass
 class WebApp:
-    """The running app: its base URL, an API client for the same data, and the stack's settings."""
+    """The running app: its base URL, an API client reading what the pages read (an analyst's key: no item
+    restricted to the sensitive role, as the web app shows before sign-in), an admin's client that reads
+    everything, and the stack's settings."""
 
     url: str
     settings: CommonSettings
     api: httpx.Client
+    admin: httpx.Client
 
     def api_json(self, path: str, **params: object) -> dict:
         response = self.api.get(path, params=params)

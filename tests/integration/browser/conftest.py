@@ -76,11 +76,16 @@ def web_app(stack_available: None, tmp_path_factory: pytest.TempPathFactory) -> 
             accepted = sum(ingest_samples(settings, logs / "ingest").values())
             _wait_for_pipeline(es, settings, accepted, timeout_s=420)
             url = f"http://127.0.0.1:{port}"
-            with httpx.Client(base_url=url, headers=API_KEY, timeout=60) as api:
+            with httpx.Client(base_url=url, headers=API_KEY, timeout=60) as admin:
                 deadline = time.monotonic() + 60
-                while api.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+                while admin.get("/healthz").status_code != 200 and time.monotonic() < deadline:
                     time.sleep(0.5)
-                yield WebApp(url=url, settings=settings, api=api)
+                # The pages (no sign-in) never show restricted items: the API is asked as a role that
+                # may not read them either, so both count the same items.
+                made = admin.post("/v1/api-keys", json={"name": "browser-tests", "role": "analyst"})
+                made.raise_for_status()
+                with httpx.Client(base_url=url, headers={"X-API-Key": made.json()["key"]}, timeout=60) as api:
+                    yield WebApp(url=url, settings=settings, api=api, admin=admin)
     finally:
         es.close()
         remove_prefixed(settings)
