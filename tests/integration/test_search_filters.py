@@ -12,6 +12,8 @@ from factories.index import BASE_TIME, evidence, index_directly
 from fastapi.testclient import TestClient
 
 from schemas import (
+    DuplicateKind,
+    Duplication,
     EvidenceCategory,
     EvidenceClassified,
     InspectionFinding,
@@ -22,6 +24,7 @@ from schemas import (
 )
 from services.api import create_app
 from services.common.config import CommonSettings
+from services.index.documents import cluster_of
 from services.index.models import SearchFilters
 from services.index.templates import delete_templates
 
@@ -61,10 +64,19 @@ def corpus() -> list[EvidenceClassified]:
         )
         for i in range(80)
     ]
-    return [with_rating(item, rng) for item in items]
+    return [as_copy(with_rating(item, rng), items[0], i) for i, item in enumerate(items)]
+
+
+def as_copy(item: EvidenceClassified, first: EvidenceClassified, number: int) -> EvidenceClassified:
+    """Every seventh item is a near-duplicate of the first (whose cluster is its own id)."""
+    if number == 0 or number % 7:
+        return item
+    copy = Duplication(cluster_id=first.evidence_id, kind=DuplicateKind.NEAR, similarity=0.8)
+    return item.model_copy(update={"duplication": copy})
 
 
 CUTOFF = BASE_TIME - timedelta(days=30)
+FIRST = str(corpus()[0].evidence_id)
 # filter name → (a value to send, which items it must return)
 CASES: dict[str, tuple[str, Select]] = {
     "local_authority": ("E10000008", lambda e: e.area.local_authority_code == "E10000008"),
@@ -87,6 +99,7 @@ CASES: dict[str, tuple[str, Select]] = {
     "evidence_category": ("outcomes", lambda e: e.evidence_category == "outcomes"),
     "date_from": (CUTOFF.isoformat(), lambda e: e.occurred_at >= CUTOFF),
     "date_to": (CUTOFF.isoformat(), lambda e: e.occurred_at < CUTOFF),
+    "cluster": (FIRST, lambda e: cluster_of(e) == FIRST),
 }
 
 
