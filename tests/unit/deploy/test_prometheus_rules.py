@@ -1,4 +1,5 @@
-"""The chart's Prometheus alerting rules pass `promtool check rules` (syntax, PromQL, templates)."""
+"""The chart's Prometheus alerting rules pass `promtool check rules` (syntax, PromQL, templates) and fire when
+and as they should on sample series (`promtool test rules`, cases in prometheus-rules-test.yaml)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from deploy.promtool import promtool_path
 from deploy.settings import StackSettings
 
 RULES = CHART_DIR / "files" / "prometheus-rules.yaml"
+RULE_CASES = Path(__file__).with_name("prometheus-rules-test.yaml")
 
 
 def _promtool() -> Path:
@@ -27,6 +29,14 @@ def test_the_alerting_rules_pass_promtool_check_rules() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout and "rules found" in result.stdout, result.stdout
+
+
+def test_the_alerting_rules_fire_when_and_as_the_cases_expect() -> None:
+    result = subprocess.run(
+        [str(_promtool()), "test", "rules", str(RULE_CASES)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout
 
 
 def test_promtool_check_rules_refuses_a_broken_rule(tmp_path: Path) -> None:
