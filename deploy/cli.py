@@ -93,7 +93,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False, cluster: Cl
 
 @stack_app.command()
 def logs(
-    engine: Annotated[str, typer.Argument(help="kafka or elasticsearch")] = "kafka",
+    engine: Annotated[str, typer.Argument(help="kafka, elasticsearch or keycloak")] = "kafka",
     lines: Annotated[int, typer.Option("-n")] = 50,
     follow: Annotated[bool, typer.Option("-f")] = False,
     node: Annotated[int, typer.Option(help="Which node of the cluster (1-3).")] = 1,
@@ -101,9 +101,10 @@ def logs(
 ) -> None:
     """Print the tail of an engine node's log."""
     stack = _stack(cluster)
-    nodes = {"kafka": stack.brokers, "elasticsearch": stack.es_nodes}.get(engine)
-    if nodes is None:
-        raise typer.BadParameter("engine must be 'kafka' or 'elasticsearch'")
+    keycloak = [stack.keycloak] if stack.keycloak else []
+    nodes = {"kafka": stack.brokers, "elasticsearch": stack.es_nodes, "keycloak": keycloak}.get(engine)
+    if not nodes:
+        raise typer.BadParameter("engine must be 'kafka', 'elasticsearch' or 'keycloak' (when it runs)")
     if not 1 <= node <= len(nodes):
         raise typer.BadParameter(f"node must be between 1 and {len(nodes)}")
     log = nodes[node - 1].log_file

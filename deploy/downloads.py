@@ -80,6 +80,34 @@ def elasticsearch_home(cache_dir: Path, version: str, java_home: Path) -> Path:
     return home
 
 
+def keycloak_home(cache_dir: Path, version: str, java_home: Path) -> Path:
+    """Unpacked Keycloak distribution (`keycloak-quarkus-dist` zip), downloaded and extracted once."""
+    home = cache_dir / f"keycloak-{version}"
+    done = cache_dir / f".keycloak-{version}.complete"
+    if done.exists() and home.is_dir():
+        return home
+    downloads = cache_dir / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    archive = downloads / f"keycloak-quarkus-dist-{version}.zip"
+    if not archive.exists():
+        _run_maven(
+            [
+                "dependency:copy",
+                f"-Dartifact=org.keycloak:keycloak-quarkus-dist:{version}:zip",
+                f"-DoutputDirectory={downloads}",
+            ],
+            f"Keycloak {version}",
+            java_home,
+        )
+    shutil.rmtree(home, ignore_errors=True)
+    with zipfile.ZipFile(archive) as bundle:
+        bundle.extractall(cache_dir)
+    for script in (home / "bin").glob("*.sh"):
+        script.chmod(0o755)
+    done.touch()
+    return home
+
+
 def _make_world_readable(root: Path) -> None:
     """The Elasticsearch user must read the distribution that root unpacked."""
     for path in [root, *root.rglob("*")]:

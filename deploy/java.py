@@ -31,17 +31,19 @@ def _candidates(configured: Path | None) -> list[Path]:
     return homes
 
 
-def find_java_home(configured: Path | None) -> Path:
-    """A JDK home with `bin/java` of version 17 to 21 preferred, else any 17+."""
+def find_java_home(configured: Path | None, minimum: int = MIN_JAVA) -> Path:
+    """A JDK home with `bin/java` of version `minimum` or newer: the oldest from `minimum` to 21 preferred
+    (Kafka and Elasticsearch), else the oldest newer one (Keycloak 26 needs 21+: the Temurin 25 JDK)."""
     found: list[tuple[int, Path]] = []
     for home in _candidates(configured):
         java = home / "bin" / "java"
-        if java.is_file() and (major := _major_version(java)) and major >= MIN_JAVA:
+        if java.is_file() and (major := _major_version(java)) and major >= minimum:
             found.append((major, home.resolve()))
     if not found:
         raise StackError(
-            f"No Java {MIN_JAVA}+ found (looked in {configured or '/usr/lib/jvm and PATH'}). "
-            "Install one, e.g. `apt-get install openjdk-17-jdk-headless`, or set CARESIGNAL_JAVA_HOME."
+            f"No Java {minimum}+ found (looked in {configured or '/usr/lib/jvm and PATH'}). "
+            f"Install one, e.g. `apt-get install openjdk-{max(minimum, 17)}-jdk-headless`, "
+            "or set CARESIGNAL_JAVA_HOME / CARESIGNAL_KEYCLOAK_JAVA_HOME."
         )
     preferred = [item for item in found if item[0] <= 21]
     return min(preferred or found)[1]

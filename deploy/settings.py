@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from services.common.config import CommonSettings
 
@@ -40,4 +40,12 @@ class StackSettings(CommonSettings):
     cluster_kafka_heap: str = "512m"
     cluster_es_heap: str = "768m"
     java_home: Path | None = Field(default=None, description="JDK for both engines; found if unset.")
+    keycloak_enabled: bool = Field(default=True, description="Run Keycloak (the local OIDC provider).")
+    keycloak_version: str = "26.7.3"
+    keycloak_port: int = Field(default=8180, description="HTTP; its management port is this + 100.")
+    keycloak_heap: str = "512m"
+    keycloak_java_home: Path | None = Field(default=None, description="JDK 21+ for Keycloak; found if unset.")
+    keycloak_admin_password: SecretStr = Field(
+        default=SecretStr("admin"), description="The master realm's bootstrap admin (local stack only)."
+    )
     start_timeout_seconds: float = 180.0

@@ -9,6 +9,7 @@ from deploy.elasticsearch_node import ElasticsearchNode
 from deploy.engine import Engine, EngineStatus
 from deploy.java import find_java_home
 from deploy.kafka_broker import KafkaBroker
+from deploy.keycloak_server import KeycloakServer
 from deploy.settings import StackSettings
 
 __all__ = ["EngineStatus", "LocalStack"]
@@ -33,6 +34,12 @@ class LocalStack:
             ElasticsearchNode(settings, self.java_home, es_home, node) for node in self.topology.elasticsearch
         ]
         self.engines: list[Engine] = [*self.brokers, *self.es_nodes]
+        self.keycloak: KeycloakServer | None = None
+        if settings.keycloak_enabled and not cluster:
+            keycloak_java = find_java_home(settings.keycloak_java_home, minimum=21)
+            dist = downloads.keycloak_home(settings.cache_dir, settings.keycloak_version, self.java_home)
+            self.keycloak = KeycloakServer(settings, keycloak_java, dist)
+            self.engines.append(self.keycloak)
 
     @property
     def kafka(self) -> KafkaBroker:
@@ -52,6 +59,8 @@ class LocalStack:
                 shutil.rmtree(broker.home, ignore_errors=True)
             for node in self.es_nodes:
                 node.wipe()
+            if self.keycloak is not None:
+                self.keycloak.wipe()
             (self.kafka.home.parent / "kafka-cluster-id").unlink(missing_ok=True)
         for engine in self.engines:
             # An engine already answering on its port (e.g. started from another checkout) is reused.

@@ -24,6 +24,7 @@ from services.common.audit import AuditMiddleware, KafkaAuditSink
 from services.common.config import CommonSettings
 from services.common.kafka import SharedProducer
 from services.common.metrics import RequestMetrics, exposition
+from services.common.tokens import TokenVerifier
 from services.index.api import router as query_router
 from services.index.corrections_api import router as corrections_router
 from services.ingest.api import router as intake_router
@@ -88,6 +89,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.es = Elasticsearch(**settings.es_options())
     app.state.producer = SharedProducer(settings, max_block_ms=PRODUCER_MAX_BLOCK_MS)
     app.state.audit = KafkaAuditSink(settings, app.state.producer)
+    app.state.tokens = TokenVerifier(settings) if settings.oidc_issuer else None
     try:
         yield
     finally:

@@ -65,6 +65,16 @@ class CommonSettings(BaseSettings):
         "machine clients' keys are made with `caresignal api-keys create`.",
     )
 
+    oidc_issuer: str | None = Field(
+        default="http://127.0.0.1:8180/realms/caresignal",
+        description="OpenID Connect issuer whose bearer tokens the API accepts (unset: API keys only).",
+    )
+    oidc_audience: str = Field(default="caresignal-api", description="The `aud` a token must carry.")
+    oidc_roles_claim: str = Field(
+        default="caresignal_roles", description="Claim (dotted path, e.g. realm_access.roles) with the roles."
+    )
+    oidc_leeway_seconds: float = Field(default=30, ge=0, description="Clock skew allowed on exp/iat.")
+
     state_dir: Path = Field(
         default=Path(".local"), description="Local state, one folder per service: <state_dir>/<service>."
     )

@@ -35,6 +35,7 @@ def private_stack() -> Iterator[LocalStack]:
         es_url="http://127.0.0.1:19200",
         es_heap="512m",
         kafka_heap="384m",
+        keycloak_enabled=False,  # Kafka and Elasticsearch's restart is what this checks
     )
     stack = LocalStack(settings)
     try:
