@@ -33,7 +33,15 @@ from services.report.quotes import Candidate
 
 DEFAULT_PERIOD = timedelta(days=365)
 MAX_ALERTS = 500
-QUOTE_FIELDS = ["evidence_id", "occurred_at", "source_type", "sentiment.label", "severity.level", "text"]
+QUOTE_FIELDS = [
+    "evidence_id",
+    "occurred_at",
+    "source_type",
+    "sentiment.label",
+    "severity.level",
+    "text",
+    "duplication.cluster_id",
+]
 
 
 def pack_period(date_from: datetime | None, date_to: datetime | None, now: datetime) -> Period:
@@ -188,6 +196,7 @@ def quote_candidates(
                 sentiment=SentimentLabel(hit["_source"]["sentiment"]["label"]),
                 high_severity=hit["_source"]["severity"]["level"] == "high",
                 text=hit["_source"]["text"],
+                cluster=(hit["_source"].get("duplication") or {}).get("cluster_id"),
             )
             for hit in response.get("hits", {}).get("hits", [])
         ]

@@ -2,8 +2,9 @@
 
 Pure. From a statement's recent items the quotes are those whose sentiment is the statement's most common
 one, that carry no high-severity flag (a pack quotes what is usual; serious items are counted in the
-providers and alerts sections), and whose length is closest to the candidates' median length; an item
-whose words overlap a chosen one by 70% or more (Jaccard) is a near-duplicate and skipped.
+providers and alerts sections), and whose length is closest to the candidates' median length; an item of
+a chosen one's near-duplicate cluster (the classifier's MinHash clusters), or whose words overlap a
+chosen one by 70% or more (Jaccard: items classified before clusters existed), is skipped.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from schemas import SentimentLabel, SourceType
 
 METHOD = (
     "Quotes are chosen from the statement's most recent items: those with its most common sentiment and no "
-    "high-severity flag, closest to the median length, near-duplicates (70% of words shared) collapsed. "
+    "high-severity flag, closest to the median length, near-duplicates (the same near-duplicate cluster, or "
+    "70% of words shared) collapsed. "
     "The text is the redacted text as indexed."
 )
 MIN_CHARS, MAX_CHARS = 40, 600
@@ -36,6 +38,7 @@ class Candidate:
     sentiment: SentimentLabel
     high_severity: bool
     text: str
+    cluster: str | None = None  # the near-duplicate cluster's id, when the item was clustered
 
 
 def _words(text: str) -> frozenset[str]:
@@ -45,6 +48,10 @@ def _words(text: str) -> frozenset[str]:
 def near_duplicate(one: str, other: str) -> bool:
     a, b = _words(one), _words(other)
     return bool(a | b) and len(a & b) / len(a | b) >= NEAR_DUPLICATE
+
+
+def _same_concern(one: Candidate, other: Candidate) -> bool:
+    return (one.cluster is not None and one.cluster == other.cluster) or near_duplicate(one.text, other.text)
 
 
 def typical_sentiment(counts: dict[str, int]) -> SentimentLabel | None:
@@ -70,6 +77,6 @@ def representative(
     for candidate in sorted(pool, key=lambda c: (abs(len(c.text) - median), c.evidence_id)):
         if len(chosen) == n:
             break
-        if not any(near_duplicate(candidate.text, kept.text) for kept in chosen):
+        if not any(_same_concern(candidate, kept) for kept in chosen):
             chosen.append(candidate)
     return chosen

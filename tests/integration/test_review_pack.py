@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from schemas import AlertRuleKind, SentimentLabel, SeverityLevel, SourceType
+from schemas.evidence import Duplication
 from services.api import create_app
 from services.cli import app
 from services.common.config import CommonSettings
@@ -355,3 +356,47 @@ def test_review_pack_trend_and_comparison_equal_the_apis(client: TestClient, tmp
     pdf = client.get(f"/areas/{OLDHAM}/report.pdf", params=days)
     text, _ = read_pdf(pdf.content, tmp_path / "compared.pdf")
     assert "Beside North West" in text and "2. Month by month" in text
+
+
+def test_review_pack_quotes_one_item_of_a_near_duplicate_cluster(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    statement = "responsive.equity_in_experiences_outcomes"
+    texts = [
+        "Save the Hollins day centre, the council must not close it this winter.",
+        "Please keep Hollins day centre open: families rely on it every single week.",
+        "Closing our Hollins centre would leave disabled adults with nowhere to go.",
+        "Interpreters were never booked so my mother missed three appointments.",
+        "The ramp to the surgery has been broken since spring and nobody fixes it.",
+    ]
+    items = [
+        evidence(
+            f"cluster-{n}",
+            text=text,
+            statements=[statement],
+            sentiment=SentimentLabel.NEGATIVE,
+            occurred_at=END - timedelta(days=10 + n),
+        )
+        for n, text in enumerate(texts)
+    ]
+    first = items[0].evidence_id
+    clustered = [
+        item.model_copy(
+            update={
+                "duplication": Duplication(
+                    cluster_id=first, kind="original" if n == 0 else "near", similarity=0.6
+                )
+            }
+        )
+        if n < 3
+        else item
+        for n, item in enumerate(items)
+    ]
+    index_directly(es, settings, clustered)
+    pack = client.get("/v1/areas/Oldham/report", params=PERIOD, headers=KEY).json()
+    row = next(
+        r for q in pack["statements"]["key_questions"] for r in q["statements"] if r["key"] == statement
+    )
+    quoted = [q["evidence_id"] for q in row["quotes"]]
+    in_cluster = {str(item.evidence_id) for item in items[:3]}
+    assert len(quoted) == 3 and len(set(quoted) & in_cluster) == 1, quoted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -345,3 +346,14 @@ def test_quotes_prefer_typical_length_and_collapse_near_duplicates() -> None:
     assert near_duplicate(pool[1].text, pool[2].text) and not near_duplicate(pool[0].text, pool[1].text)
     assert typical_sentiment({"positive": 4, "negative": 4}) == SentimentLabel.NEGATIVE
     assert typical_sentiment({}) is None
+
+
+def test_quotes_take_one_item_of_a_near_duplicate_cluster_however_reworded() -> None:
+    pool = [
+        replace(candidate(1, "Campaign wording one about closing the day centre for good."), cluster="c"),
+        replace(candidate(2, "Reworded second version: keep our day centre open for all!"), cluster="c"),
+        candidate(3, "Different concern entirely, the lift in the home is broken again."),
+    ]
+    assert not near_duplicate(pool[0].text, pool[1].text)
+    chosen = representative(pool, SentimentLabel.NEGATIVE, 3)
+    assert sorted(c.evidence_id for c in chosen) == ["id-1", "id-3"]
