@@ -40,7 +40,7 @@ QUOTE_FIELDS = [
     "sentiment.label",
     "severity.level",
     "text",
-    "duplication.cluster_id",
+    "cluster_id",
 ]
 
 
@@ -196,7 +196,7 @@ def quote_candidates(
                 sentiment=SentimentLabel(hit["_source"]["sentiment"]["label"]),
                 high_severity=hit["_source"]["severity"]["level"] == "high",
                 text=hit["_source"]["text"],
-                cluster=(hit["_source"].get("duplication") or {}).get("cluster_id"),
+                cluster=hit["_source"].get("cluster_id"),
             )
             for hit in response.get("hits", {}).get("hits", [])
         ]

@@ -3,8 +3,8 @@
 Pure. From a statement's recent items the quotes are those whose sentiment is the statement's most common
 one, that carry no high-severity flag (a pack quotes what is usual; serious items are counted in the
 providers and alerts sections), and whose length is closest to the candidates' median length; an item of
-a chosen one's near-duplicate cluster (the classifier's MinHash clusters), or whose words overlap a
-chosen one by 70% or more (Jaccard: items classified before clusters existed), is skipped.
+a chosen one's near-duplicate cluster (`cluster_id`, what search collapses on), or whose words overlap a
+chosen one by 70% or more (Jaccard: for documents indexed before clusters existed), is skipped.
 """
 
 from __future__ import annotations

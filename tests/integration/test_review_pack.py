@@ -369,6 +369,12 @@ def test_review_pack_quotes_one_item_of_a_near_duplicate_cluster(
         "Interpreters were never booked so my mother missed three appointments.",
         "The ramp to the surgery has been broken since spring and nobody fixes it.",
     ]
+    first = evidence("cluster-0").evidence_id
+
+    def clustered(n: int) -> Duplication | None:
+        kind = "original" if n == 0 else "near"
+        return Duplication(cluster_id=first, kind=kind, similarity=0.6) if n < 3 else None
+
     items = [
         evidence(
             f"cluster-{n}",
@@ -376,23 +382,12 @@ def test_review_pack_quotes_one_item_of_a_near_duplicate_cluster(
             statements=[statement],
             sentiment=SentimentLabel.NEGATIVE,
             occurred_at=END - timedelta(days=10 + n),
+            duplication=clustered(n),
         )
         for n, text in enumerate(texts)
     ]
-    first = items[0].evidence_id
-    clustered = [
-        item.model_copy(
-            update={
-                "duplication": Duplication(
-                    cluster_id=first, kind="original" if n == 0 else "near", similarity=0.6
-                )
-            }
-        )
-        if n < 3
-        else item
-        for n, item in enumerate(items)
-    ]
-    index_directly(es, settings, clustered)
+    assert items[0].evidence_id == first
+    index_directly(es, settings, items)
     pack = client.get("/v1/areas/Oldham/report", params=PERIOD, headers=KEY).json()
     row = next(
         r for q in pack["statements"]["key_questions"] for r in q["statements"] if r["key"] == statement
