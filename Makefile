@@ -10,17 +10,20 @@ INSTALLED := $(VENV)/.installed
 # A recipe that fails leaves no half-built target behind (e.g. an app.css holding a Sass error).
 .DELETE_ON_ERROR:
 
-.PHONY: run test test-unit test-cluster up down status topics model schemas manifests helm promtool lint bench clean \
+.PHONY: run test test-unit test-cluster test-rules up down status topics model schemas manifests helm promtool lint bench clean \
 	assets browser pdf-deps screenshots
 
 run: $(INSTALLED) model assets pdf-deps up ## set up everything, start the stack and all services, load samples, serve the API
 	$(CARESIGNAL) run
 
-test: $(INSTALLED) model helm promtool assets browser pdf-deps up ## set up and run the whole test suite (unit, contract, integration)
+test: $(INSTALLED) model helm assets browser pdf-deps up ## set up and run the whole test suite (unit, contract, integration)
 	$(BIN)/pytest -q
 
-test-unit: $(INSTALLED) helm promtool ## the fast subset: no Kafka or Elasticsearch needed
+test-unit: $(INSTALLED) helm ## the fast subset: no Kafka or Elasticsearch needed
 	$(BIN)/pytest -q tests/unit tests/contract
+
+test-rules: $(INSTALLED) promtool ## the alerting rules through promtool (check and test rules; builds promtool once, a long build)
+	$(BIN)/pytest -q tests/rules
 
 test-cluster: $(INSTALLED) model ## fault suite on a local 3-broker, 3-node cluster (own ports; stopped after)
 	$(CARESIGNAL) stack up --cluster
