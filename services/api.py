@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from elasticsearch import Elasticsearch
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from starlette.responses import Response
 
 from services.access.api import router as keys_router
 from services.alerts.api import router as alerts_router
 from services.alerts.config import AlertsSettings
-from services.common.audit import AuditMiddleware, KafkaAuditSink
+from services.common.audit import AuditMiddleware, KafkaAuditSink, audited_paths
 from services.common.config import CommonSettings
 from services.common.kafka import SharedProducer
 from services.common.metrics import RequestMetrics, exposition
@@ -39,9 +40,37 @@ PRODUCER_MAX_BLOCK_MS = 10_000  # a request waits at most this long for the brok
 class ApiSettings(IngestSettings, ReportSettings, AlertsSettings):
     """Every setting the routers read: the API serves intake, search and profiles, and alerts."""
 
-    web_enabled: bool = Field(
-        default=True, description="Serve the web app at / (it has no sign-in yet: keep it on 127.0.0.1)."
+    web_enabled: bool = Field(default=True, description="Serve the web app at /.")
+    web_sign_in: bool = Field(
+        default=False,
+        description="Pages need an OpenID Connect sign-in (required in prod; off: serve on 127.0.0.1 only).",
     )
+    web_client_id: str = Field(default="caresignal-web", description="The web app's client at the provider.")
+    web_client_secret: SecretStr = Field(default=SecretStr("caresignal-web-dev-secret"))
+    web_session_secret: SecretStr = Field(
+        default=SecretStr("dev-session-secret"),
+        description="Signs the session cookie (32+ characters in prod).",
+    )
+    web_session_seconds: float = Field(
+        default=8 * 3600, gt=0, description="A session ends this long after sign-in."
+    )
+    web_public_url: str = Field(default="http://127.0.0.1:8000", description="Where people open the web app.")
+
+    @property
+    def web_served_on_localhost(self) -> bool:
+        return urlsplit(self.web_public_url).hostname in ("127.0.0.1", "localhost", "::1")
+
+    @model_validator(mode="after")
+    def _web_signed_in_in_prod(self) -> ApiSettings:
+        if self.environment != "prod" or not self.web_enabled:
+            return self
+        if not self.web_sign_in:
+            raise ValueError("CARESIGNAL_WEB_SIGN_IN must be on in prod (or CARESIGNAL_WEB_ENABLED off)")
+        if len(self.web_session_secret.get_secret_value()) < 32 or self.web_served_on_localhost:
+            raise ValueError(
+                "in prod set CARESIGNAL_WEB_SESSION_SECRET (32+ characters) and CARESIGNAL_WEB_PUBLIC_URL"
+            )
+        return self
 
     api_docs_enabled: bool | None = Field(
         default=None,
@@ -124,7 +153,10 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_middleware(AuditMiddleware)  # inside the security headers: a refusal carries them too
+    # inside the security headers: a refusal carries them too; signed-in pages are audited like the API
+    app.add_middleware(
+        AuditMiddleware, audited=audited_paths(web=settings.web_enabled and settings.web_sign_in)
+    )
     app.middleware("http")(security_headers)
     app.add_middleware(RequestMetrics)
 
@@ -145,5 +177,5 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     app.include_router(report_router)
     app.include_router(keys_router)
     if settings.web_enabled:
-        mount_web(app)
+        mount_web(app, sign_in=settings.web_sign_in)
     return app

@@ -40,12 +40,13 @@ def api(
     from services.common.logs import logging_config
     from services.common.tracing import configure_tracing
 
-    if web and host not in LOOPBACK:
+    settings = ApiSettings(web_enabled=web)
+    if web and host not in LOOPBACK and not settings.web_sign_in:
         raise typer.BadParameter(
-            "the web app has no sign-in yet: serve it on 127.0.0.1, or pass --no-web to expose only the API",
+            "the web app without sign-in is for 127.0.0.1 only: set CARESIGNAL_WEB_SIGN_IN=true, "
+            "or pass --no-web to expose only the API",
             param_hint="--host",
         )
-    settings = ApiSettings(web_enabled=web)
     configure_tracing(settings, "caresignal-api")
     uvicorn.run(create_app(settings), host=host, port=port, log_config=logging_config(settings))
 

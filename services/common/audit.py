@@ -115,15 +115,25 @@ class _Refused(Exception):
     """The audit event was not written and 503 was sent: the app must stop sending."""
 
 
-class AuditMiddleware:
-    """Audits every request under `prefixes`; the sink is `app.state.audit` (none: every request 503)."""
+NOT_AUDITED = ("/assets/", "/healthz", "/metrics", "/docs", "/redoc", "/openapi.json")
 
-    def __init__(self, app: ASGIApp, prefixes: tuple[str, ...] = ("/v1/",)) -> None:
+
+def audited_paths(web: bool) -> Callable[[str], bool]:
+    """The JSON API; with `web`, every page too (not static assets, health, metrics or docs)."""
+    if web:
+        return lambda path: not path.startswith(NOT_AUDITED)
+    return lambda path: path.startswith("/v1/")
+
+
+class AuditMiddleware:
+    """Audits every request `audited` says; the sink is `app.state.audit` (none: every such request 503)."""
+
+    def __init__(self, app: ASGIApp, audited: Callable[[str], bool] | None = None) -> None:
         self.app = app
-        self.prefixes = prefixes
+        self.audited = audited or audited_paths(web=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+        if scope["type"] != "http" or not self.audited(scope["path"]):
             await self.app(scope, receive, send)
             return
         scope.setdefault("state", {})

@@ -20,6 +20,14 @@ SERVICE_PROBLEM = (
 )
 
 
+class SignInRequiredError(Exception):
+    """No signed-in person: the page redirects to sign-in and comes back after (services/web/signin.py)."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
 class PageError(Exception):
     """A page that cannot be shown: its status, a heading and what the user can do next."""
 
@@ -58,6 +66,8 @@ class PageRoute(APIRoute):
         async def handle(request: Request) -> Response:
             try:
                 return await handler(request)
+            except SignInRequiredError:
+                raise
             except (QueryError, PageError, RequestValidationError) as error:
                 return error_page(request, page_error(error))
             except Exception:  # a bug: logged with its traceback, never shown to the user

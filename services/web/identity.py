@@ -22,6 +22,10 @@ class Reviewer(BaseModel):
 
 
 def current_reviewer(request: Request) -> Reviewer:
+    """The signed-in person's name; without sign-in, the name this browser gave last."""
+    principal = getattr(request.state, "principal", None)
+    if principal is not None:
+        return Reviewer(name=principal.name)
     name = (request.cookies.get(REVIEWER_COOKIE) or "").strip()
     return Reviewer(name=name or None)
 

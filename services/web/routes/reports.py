@@ -63,7 +63,7 @@ def report_page(
         date_to=end,
         base_url="",
         compare_with=comparator,
-        names=index_names(settings),
+        names=index_names(request, settings),
     )
     note_export(request, pack)
     return render(
@@ -102,7 +102,7 @@ async def report_pdf(
         return redirect
     start, end = PeriodChoice(date_from, date_to).bounds()
     pack = await run_in_threadpool(
-        partial(build_pack, compare_with=_comparator(compare_with), names=index_names(settings)),
+        partial(build_pack, compare_with=_comparator(compare_with), names=index_names(request, settings)),
         es,
         settings,
         code,

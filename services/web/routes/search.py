@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas import CorrectionChange, SentimentLabel
 from schemas.evidence import SEVERITY_REASONS
+from services.common.audit import note_results
 from services.index import correcting, evidence, export, search
 from services.index.corrections import correction_history
 from services.index.corrections_api import Publisher as CorrectionPublisher
@@ -91,6 +92,7 @@ def search_page(request: Request, es: Es, names: IndexNames) -> Response:
     page = search.search_evidence(
         es, names, state.query(), filters, sort=state.sort, size=PAGE_SIZE, cursor=state.cursor
     )
+    note_results(request, [hit.evidence_id for hit in page.hits], page.total)
     months = [{"month": b.value, "total": b.count} for b in page.monthly]
     chart = charts.monthly_lines(months, ["total"], "Items per month in these results") if months else None
     next_url = state.url(cursor=page.next_cursor, page=state.page + 1) if page.next_cursor else None

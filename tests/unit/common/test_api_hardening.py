@@ -8,6 +8,8 @@ from pydantic import SecretStr, ValidationError
 
 from services.api import ApiSettings, create_app
 from services.common.config import CommonSettings
+from services.common.roles import Permission
+from services.web.signin import page_permission
 
 STRONG = "Jx8rT2vQ9mLw4ZpB7sKd1NcY6hFa3GeU"
 
@@ -28,21 +30,36 @@ def test_settings_accept_strong_keys_in_prod_and_the_dev_key_in_dev() -> None:
     assert (dev.name, dev.role, dev.key.get_secret_value()) == ("dev", "admin", "dev-key")
 
 
+PROD = {  # prod serves the web app only behind sign-in, with a real session secret and public address
+    "environment": "prod",
+    "api_keys": [SecretStr(STRONG)],
+    "web_sign_in": True,
+    "web_session_secret": SecretStr(STRONG),
+    "web_public_url": "https://caresignal.example",
+}
+
+
+def test_prod_refuses_the_web_app_without_sign_in() -> None:
+    with pytest.raises(ValidationError, match="CARESIGNAL_WEB_SIGN_IN"):
+        ApiSettings(environment="prod", api_keys=[SecretStr(STRONG)])
+    assert ApiSettings(environment="prod", api_keys=[SecretStr(STRONG)], web_enabled=False)
+
+
 def client_for(**settings: object) -> TestClient:
     return TestClient(create_app(ApiSettings(**settings)))  # no lifespan: no engine is reached
 
 
 def test_docs_are_off_in_prod_unless_enabled_and_on_elsewhere() -> None:
-    prod = client_for(environment="prod", api_keys=[SecretStr(STRONG)])
+    prod = client_for(**PROD)
     for path in ("/docs", "/redoc", "/openapi.json"):
         assert prod.get(path).status_code == 404
-    enabled = client_for(environment="prod", api_keys=[SecretStr(STRONG)], api_docs_enabled=True)
+    enabled = client_for(**PROD, api_docs_enabled=True)
     assert enabled.get("/openapi.json").status_code == 200
     assert client_for(environment="dev").get("/docs").status_code == 200
 
 
 def test_web_pages_link_to_the_api_documentation_only_where_it_is_served() -> None:
-    prod = client_for(environment="prod", api_keys=[SecretStr(STRONG)]).get("/no-such-page")
+    prod = client_for(**PROD).get("/no-such-page")
     dev = client_for(environment="dev").get("/no-such-page")
     assert prod.status_code == dev.status_code == 404 and "Page not found" in prod.text
     assert 'href="/docs"' in dev.text and 'href="/docs"' not in prod.text
@@ -59,3 +76,10 @@ def test_every_response_carries_the_security_headers() -> None:
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert "cdn.jsdelivr.net" not in headers["Content-Security-Policy"]
     assert "cdn.jsdelivr.net" in client.get("/docs").headers["Content-Security-Policy"]
+
+
+def test_signed_in_pages_need_the_apis_permission_for_exports_and_actions() -> None:
+    assert page_permission("GET", "/areas/E08000004/report") is Permission.EXPORT
+    assert page_permission("GET", "/areas/E08000004/report.pdf") is Permission.EXPORT
+    assert page_permission("GET", "/search/export.csv") is Permission.EXPORT
+    assert page_permission("GET", "/areas/E08000004") is Permission.READ
