@@ -43,7 +43,7 @@ def api(
     settings = ApiSettings(web_enabled=web)
     if web and host not in LOOPBACK and not settings.web_sign_in:
         raise typer.BadParameter(
-            "the web app without sign-in is for 127.0.0.1 only: set CARESIGNAL_WEB_SIGN_IN=true, "
+            "the web app has no sign-in: serve it on 127.0.0.1, set CARESIGNAL_WEB_SIGN_IN=true, "
             "or pass --no-web to expose only the API",
             param_hint="--host",
         )
