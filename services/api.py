@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from elasticsearch import Elasticsearch
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import Field, SecretStr, model_validator
 from starlette.responses import Response
@@ -76,6 +77,12 @@ class ApiSettings(IngestSettings, ReportSettings, AlertsSettings):
         default=None,
         description="Serve /docs, /redoc and /openapi.json (Swagger UI loads from a public CDN); "
         "unset: on, except in prod.",
+    )
+
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port]) whose pages may call the API from a browser (JSON list); "
+        "empty: none (closed), so no other site's script can read an answer.",
     )
 
     @property
@@ -158,6 +165,13 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
         AuditMiddleware, audited=audited_paths(web=settings.web_enabled and settings.web_sign_in)
     )
     app.middleware("http")(security_headers)
+    if settings.cors_origins:  # closed by default: without the middleware no response allows another origin
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
     app.add_middleware(RequestMetrics)
 
     @app.get("/healthz", tags=["health"])

@@ -83,3 +83,19 @@ def test_signed_in_pages_need_the_apis_permission_for_exports_and_actions() -> N
     assert page_permission("GET", "/areas/E08000004/report.pdf") is Permission.EXPORT
     assert page_permission("GET", "/search/export.csv") is Permission.EXPORT
     assert page_permission("GET", "/areas/E08000004") is Permission.READ
+
+
+def test_cors_is_closed_unless_an_origin_is_configured() -> None:
+    preflight = {
+        "Origin": "https://dashboard.example",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "X-API-Key",
+    }
+    closed = client_for(environment="dev")
+    assert "access-control-allow-origin" not in closed.options("/v1/search", headers=preflight).headers
+    assert "access-control-allow-origin" not in closed.get("/healthz", headers=preflight).headers
+    opened = client_for(environment="dev", cors_origins=["https://dashboard.example"])
+    allowed = opened.options("/v1/search", headers=preflight)
+    assert allowed.headers["access-control-allow-origin"] == "https://dashboard.example"
+    other = opened.options("/v1/search", headers={**preflight, "Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
