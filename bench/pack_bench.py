@@ -69,7 +69,7 @@ def one_pack(es: Elasticsearch, settings: ReportSettings, code: str) -> dict[str
     rendered = time.perf_counter()
     pdf = pack_pdf(pack)
     done = time.perf_counter()
-    assert pdf.startswith(b"%PDF") and "6. Data notes" in html
+    assert pdf.startswith(b"%PDF") and "7. Data notes" in html
     return {
         "queries_s": read - started,
         "builder_s": built - read,
