@@ -20,6 +20,7 @@ from deploy.manifests import CHART_DIR, TOPICS_FILE, topics_json
 from deploy.settings import StackSettings
 from schemas.topics import TOPIC_CATALOGUE
 from services.alerts.config import AlertsSettings
+from services.api import ApiSettings
 from services.classify.config import ClassifySettings
 from services.index.config import IndexSettings
 from services.ingest.config import IngestSettings
@@ -58,8 +59,7 @@ EXTERNAL_SECRETS = {
     "caresignal-es-http-certs-public",
     "caresignal-es-elastic-user",
 }
-# Settings the identity work reads from the Secret before the settings class exists.
-FUTURE_SECRET_SETTINGS = {"CARESIGNAL_OIDC_CLIENT_SECRET"}
+FUTURE_SECRET_SETTINGS: set[str] = set()  # settings read from the Secret before their settings class exists
 
 
 def _helm() -> Path:
@@ -105,7 +105,7 @@ def _pod_specs(environment: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _settings_env_names() -> set[str]:
-    classes = (ClassifySettings, IndexSettings, AlertsSettings, IngestSettings)
+    classes = (ClassifySettings, IndexSettings, AlertsSettings, IngestSettings, ApiSettings)
     return {f"CARESIGNAL_{field.upper()}" for cls in classes for field in cls.model_fields}
 
 
@@ -339,3 +339,15 @@ def test_chart_production_cqc_poller_pushes_its_run_metrics_through_its_network_
         p for p in _of_kind("production", "NetworkPolicy") if p["metadata"]["name"].endswith("-cqc-poller")
     ]
     assert {port["port"] for rule in policy["spec"]["egress"] for port in rule["ports"]} == {443, 9091}
+
+
+def test_chart_production_config_is_one_the_api_starts_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    """prod refuses the web app without sign-in, a public URL and a session secret: the chart sets them
+    (the secret from the operators' Secret)."""
+    for name, value in _config("production")["data"].items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CARESIGNAL_API_KEYS", "[]")
+    monkeypatch.setenv("CARESIGNAL_WEB_SESSION_SECRET", "s" * 16 + "e" * 16 + "c" * 8)
+    settings = ApiSettings()
+    assert settings.web_sign_in and settings.oidc_issuer and not settings.web_served_on_localhost
+    assert settings.cors_origins == []

@@ -76,9 +76,12 @@ env:
         name: {{ default (include "caresignal.secretName" .) .Values.kafka.sasl.passwordSecret.name }}
         key: {{ .Values.kafka.sasl.passwordSecret.key }}
         optional: true
-  - name: CARESIGNAL_OIDC_CLIENT_SECRET
+  - name: CARESIGNAL_WEB_CLIENT_SECRET
     valueFrom:
       secretKeyRef: {name: {{ include "caresignal.secretName" . }}, key: oidc-client-secret, optional: true}
+  - name: CARESIGNAL_WEB_SESSION_SECRET
+    valueFrom:
+      secretKeyRef: {name: {{ include "caresignal.secretName" . }}, key: web-session-secret, optional: true}
   - name: CARESIGNAL_CQC_API_SUBSCRIPTION_KEY
     valueFrom:
       secretKeyRef: {name: {{ include "caresignal.secretName" . }}, key: cqc-api-subscription-key, optional: true}
