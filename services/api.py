@@ -26,6 +26,7 @@ from services.common.audit import AuditMiddleware, KafkaAuditSink, audited_paths
 from services.common.config import CommonSettings
 from services.common.kafka import SharedProducer
 from services.common.metrics import RequestMetrics, exposition
+from services.common.rate_limits import LimitKind, RateLimiter
 from services.common.tokens import TokenVerifier
 from services.index.api import router as query_router
 from services.index.corrections_api import router as corrections_router
@@ -79,6 +80,12 @@ class ApiSettings(IngestSettings, ReportSettings, AlertsSettings):
         "unset: on, except in prod.",
     )
 
+    rate_limit_search_per_minute: int = Field(
+        default=600, ge=0, description="Searches (and pages of search) per caller per minute; 0: no limit."
+    )
+    rate_limit_export_per_minute: int = Field(
+        default=60, ge=0, description="Exports (CSV, review packs) per caller per minute; 0: no limit."
+    )
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Origins (scheme://host[:port]) whose pages may call the API from a browser (JSON list); "
@@ -159,6 +166,12 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if settings.docs else None,
     )
     app.state.settings = settings
+    app.state.rate_limiter = RateLimiter(
+        {
+            LimitKind.SEARCH: settings.rate_limit_search_per_minute,
+            LimitKind.EXPORT: settings.rate_limit_export_per_minute,
+        }
+    )
     app.add_exception_handler(RequestValidationError, validation_error)
     # inside the security headers: a refusal carries them too; signed-in pages are audited like the API
     app.add_middleware(

@@ -22,6 +22,7 @@ from schemas import EvidenceClassified
 from services.common.auth import Exporter, Reader, visible_names
 from services.common.errors import InvalidRequestError
 from services.common.http import DomainErrorRoute, Es, get_settings
+from services.common.rate_limits import ExportLimit, SearchLimit
 from services.index import evidence, export, overview, profiles, search
 from services.index.config import IndexSettings
 from services.index.models import (
@@ -54,6 +55,7 @@ Settings = Annotated[IndexSettings, Depends(get_settings)]
 @router.get("/v1/search", response_model=SearchPage, tags=["search"], summary="Search evidence")
 def search_endpoint(
     caller: Reader,
+    _limit: SearchLimit,
     es: Es,
     settings: Settings,
     filters: Annotated[SearchFilters, Query()],
@@ -140,6 +142,7 @@ def provider_endpoint(
 )
 def export_endpoint(
     caller: Exporter,
+    _limit: ExportLimit,
     es: Es,
     settings: Settings,
     filters: Annotated[SearchFilters, Query()],

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.common.auth import Exporter, visible_names
 from services.common.http import DomainErrorRoute, Es, get_settings
+from services.common.rate_limits import ExportLimit
 from services.index.api import DateFrom, DateTo
 from services.report.audit import note_export
 from services.report.build import build_pack
@@ -28,6 +29,7 @@ CompareWith = Annotated[
 @router.get("/v1/areas/{code}/report", response_model=AreaPack, tags=["profiles"], summary="Area review pack")
 def report_endpoint(
     caller: Exporter,
+    _limit: ExportLimit,
     request: Request,
     es: Es,
     settings: Settings,
