@@ -44,8 +44,10 @@ def test_written_set_severity_flag_holds(scored, split: str) -> None:
 
 
 def test_written_set_flagged_incidents_carry_their_reasons(scored) -> None:
-    """The rules' reasons, on every split but `dev3` (training data for the harm classifier only)."""
-    pairs = [(item, analysis) for item, analysis in zip(*scored, strict=True) if item.split != "dev3"]
+    """The rules' reasons, on the rounds the rules were written against (not `dev3`, `dev4`, `holdout2`:
+    rounds for the harm classifier, scored in the model card)."""
+    rule_rounds = ("dev", "test", "dev2", "holdout")
+    pairs = [(item, analysis) for item, analysis in zip(*scored, strict=True) if item.split in rule_rounds]
     report = written_report([item for item, _ in pairs], [analysis for _, analysis in pairs], "all")
     found = sum(found for found, _ in report.reason_recall.values())
     expected = sum(expected for _, expected in report.reason_recall.values())
@@ -53,7 +55,7 @@ def test_written_set_flagged_incidents_carry_their_reasons(scored) -> None:
 
 
 # The trained model (rules + harm classifier) on the splits it never trained on.
-TRAINED_FLOORS = {"test": (0.85, 0.90), "holdout": (0.75, 0.85)}
+TRAINED_FLOORS = {"test": (0.85, 0.90), "holdout": (0.75, 0.85), "holdout2": (0.80, 0.92)}
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +74,16 @@ def test_trained_model_finds_incidents_in_unseen_written_items(scored_by_model, 
     precision, recall = TRAINED_FLOORS[split]
     assert report.flag.precision >= precision, report.false_alarms
     assert report.flag.recall >= recall, report.misses
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("split", sorted(TRAINED_FLOORS))
+def test_trained_model_reads_unseen_incidents_as_negative(scored_by_model, split: str) -> None:
+    """An incident is bad news however it is told (see `decisions.incident_sentiment`)."""
+    items, analyses = scored_by_model
+    incidents = [
+        analysis.sentiment.label.value
+        for item, analysis in zip(items, analyses, strict=True)
+        if item.split == split and item.severity == "high"
+    ]
+    assert sum(label == "negative" for label in incidents) / len(incidents) >= 0.9
