@@ -80,33 +80,48 @@ def _negative_share(page: SearchPage) -> Counts:
     return Counts(by_label.get(SentimentLabel.NEGATIVE.value, 0), page.total)
 
 
-def source_months(
-    es: Elasticsearch, names: Names, area: AreaInfo, span: Period
-) -> tuple[dict[SourceType, dict[str, int]], dict[SourceType, tuple[datetime, datetime]]]:
-    """Items per source and month over `span`, and each source's first and last item in it."""
+def _area_in_period(area: AreaInfo, period: Period) -> list[dict[str, Any]]:
+    """Filter clauses: the area's soft intelligence in the period."""
+    return [{"term": {area_field(area): area.code}}, SOFT_INTELLIGENCE, in_period(period)]
+
+
+def _aggregate(
+    es: Elasticsearch, names: Names, area: AreaInfo, period: Period, aggs: dict[str, Any]
+) -> dict[str, Any]:
+    """`aggs` over the area's soft intelligence in the period (no hits)."""
     with elasticsearch_errors():
         response = es.search(
             index=names.evidence_read_alias,
             ignore_unavailable=True,
             allow_no_indices=True,
             size=0,
-            query={
-                "bool": {
-                    "filter": [{"term": {area_field(area): area.code}}, SOFT_INTELLIGENCE, in_period(span)]
-                }
-            },
-            aggs={
-                "sources": {
-                    "terms": {"field": "source_type", "size": len(SourceType)},
-                    "aggs": {
-                        "months": {"date_histogram": search.MONTHLY},
-                        "first": {"min": {"field": "occurred_at"}},
-                        "last": {"max": {"field": "occurred_at"}},
-                    },
-                }
-            },
+            query={"bool": {"filter": _area_in_period(area, period)}},
+            aggs=aggs,
         )
-    sources = response.get("aggregations", {}).get("sources", {}).get("buckets", [])
+    return response.get("aggregations", {})
+
+
+def source_months(
+    es: Elasticsearch, names: Names, area: AreaInfo, span: Period
+) -> tuple[dict[SourceType, dict[str, int]], dict[SourceType, tuple[datetime, datetime]]]:
+    """Items per source and month over `span`, and each source's first and last item in it."""
+    aggregations = _aggregate(
+        es,
+        names,
+        area,
+        span,
+        {
+            "sources": {
+                "terms": {"field": "source_type", "size": len(SourceType)},
+                "aggs": {
+                    "months": {"date_histogram": search.MONTHLY},
+                    "first": {"min": {"field": "occurred_at"}},
+                    "last": {"max": {"field": "occurred_at"}},
+                },
+            }
+        },
+    )
+    sources = aggregations.get("sources", {}).get("buckets", [])
     months = {
         SourceType(b["key"]): {m["key_as_string"]: m["doc_count"] for m in b["months"]["buckets"]}
         for b in sources
@@ -125,35 +140,29 @@ def key_question_months(
     es: Elasticsearch, names: Names, area: AreaInfo, period: Period
 ) -> dict[str, dict[str, Counts]]:
     """Each key question's items and negative items per month of the period (one aggregation)."""
-    with elasticsearch_errors():
-        response = es.search(
-            index=names.evidence_read_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
-            size=0,
-            query={
-                "bool": {
-                    "filter": [{"term": {area_field(area): area.code}}, SOFT_INTELLIGENCE, in_period(period)]
-                }
-            },
-            aggs={
-                "questions": {
-                    "terms": {"field": "key_questions", "size": 10},
-                    "aggs": {
-                        "months": {
-                            "date_histogram": search.MONTHLY,
-                            "aggs": {"negative": {"filter": {"term": {"sentiment.label": "negative"}}}},
-                        }
-                    },
-                }
-            },
-        )
+    aggregations = _aggregate(
+        es,
+        names,
+        area,
+        period,
+        {
+            "questions": {
+                "terms": {"field": "key_questions", "size": 10},
+                "aggs": {
+                    "months": {
+                        "date_histogram": search.MONTHLY,
+                        "aggs": {"negative": {"filter": {"term": {"sentiment.label": "negative"}}}},
+                    }
+                },
+            }
+        },
+    )
     return {
         question["key"]: {
             month["key_as_string"]: Counts(month["negative"]["doc_count"], month["doc_count"])
             for month in question["months"]["buckets"]
         }
-        for question in response.get("aggregations", {}).get("questions", {}).get("buckets", [])
+        for question in aggregations.get("questions", {}).get("buckets", [])
     }
 
 
@@ -171,12 +180,7 @@ def quote_candidates(
     for key in keys:
         index = names.evidence_read_alias
         searches.append({"index": index, "ignore_unavailable": True, "allow_no_indices": True})
-        clauses = [
-            {"term": {area_field(area): area.code}},
-            SOFT_INTELLIGENCE,
-            in_period(period),
-            {"term": {"quality_statement_ids": key}},
-        ]
+        clauses = [*_area_in_period(area, period), {"term": {"quality_statement_ids": key}}]
         searches.append(
             {
                 "size": size,
