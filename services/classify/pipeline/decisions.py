@@ -11,7 +11,11 @@
   "a carer slapped my gran" as positive more often than not (`incident_sentiment`);
 * severity: when the rules (`severity`) found no incident, the `harm` classifier flags one if its
   `incident` score (a long item's best segment) reaches the cross-validated harm threshold; the reason is
-  its best-scoring reason label, the evidence span that segment (the whole text for a short item).
+  its best-scoring reason label, the evidence span that segment (the whole text for a short item). It
+  does not overrule the rules' reading of context: where a trigger in that span was cancelled (negated,
+  hypothetical, feared, news, policy, idiom, harm outside care) or the span thanks or praises, the item is
+  not flagged (`SeverityDetector.overrules_classifier`). Its bag of n-grams sees "shouted at Mum" in
+  "Nobody has ever shouted at Mum here" and nothing of the negation.
 
 Writes `doc._.statements` (list of (id, score, method)), `doc._.sentiment` ((label, score, polarity)),
 completes `doc._.severity_reasons` / `severity_evidence` / `severity_matches` and, for segmented items,
@@ -180,6 +184,10 @@ class Decisions:
             row = np.asarray([float(doc.cats.get(label, 0.0)) for label in labels])
             start, end = 0, len(redacted_doc(doc).text)
         if row[flag] < self.harm_threshold:
+            return None
+        if "severity" in self.nlp.component_names and self.nlp.get_pipe("severity").overrules_classifier(
+            doc, start, end
+        ):
             return None
         reason = max(
             (label for label in labels if label != INCIDENT), key=lambda label: row[labels.index(label)]

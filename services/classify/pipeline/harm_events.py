@@ -128,7 +128,7 @@ ENVIRONMENTAL_DANGER: list[Pattern] = [
     ],
     [words("death"), words("trap")],
     [
-        words("hoist hoists lift bed rails"),
+        words("hoist hoists bed rails"),
         opt(ANY_OPT),
         opt(ANY_OPT),
         words("broken faulty unsafe condemned unserviced"),

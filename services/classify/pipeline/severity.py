@@ -5,8 +5,10 @@ negated in its clause, hypothetical or feared before it in its sentence, reporte
 training and policy talk in its clause. Outcomes (a death, a fracture, a medication error, an injury) also
 need their companion cue in the same or a neighbouring sentence.
 
-Writes `doc._.severity_reasons` (reason codes in REASONS order), `doc._.severity_matches` (matched text)
-and `doc._.severity_evidence` ((reason, start_char, end_char) of each kept trigger in the redacted text).
+Writes `doc._.severity_reasons` (reason codes in REASONS order), `doc._.severity_matches` (matched text),
+`doc._.severity_evidence` ((reason, start_char, end_char) of each kept trigger in the redacted text) and
+`doc._.severity_cancelled` (the same for each trigger its context cancelled: harm words read as no
+incident, which the harm classifier must not overrule, see `decisions.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from services.classify.pipeline.severity_cues import (
     CANCELLING,
     CLAUSE_BREAKS,
     COMPANIONS,
+    GRATITUDE,
     NEGATION_BREAKERS,
     NEGATION_CUES,
 )
@@ -36,7 +39,7 @@ NEGATION_WINDOW = 5
 POLICY_WINDOW = 4
 OUTCOME_SEPARATOR = "|needs:"
 
-declare_doc_extensions("severity_reasons", "severity_matches", "severity_evidence")
+declare_doc_extensions("severity_reasons", "severity_matches", "severity_evidence", "severity_cancelled")
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class SeverityDetector:
         unknown = set(triggers) - set(REASONS)
         if unknown:
             raise ValueError(f"unknown severity reasons: {sorted(unknown)}")
-        missing = set(CANCELLING + COMPANIONS) - set(cues)
+        missing = {*CANCELLING, *COMPANIONS, GRATITUDE} - set(cues)
         if missing:
             raise ValueError(f"missing severity cues: {sorted(missing)}")
         self.name = name
@@ -95,13 +98,16 @@ class SeverityDetector:
         self.cues = Matcher(nlp.vocab)
         for kind, patterns in cues.items():
             self.cues.add(kind, patterns)
+        self.gratitude = Matcher(nlp.vocab)
+        self.gratitude.add(GRATITUDE, cues[GRATITUDE])
 
     def __call__(self, doc: Doc) -> Doc:
         view = redacted_doc(doc)
-        evidence = self.find(view)
+        evidence, cancelled = self.find(view)
         reasons = {reason for reason, _, _ in evidence}
         doc._.severity_reasons = [reason for reason in REASONS if reason in reasons]
         doc._.severity_evidence = [(r, view[s:e].start_char, view[s:e].end_char) for r, s, e in evidence]
+        doc._.severity_cancelled = [(r, view[s:e].start_char, view[s:e].end_char) for r, s, e in cancelled]
         matches: list[str] = []
         for _, start, end in evidence:
             text = view[start:end].text
@@ -110,13 +116,14 @@ class SeverityDetector:
         doc._.severity_matches = matches
         return doc
 
-    def find(self, doc: Doc) -> list[tuple[str, int, int]]:
-        """(reason, start token, end token) of every trigger its context keeps, in text order."""
+    def find(self, doc: Doc) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+        """(reason, start token, end token) of every trigger its context keeps, in text order, and of
+        every trigger its context cancels."""
         spans = sentences(doc)
         lowers = doc.to_array(LOWER)
         found = [match for span in spans for match in self.triggers(span, lowers)]
         if not found:
-            return []
+            return [], []
         bounds = [(span.start, span.end) for span in spans]
         starts = [start for start, _ in bounds]
         sentence_of = {start: bisect_right(starts, start) - 1 for _, start, _ in found}
@@ -130,9 +137,11 @@ class SeverityDetector:
                 )
         acts: list[tuple[str, int, int]] = []
         outcomes: list[tuple[str, str, int, int]] = []
+        cancelled: list[tuple[str, int, int]] = []
         for match_id, start, end in found:
             reason, _, needs = doc.vocab.strings[match_id].partition(OUTCOME_SEPARATOR)
             if self.cancelled(doc, reason, start, end, bounds[sentence_of[start]], cues):
+                cancelled.append((reason, start, end))
                 continue
             if needs:
                 outcomes.append((reason, needs, start, end))
@@ -140,10 +149,13 @@ class SeverityDetector:
                 acts.append((reason, start, end))
         kept = list(acts)
         waiting = outcomes
+        thanking = [bounds[bisect_right(starts, c.start) - 1] for c in cues.get(GRATITUDE, [])]
         while waiting:  # an outcome kept can accompany another ("wrong tablets ... unconscious")
             still = []
             for reason, needs, start, end in waiting:
-                companions = cues.get(needs, []) + [Cue(r, s, e) for r, s, e in kept if r != reason]
+                companions = [
+                    c for c in cues.get(needs, []) if not any(a <= c.start < b for a, b in thanking)
+                ] + [Cue(r, s, e) for r, s, e in kept if r != reason]
                 if self.accompanied(doc, companions, bounds, sentence_of[start], start, end):
                     kept.append((reason, start, end))
                 else:
@@ -151,7 +163,16 @@ class SeverityDetector:
             if len(still) == len(waiting):
                 break
             waiting = still
-        return sorted(kept, key=lambda m: (m[1], m[2]))
+        return sorted(kept, key=lambda m: (m[1], m[2])), cancelled
+
+    def overrules_classifier(self, doc: Doc, start: int, end: int) -> bool:
+        """Context in [start, end) of the redacted text that the harm classifier must not overrule: a trigger
+        the context cancelled ("Nobody has ever shouted at Mum"), or thanks and praise ("passed away
+        peacefully")."""
+        if any(start <= begin < end for _, begin, _ in doc._.severity_cancelled or ()):
+            return True
+        span = redacted_doc(doc).char_span(start, end, alignment_mode="expand")
+        return span is not None and bool(self.gratitude(span))
 
     @staticmethod
     def cancelled(
@@ -199,7 +220,12 @@ class SeverityDetector:
 
 @Language.factory(
     "caresignal_severity",
-    assigns=["doc._.severity_reasons", "doc._.severity_matches", "doc._.severity_evidence"],
+    assigns=[
+        "doc._.severity_reasons",
+        "doc._.severity_matches",
+        "doc._.severity_evidence",
+        "doc._.severity_cancelled",
+    ],
     default_config={
         "triggers": {"@misc": "caresignal.harm_patterns.v1"},
         "cues": {"@misc": "caresignal.severity_cues.v1"},

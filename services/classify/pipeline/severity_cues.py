@@ -11,6 +11,10 @@ Cancelling cues (a trigger in their scope is not an incident):
   likewise near the trigger;
 * `idiom`: "bored to death", "to die for", "a matter of life and death" overlapping the trigger.
 
+Gratitude ("thank you", "grateful", "peacefully", "lovely") cancels no trigger, but a sentence that thanks
+or praises is no companion of an outcome ("My nan died last week ... We will never forget their kindness"), and the harm
+classifier does not flag a span that holds one (end-of-life thanks, a fall handled well).
+
 Companion cues (an outcome counts only with one, or with another incident, in its sentence or a
 neighbouring one):
 
@@ -31,6 +35,7 @@ import spacy
 from services.classify.pipeline.severity_lexicon import ANY_OPT, NOT, PERSONAL_POSSESSIVE, Pattern, opt, words
 
 CANCELLING = ("hypothetical", "fear", "news", "policy", "other_setting", "idiom")
+GRATITUDE = "gratitude"
 COMPANIONS = ("fault", "harm", "unexplained")
 
 HYPOTHETICAL: list[Pattern] = [
@@ -71,6 +76,8 @@ NEWS: list[Pattern] = [
     [words("stories story reports"), words("about of in on")],
     [words("horror"), words("stories story")],
     [words("tv television radio"), words("programme programmes show report")],
+    [words("on"), words("tv television telly radio")],
+    [words("programme programmes documentary film"), words("about")],
     [words("local our the"), words("paper papers newspaper")],
     [words("paper papers"), words("reported said says ran")],
     [words("read hear heard seen saw watched watching"), words("about of that")],
@@ -129,6 +136,11 @@ OTHER_SETTING: list[Pattern] = [
         words("staff nurses paramedics crews crew doctors nhs receptionists workers"),
     ],
     [
+        words("husband wife partner boyfriend girlfriend ex stepfather"),
+        opt(words("had has kept")),
+        words("hit beat punched kicked slapped abused hurt assaulted raped strangled hitting beating"),
+    ],
+    [
         words("abuse"),
         words("of"),
         words("power authority position process system alcohol drugs substances trust"),
@@ -161,6 +173,14 @@ IDIOM: list[Pattern] = [
     [
         words("dead"),
         words("end ends line lines easy good nice friendly helpful slow quick busy on right"),
+    ],
+]
+THANKS: list[Pattern] = [
+    [
+        words(
+            "thank thanks thankful grateful gratitude kindness peacefully dignity brilliant lovely",
+            "wonderful fantastic excellent outstanding textbook compassionate",
+        )
     ],
 ]
 FAULT: list[Pattern] = [
@@ -277,6 +297,7 @@ CUES: dict[str, list[Pattern]] = {
     "fear": FEAR,
     "news": NEWS,
     "policy": POLICY,
+    GRATITUDE: THANKS,
     "fault": FAULT,
     "harm": HARM,
     "unexplained": UNEXPLAINED,

@@ -127,6 +127,16 @@ def test_rules_keep_their_reasons_and_benign_text_stays_normal(harm_nlp) -> None
     assert benign.severity.level.value == "normal"
 
 
+def test_harm_classifier_does_not_overrule_context_or_thanks(harm_nlp) -> None:
+    negated, thanked = analyse_with(
+        harm_nlp, 0.0, ["Nobody has ever slapped my gran here.", "Thank you, he passed away peacefully."]
+    )
+    assert negated.severity.level.value == "normal"
+    assert thanked.severity.level.value == "normal"
+    (flagged,) = analyse_with(harm_nlp, 0.0, ["The new manager sat with my gran for an hour."])
+    assert flagged.severity.level.value == "high"  # threshold 0: everything else is flagged
+
+
 def test_long_items_are_flagged_by_their_worst_segment(harm_nlp) -> None:
     story = " ".join(
         [

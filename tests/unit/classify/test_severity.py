@@ -156,11 +156,33 @@ def test_severity_ignores_benign_texts_with_the_same_words(rules_analyser, reaso
             "Thank you for the care at the end of life, you made his death peaceful.",
             "gratitude without fault",
         ),
+        (
+            "My nan died last week and the staff came to the funeral. We will never forget their kindness.",
+            "a thanking sentence is no fault",
+        ),
+        ("There was a programme on television about a hospital where patients were abused.", "news"),
+        ("My neighbour's husband hit her for years; the nurse helped her find a refuge.", "other setting"),
+        ("The lift was broken for a week so Mum could not come down to the garden.", "no danger"),
     ],
 )
 def test_severity_context_cancels_the_trigger(rules_analyser, text: str, cue: str) -> None:
     (analysis,) = rules_analyser.analyse([text])
     assert analysis.severity.level is SeverityLevel.NORMAL, (cue, analysis.severity)
+
+
+@pytest.mark.parametrize(
+    ("text", "overrules"),
+    [
+        ("Nobody has ever shouted at Mum here, they are patient even on her worst days.", True),
+        ("If a resident had an unexplained bruise it would be reported to the council.", True),
+        ("My husband passed away peacefully in his sleep with his favourite music on.", True),
+        ("The carer held his hand until he slept.", False),
+        ("A carer slapped my gran across the face.", False),
+    ],
+)
+def test_severity_context_the_harm_classifier_must_not_overrule(rules_nlp, text: str, overrules: bool) -> None:
+    doc = rules_nlp(text)
+    assert rules_nlp.get_pipe("severity").overrules_classifier(doc, 0, len(doc._.redaction.text)) is overrules
 
 
 def test_severity_is_high_whatever_the_sentiment(rules_analyser) -> None:
