@@ -12,8 +12,8 @@ Cancelling cues (a trigger in their scope is not an incident):
 * `idiom`: "bored to death", "to die for", "a matter of life and death" overlapping the trigger.
 
 Gratitude ("thank you", "grateful", "peacefully", "lovely") cancels no trigger, but a sentence that thanks
-or praises is no companion of an outcome ("My nan died last week ... We will never forget their kindness"), and the harm
-classifier does not flag a span that holds one (end-of-life thanks, a fall handled well).
+or praises is no companion of an outcome ("My nan died last week ... We will never forget their
+kindness"), and the harm classifier does not flag a span that holds one (end-of-life thanks).
 
 Companion cues (an outcome counts only with one, or with another incident, in its sentence or a
 neighbouring one):

@@ -180,7 +180,7 @@ def test_severity_context_cancels_the_trigger(rules_analyser, text: str, cue: st
         ("A carer slapped my gran across the face.", False),
     ],
 )
-def test_severity_context_the_harm_classifier_must_not_overrule(rules_nlp, text: str, overrules: bool) -> None:
+def test_severity_context_the_harm_classifier_must_not_overrule(rules_nlp, text: str, overrules) -> None:
     doc = rules_nlp(text)
     assert rules_nlp.get_pipe("severity").overrules_classifier(doc, 0, len(doc._.redaction.text)) is overrules
 
