@@ -20,9 +20,8 @@ from services.alerts.config import AlertsSettings
 from services.alerts.models import AlertFilters, AlertList, AlertView, RuleList, RuleSummary, StatusChange
 from services.alerts.publisher import StatusPublisher
 from services.alerts.rules import RuleSet, RulesFileError, load_rules
-from services.common.auth import AlertActor, Reader, RuleReader
+from services.common.auth import AlertActor, Reader, RuleReader, visible_names
 from services.common.http import DomainErrorRoute, Es, Producer, get_settings
-from services.common.indices import Names
 
 log = logging.getLogger(__name__)
 
@@ -63,34 +62,38 @@ Publisher = Annotated[lifecycle.Publish, Depends(status_publisher)]
 
 @router.get("/v1/alerts", response_model=AlertList, summary="List alerts, newest first")
 def alerts_endpoint(
-    _: Reader,
+    caller: Reader,
     es: Es,
     settings: Settings,
     filters: Annotated[AlertFilters, Query()],
     size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AlertList:
-    return lifecycle.list_alerts(es, Names(settings), filters, size)
+    """Restricted items among an alert's evidence are left out for roles without `sensitive`
+    (`restricted_not_shown` counts them)."""
+    return lifecycle.list_alerts(es, visible_names(settings, caller), filters, size)
 
 
 @router.get("/v1/alerts/{alert_id}", response_model=AlertView, summary="One alert")
-def alert_endpoint(_: Reader, es: Es, settings: Settings, alert_id: UUID) -> AlertView:
-    return lifecycle.get_alert(es, Names(settings), alert_id)
+def alert_endpoint(caller: Reader, es: Es, settings: Settings, alert_id: UUID) -> AlertView:
+    return lifecycle.get_alert(es, visible_names(settings, caller), alert_id)
 
 
 @router.post("/v1/alerts/{alert_id}/acknowledge", response_model=AlertView, summary="Acknowledge")
 def acknowledge_endpoint(
-    _: AlertActor, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
+    caller: AlertActor, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
 ) -> AlertView:
     """open → acknowledged; 409 from any other status."""
-    return lifecycle.change_status(es, Names(settings), publish, alert_id, AlertStatus.ACKNOWLEDGED, change)
+    names = visible_names(settings, caller)
+    return lifecycle.change_status(es, names, publish, alert_id, AlertStatus.ACKNOWLEDGED, change)
 
 
 @router.post("/v1/alerts/{alert_id}/close", response_model=AlertView, summary="Close")
 def close_endpoint(
-    _: AlertActor, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
+    caller: AlertActor, es: Es, settings: Settings, publish: Publisher, alert_id: UUID, change: StatusChange
 ) -> AlertView:
     """open or acknowledged → closed; 409 when already closed."""
-    return lifecycle.change_status(es, Names(settings), publish, alert_id, AlertStatus.CLOSED, change)
+    names = visible_names(settings, caller)
+    return lifecycle.change_status(es, names, publish, alert_id, AlertStatus.CLOSED, change)
 
 
 @router.get("/v1/alert-rules", response_model=RuleList, summary="The alert rules the detector runs")

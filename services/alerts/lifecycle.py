@@ -18,6 +18,7 @@ from uuid import UUID, uuid4
 from elasticsearch import ApiError, ConflictError, Elasticsearch, TransportError
 
 from schemas import AlertStatus, AlertStatusChanged
+from services.alerts import visibility
 from services.alerts.errors import InvalidTransitionError
 from services.alerts.models import (
     AlertFilters,
@@ -81,7 +82,8 @@ def _view(
 
 
 def list_alerts(es: Elasticsearch, names: Names, filters: AlertFilters, size: int = 50) -> AlertList:
-    """Alerts newest first; stubs (a status change seen before its alert) are left out."""
+    """Alerts newest first, restricted evidence left out for a reader without the role (`visibility`);
+    stubs (a status change seen before its alert) are left out."""
     clauses: list[dict[str, Any]] = [{"exists": {"field": "rule_kind"}}]
     values = filters.model_dump(mode="json", exclude_none=True)
     for name in ("rule_kind", "severity"):
@@ -101,7 +103,7 @@ def list_alerts(es: Elasticsearch, names: Names, filters: AlertFilters, size: in
         )
     return AlertList(
         total=response["hits"]["total"]["value"],
-        alerts=[_view(hit["_source"]) for hit in response["hits"]["hits"]],
+        alerts=visibility.visible(es, names, [_view(hit["_source"]) for hit in response["hits"]["hits"]]),
     )
 
 
@@ -137,7 +139,14 @@ def _versions(es: Elasticsearch, names: Names, alert_id: UUID) -> list[AlertVers
 
 def get_alert(es: Elasticsearch, names: Names, alert_id: UUID) -> AlertView:
     source = _get(es, names, alert_id)["_source"]
-    return _view(source, _history(es, names, alert_id), _versions(es, names, alert_id))
+    return _visible_view(es, names, source)
+
+
+def _visible_view(es: Elasticsearch, names: Names, source: dict[str, Any]) -> AlertView:
+    """One alert with its history and versions, as the reader `names` stands for may see it."""
+    alert_id = UUID(source["alert_id"])
+    view = _view(source, _history(es, names, alert_id), _versions(es, names, alert_id))
+    return visibility.visible(es, names, [view])[0]
 
 
 def change_status(
@@ -191,8 +200,7 @@ def change_status(
     except EventNotPublishedError:
         _undo(es, names, event, previous=found["_source"], updated=updated)
         raise
-    written = {**found["_source"], **lifecycle_fields(event)}
-    return _view(written, _history(es, names, alert_id), _versions(es, names, alert_id))
+    return _visible_view(es, names, {**found["_source"], **lifecycle_fields(event)})
 
 
 def _undo(

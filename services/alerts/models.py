@@ -68,6 +68,11 @@ class AlertView(Frozen):
     versions: list[AlertVersionEntry] = Field(
         default_factory=list, description="Every version, oldest first (on GET /v1/alerts/{id})."
     )
+    restricted_not_shown: int = Field(
+        default=0,
+        description="Restricted items among the alert's evidence left out of `evidence_ids` and `items` "
+        "(roles without the sensitive permission).",
+    )
 
 
 class AlertList(Frozen):

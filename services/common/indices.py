@@ -25,8 +25,9 @@ FIXED_INDICES = {
 }
 EVIDENCE_INDEX_PREFIX = "evidence-v1-"
 EVIDENCE_GENERATION_PREFIX = "evidence-v1-gen"  # + "<n>-YYYY.MM": no template alias until switched
-# The filter of the `evidence-unrestricted` alias: what a caller without the sensitive role reads.
-UNRESTRICTED_FILTER: dict[str, Any] = {"bool": {"must_not": [{"term": {"restriction.restricted": True}}]}}
+# Items restricted to the sensitive role; the `evidence-unrestricted` alias filters them out.
+RESTRICTED_FILTER: dict[str, Any] = {"term": {"restriction.restricted": True}}
+UNRESTRICTED_FILTER: dict[str, Any] = {"bool": {"must_not": [RESTRICTED_FILTER]}}
 
 
 @dataclass(frozen=True)

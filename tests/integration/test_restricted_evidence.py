@@ -1,6 +1,6 @@
 """Restricted evidence on the real node: an item classify restricted (whistleblowing, staff, safeguarding)
 is invisible to a caller without the sensitive role everywhere — hits, counts, facets, the item itself,
-profiles, the overview, the review pack, CSV exports and the web app — and visible to `sensitive`."""
+profiles, the overview, the review pack, CSV exports, alerts and the web app — and visible to `sensitive`."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 from elasticsearch import Elasticsearch
-from factories.index import evidence, index_directly
+from factories.index import alert, evidence, index_directly
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from schemas import AuthorRole, Severity, SeverityLevel
+from schemas import AlertItem, AlertRuleKind, AuthorRole, Severity, SeverityLevel
 from services.api import create_app
 from services.classify.restriction import RestrictionRule
 from services.common.api_keys import ConfiguredKey
@@ -94,3 +94,57 @@ def test_restricted_items_are_invisible_without_the_sensitive_role_and_visible_w
 
     page = client.get("/search", params={"local_authority": OLDHAM})  # the web app: no sign-in yet
     assert page.status_code == 200 and SECRET_WORDS not in page.text
+
+
+def test_alerts_leave_restricted_evidence_out_without_the_sensitive_role(
+    client: TestClient, es: Elasticsearch, settings: CommonSettings
+) -> None:
+    rule = RestrictionRule()
+    public = rule.apply(evidence("seen", la_code=OLDHAM, text="the home was short staffed at night"))
+    secret = rule.apply(
+        evidence("whistle", la_code=OLDHAM, text=SECRET_WORDS).model_copy(
+            update={"author_role": AuthorRole.WHISTLEBLOWER}
+        )
+    )
+    both = [public.evidence_id, secret.evidence_id]
+    items = [
+        AlertItem(evidence_id=e.evidence_id, occurred_at=e.occurred_at, source_type=e.source_type.value)
+        for e in (public, secret)
+    ]
+    grouped = alert(reason="2 high-severity items about Oldham").model_copy(
+        update={"evidence_ids": both, "items": items}
+    )
+    single_reason = "High-severity call about Oldham on 2025-03-01 (whistleblowing)"
+    single = alert(kind=AlertRuleKind.SEVERITY, reason=single_reason).model_copy(
+        update={"evidence_ids": [secret.evidence_id]}
+    )
+    index_directly(es, settings, [public, secret, grouped, single])
+    hidden = str(secret.evidence_id)
+
+    for role in (Role.VIEWER, Role.ANALYST, Role.SENSITIVE):
+        sees = role is Role.SENSITIVE
+        listing = client.get("/v1/alerts", headers=as_role(role))
+        assert listing.status_code == 200 and (hidden in listing.text) is sees, role
+        assert (single_reason in listing.text) is sees, role
+        by_id = {a["alert_id"]: a for a in listing.json()["alerts"]}
+        assert by_id[str(grouped.alert_id)]["restricted_not_shown"] == (0 if sees else 1)
+        assert by_id[str(single.alert_id)]["restricted_not_shown"] == (0 if sees else 1)
+        one = client.get(f"/v1/alerts/{grouped.alert_id}", headers=as_role(role)).json()
+        shown = {item["evidence_id"] for item in one["items"]}
+        assert (
+            set(one["evidence_ids"])
+            == shown
+            == ({str(i) for i in both} if sees else {str(public.evidence_id)})
+        )
+        other = client.get(f"/v1/alerts/{single.alert_id}", headers=as_role(role))
+        assert (hidden in other.text) is sees and (single_reason in other.text) is sees, role
+    acknowledged = client.post(
+        f"/v1/alerts/{grouped.alert_id}/acknowledge", json={"by": "analyst"}, headers=as_role(Role.ANALYST)
+    )
+    assert acknowledged.status_code == 200 and hidden not in acknowledged.text
+
+    for path in ("/alerts", f"/alerts/{grouped.alert_id}", f"/alerts/{single.alert_id}"):  # no sign-in
+        page = client.get(path)
+        assert page.status_code == 200 and hidden not in page.text and SECRET_WORDS not in page.text, path
+        assert single_reason not in page.text and "1 restricted item not shown" in page.text, path
+    assert str(public.evidence_id) in client.get(f"/alerts/{grouped.alert_id}").text
