@@ -49,6 +49,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 router = APIRouter(route_class=DomainErrorRoute, lifespan=lifespan)
+Collapse = Annotated[
+    bool,
+    Query(
+        description="True (the default): one hit per near-duplicate cluster with `similar` (its other "
+        "matching copies), paged up to the first 10,000 clusters; false: every copy. A `cluster` filter "
+        "always lists every copy."
+    ),
+]
 Settings = Annotated[IndexSettings, Depends(get_settings)]
 
 
@@ -63,13 +71,7 @@ def search_endpoint(
     sort: SortOrder = SortOrder.RELEVANCE,
     size: Annotated[int | None, Query(ge=1, description="Page size (capped by the server).")] = None,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
-    collapse: Annotated[
-        bool,
-        Query(
-            description="One hit per near-duplicate cluster with `similar` (its other matching copies); "
-            "one page only. `cluster=<id>` lists a cluster's copies."
-        ),
-    ] = False,
+    collapse: Collapse = True,
 ) -> SearchPage:
     page_size = size or settings.query_default_page_size
     if page_size > settings.query_max_page_size:
@@ -147,9 +149,12 @@ def export_endpoint(
     settings: Settings,
     filters: Annotated[SearchFilters, Query()],
     q: Annotated[str | None, Query(description="Words to look for in the text and its lemmas.")] = None,
+    collapse: Collapse = True,
 ) -> StreamingResponse:
-    """All rows of the result set (newest first), not one page: what goes into an evidence pack."""
-    return export.csv_response(search.all_hits(es, visible_names(settings, caller), q, filters))
+    """All rows of the result set (newest first), not one page: what goes into an evidence pack. Collapsed
+    (the default), one row per near-duplicate cluster with its `similar` copies; the file's name and its
+    `rows` column say which."""
+    return export.search_csv(es, visible_names(settings, caller), q, filters, collapse=collapse)
 
 
 @router.get(

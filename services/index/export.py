@@ -1,4 +1,5 @@
-"""A search result set as CSV: one row per evidence item, the columns a reviewer puts in an evidence pack."""
+"""A search result set as CSV: one row per evidence item (or per near-duplicate cluster when collapsed, with
+its other copies' count in `similar_items`), the columns a reviewer puts in an evidence pack."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from elasticsearch import Elasticsearch
 from fastapi.responses import StreamingResponse
 
-from services.index.models import SearchHit
+from services.common.indices import Names
+from services.index.models import SearchFilters, SearchHit
+from services.index.search import all_hits, collapses
 
 COLUMNS = (
     "evidence_id",
@@ -34,8 +38,11 @@ COLUMNS = (
     "severity_reasons",
     "evidence_category",
     "model_version",
+    "cluster_id",
+    "similar_items",
     "text",
 )
+FILENAMES = {True: "caresignal-evidence-one-per-cluster.csv", False: "caresignal-evidence-every-copy.csv"}
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,6 +80,8 @@ def _values(hit: SearchHit) -> list[str]:
         ";".join(hit.severity_reasons),
         hit.evidence_category.value,
         hit.model_version,
+        hit.cluster_id or "",
+        "" if hit.similar is None else str(hit.similar),
         hit.text,
     ]
 
@@ -102,7 +111,16 @@ def csv_lines(hits: Iterable[SearchHit]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def csv_response(hits: Iterable[SearchHit], filename: str = "caresignal-evidence.csv") -> StreamingResponse:
+def search_csv(
+    es: Elasticsearch, names: Names, text: str | None, filters: SearchFilters, *, collapse: bool
+) -> StreamingResponse:
+    """Every hit of a search as a streamed CSV download, its file name saying whether near-duplicates were
+    collapsed (`...-one-per-cluster.csv`) or every copy listed (`...-every-copy.csv`)."""
+    hits = all_hits(es, names, text, filters, collapse=collapse)
+    return csv_response(hits, FILENAMES[collapses(filters, collapse)])
+
+
+def csv_response(hits: Iterable[SearchHit], filename: str) -> StreamingResponse:
     """The hits as a streamed CSV download."""
     return StreamingResponse(
         csv_lines(hits),

@@ -110,10 +110,15 @@ class SearchHit(Shape):
 
 
 class SearchPage(Shape):
-    total: int
+    total: int = Field(description="Matching items, every copy counted.")
     clusters: int | None = Field(
         default=None,
-        description="Distinct near-duplicate clusters among the `total` items (approximate above 3,000).",
+        description="Distinct near-duplicate clusters among the `total` items: what a collapsed search pages "
+        "through (approximate above 12,000).",
+    )
+    collapsed: bool = Field(
+        default=False,
+        description="True: one hit per near-duplicate cluster (with `similar`); false: every copy.",
     )
     hits: list[SearchHit]
     facets: dict[str, list[FacetBucket]] = Field(

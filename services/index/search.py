@@ -1,4 +1,9 @@
-"""Full-text evidence search: filters, facets, highlights, search_after pagination with an opaque cursor."""
+"""Full-text evidence search: filters, facets, highlights, pagination with an opaque cursor.
+
+Near-duplicates collapse into one hit per cluster (`cluster_id`) unless every copy is asked for. Elasticsearch
+pages collapsed hits only with from/size (search_after needs the sort to be the collapse field), so their
+cursor carries the next page's offset, up to COLLAPSED_WINDOW concerns; every copy pages with search_after.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +66,8 @@ CURSOR_VALUE_TYPES: dict[SortOrder, tuple[type | tuple[type, ...], ...]] = {
     SortOrder.RELEVANCE: ((int, float), str),
     SortOrder.DATE: (int, str),
 }
+COLLAPSED_WINDOW = 10_000  # index.max_result_window: from + size of a collapsed page stays within it
+CLUSTER_PRECISION = 12_000  # the cluster count is exact (bar hash collisions) below this, so past the window
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 40
 SEARCH_TIMEOUT = "5s"  # Elasticsearch stops collecting hits past this, per shard, and says so
@@ -106,22 +113,45 @@ def text_query(text: str, lemmatise: Lemmatiser) -> dict[str, Any]:
     }
 
 
-def encode_cursor(sort: SortOrder, after: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"s": sort.value, "a": after}).encode()).decode().rstrip("=")
+def encode_cursor(sort: SortOrder, after: list[Any] | int) -> str:
+    """`after`: the last hit's sort values, or (collapsed) the offset of the next page."""
+    key = "o" if isinstance(after, int) else "a"
+    return base64.urlsafe_b64encode(json.dumps({"s": sort.value, key: after}).encode()).decode().rstrip("=")
+
+
+def _cursor_fields(cursor: str, sort: SortOrder) -> dict[str, Any]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        cursor_sort = SortOrder(data["s"])
+    except (binascii.Error, ValueError, KeyError, TypeError) as error:
+        raise InvalidRequestError("invalid cursor") from error
+    if cursor_sort is not sort:
+        raise InvalidRequestError("the cursor belongs to a different sort order")
+    return data
 
 
 def decode_cursor(cursor: str, sort: SortOrder) -> list[Any]:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        after, cursor_sort = data["a"], SortOrder(data["s"])
-    except (binascii.Error, ValueError, KeyError, TypeError) as error:
-        raise InvalidRequestError("invalid cursor") from error
-    if cursor_sort is not sort or not isinstance(after, list) or len(after) != len(SORTS[sort]):
-        raise InvalidRequestError("the cursor belongs to a different sort order")
+    """The search_after values of a search listing every copy."""
+    after = _cursor_fields(cursor, sort).get("a")
+    if not isinstance(after, list) or len(after) != len(SORTS[sort]):
+        raise InvalidRequestError("invalid cursor for a search listing every copy")
     for value, kinds in zip(after, CURSOR_VALUE_TYPES[sort], strict=True):
         if isinstance(value, bool) or not isinstance(value, kinds):
             raise InvalidRequestError("invalid cursor")
     return after
+
+
+def decode_offset(cursor: str, sort: SortOrder) -> int:
+    """The offset of a collapsed search's page."""
+    offset = _cursor_fields(cursor, sort).get("o")
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < COLLAPSED_WINDOW:
+        raise InvalidRequestError("invalid cursor for a collapsed search")
+    return offset
+
+
+def collapses(filters: SearchFilters, collapse: bool) -> bool:
+    """Whether a search is collapsed: asked for, and not listing one cluster's copies."""
+    return collapse and filters.cluster is None
 
 
 def checked_query(text: str) -> str:
@@ -172,18 +202,23 @@ def search_body(
             },
             "clusters": {
                 "filter": {"bool": {"filter": list(faceted.values())}},
-                "aggs": {"values": {"cardinality": {"field": "cluster_id"}}},
+                "aggs": {
+                    "values": {
+                        "cardinality": {"field": "cluster_id", "precision_threshold": CLUSTER_PRECISION}
+                    }
+                },
             },
         },
     }
-    if collapse:  # one hit per near-duplicate cluster, with how many matching copies it stands for
-        if cursor:
-            raise InvalidRequestError("a collapsed search has one page: search a cluster to see its copies")
+    if collapses(filters, collapse):  # one hit per near-duplicate cluster, with its matching copies' count
+        offset = decode_offset(cursor, sort) if cursor else 0
         body["collapse"] = {"field": "cluster_id", "inner_hits": {"name": "copies", "size": 0}}
+        body["from"] = offset
+        body["size"] = min(size + 1, COLLAPSED_WINDOW - offset)  # one more: is there a next page?
+    elif cursor:
+        body["search_after"] = decode_cursor(cursor, sort)
     if faceted:
         body["post_filter"] = {"bool": {"filter": list(faceted.values())}}
-    if cursor:
-        body["search_after"] = decode_cursor(cursor, sort)
     return body
 
 
@@ -248,10 +283,18 @@ def search_evidence(
         )
     raw_hits = response["hits"]["hits"]
     aggregations = response.get("aggregations", {})
-    full = len(raw_hits) == size and not collapse
-    next_cursor = encode_cursor(sort, raw_hits[-1]["sort"]) if full else None
+    collapsed = collapses(filters, collapse)
+    next_cursor = None
+    if collapsed:
+        next_offset = body["from"] + size
+        if len(raw_hits) > size and next_offset < COLLAPSED_WINDOW:
+            next_cursor = encode_cursor(sort, next_offset)
+        raw_hits = raw_hits[:size]
+    elif len(raw_hits) == size:
+        next_cursor = encode_cursor(sort, raw_hits[-1]["sort"])
     return SearchPage(
         total=response["hits"]["total"]["value"],
+        collapsed=collapsed,
         clusters=aggregations.get("clusters", {}).get("values", {}).get("value"),
         hits=[_hit(raw) for raw in raw_hits],
         facets={name: buckets(aggregations.get(name, {}).get("values", {})) for name in FACETS},
@@ -268,10 +311,17 @@ def all_hits(
     *,
     sort: SortOrder = SortOrder.DATE,
     page_size: int = 500,
+    collapse: bool = False,
 ) -> Iterator[SearchHit]:
     """Every hit of a search, page after page through its cursor (for exports). The first page is read at
-    once, so a refused query (400) or an unreachable store (503) answers before a download has started."""
-    first = search_evidence(es, names, text, filters, sort=sort, size=page_size)
+    once, so a refused query (400: also a collapsed result past COLLAPSED_WINDOW concerns) or an unreachable
+    store (503) answers before a download has started."""
+    first = search_evidence(es, names, text, filters, sort=sort, size=page_size, collapse=collapse)
+    if first.collapsed and (first.clusters or 0) > COLLAPSED_WINDOW:
+        raise InvalidRequestError(
+            f"more than {COLLAPSED_WINDOW:,} concerns: narrow the search, "
+            "or export every copy (collapse=false)"
+        )
 
     def pages() -> Iterator[SearchHit]:
         page = first
@@ -280,7 +330,14 @@ def all_hits(
             if page.next_cursor is None:
                 return
             page = search_evidence(
-                es, names, text, filters, sort=sort, size=page_size, cursor=page.next_cursor
+                es,
+                names,
+                text,
+                filters,
+                sort=sort,
+                size=page_size,
+                cursor=page.next_cursor,
+                collapse=collapse,
             )
 
     return pages()

@@ -40,6 +40,7 @@ class SearchState:
     q: str = ""
     values: dict[str, str | list[str]] = field(default_factory=dict)
     sort: SortOrder = SortOrder.RELEVANCE
+    collapse: bool = True  # near-duplicates shown once (`collapse=false`: every copy), as the API's default
     cursor: str | None = None
     page: int = 1
     errors: dict[str, str] = field(default_factory=dict)
@@ -59,6 +60,7 @@ class SearchState:
             q=params.get("q", "").strip(),
             values=values,
             sort=sort,
+            collapse=params.get("collapse") != "false",
             cursor=params.get("cursor") or None,
             page=page if params.get("cursor") else 1,
         )
@@ -101,6 +103,8 @@ class SearchState:
         params: dict[str, object] = {"q": self.q, **self.values}
         if self.sort is SortOrder.DATE:
             params["sort"] = self.sort.value
+        if not self.collapse:
+            params["collapse"] = "false"
         params.update(changes)
         return params
 

@@ -56,7 +56,13 @@ def test_query_search_filters_and_search_after_pages_return_exactly_the_expected
     expected.sort(key=lambda e: (-e.occurred_at.timestamp(), str(e.evidence_id)))
     seen, cursor, pages = [], None, 0
     while True:
-        params = {"icb": GREATER_MANCHESTER_ICB, "sentiment": "negative", "sort": "date", "size": 7}
+        params = {
+            "icb": GREATER_MANCHESTER_ICB,
+            "sentiment": "negative",
+            "sort": "date",
+            "size": 7,
+            "collapse": "false",  # every copy: search_after (collapsed pages: test_neardup_search)
+        }
         response = client.get(
             "/v1/search", params={**params, **({"cursor": cursor} if cursor else {})}, headers=KEY
         )
@@ -138,7 +144,8 @@ def test_query_search_refuses_a_cursor_of_the_wrong_types_with_400(
     index_directly(es, settings, [evidence("c-1")])
     for sort, after in (("date", ["yesterday", "x"]), ("date", [1.5, 2]), ("relevance", ["high", "x"])):
         cursor = encode_cursor(SortOrder(sort), after)
-        response = client.get("/v1/search", params={"sort": sort, "cursor": cursor}, headers=KEY)
+        params = {"sort": sort, "cursor": cursor, "collapse": "false"}
+        response = client.get("/v1/search", params=params, headers=KEY)
         assert response.status_code == 400, (sort, after, response.text)
 
 

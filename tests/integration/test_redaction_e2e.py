@@ -251,7 +251,7 @@ def api_responses(client: TestClient, seen: dict[str, set[str]]) -> Iterator[tup
     every profile involved and every alert; records the evidence ids, area codes and alert ids found."""
     cursor: str | None = ""
     while cursor is not None:
-        params = {"size": 100, "sort": "date", **({"cursor": cursor} if cursor else {})}
+        params = {"size": 100, "sort": "date", "collapse": "false", **({"cursor": cursor} if cursor else {})}
         body = shown(client.get("/v1/search", params=params, headers=HEADERS))
         seen["areas"].update(bucket["value"] for bucket in body["facets"]["local_authority"])
         seen["evidence"].update(hit["evidence_id"] for hit in body["hits"])
@@ -264,7 +264,7 @@ def api_responses(client: TestClient, seen: dict[str, set[str]]) -> Iterator[tup
         yield f"search q={query}", body
     for evidence_id in sorted(seen["evidence"]):
         yield f"evidence {evidence_id}", shown(client.get(f"/v1/evidence/{evidence_id}", headers=HEADERS))
-    export = shown(client.get("/v1/search/export", headers=HEADERS))
+    export = shown(client.get("/v1/search/export", params={"collapse": "false"}, headers=HEADERS))
     assert len(export.splitlines()) > len(seen["evidence"]), "every item is a row of the export"
     yield "export", export
     yield "overview", shown(client.get("/v1/overview", headers=HEADERS))
@@ -305,7 +305,7 @@ def web_pages(
     """(page, its text) for every page a reviewer can reach about what `api_responses` found (the API's
     admin key reads restricted items too; the web app without sign-in lists only `unrestricted`)."""
     yield "/", shown(client.get("/"))
-    url: str | None = "/search?sort=date"
+    url: str | None = "/search?sort=date&collapse=false"  # every copy: each item listed
     listed: set[str] = set()
     while url is not None:
         page = shown(client.get(url))
@@ -319,7 +319,7 @@ def web_pages(
         yield f"/search?q={query}", page.replace(quote_plus(query), "").replace(query, "")
     for evidence_id in sorted(seen["evidence"] & unrestricted):
         yield f"/evidence/{evidence_id}", shown(client.get(f"/evidence/{evidence_id}"))
-    yield "/search/export.csv", shown(client.get("/search/export.csv"))
+    yield "/search/export.csv", shown(client.get("/search/export.csv", params={"collapse": "false"}))
     for code in sorted(seen["areas"]):
         yield f"/areas/{code}", shown(client.get(f"/areas/{code}"))
         yield f"/areas/{code}/report", shown(client.get(f"/areas/{code}/report", params=SINCE_SAMPLES_DAY))

@@ -111,7 +111,7 @@ def client(settings: CommonSettings, es: Elasticsearch) -> Iterator[TestClient]:
 
 
 def search_ids(client: TestClient, params: dict[str, str]) -> set[str]:
-    response = client.get("/v1/search", params={**params, "size": 100}, headers=KEY)
+    response = client.get("/v1/search", params={**params, "size": 100, "collapse": "false"}, headers=KEY)
     assert response.status_code == 200, response.text
     page = response.json()
     assert page["next_cursor"] is None and page["total"] == len(page["hits"])

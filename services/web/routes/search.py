@@ -40,6 +40,7 @@ HEADINGS = {
     "theme": "Theme",
     "cross_cutting_theme": "Cross-cutting theme",
     "rating": "Inspection rating",
+    "cluster": "Copies of one concern",
 }
 
 
@@ -76,6 +77,8 @@ def applied_tags(state: SearchState) -> list[tuple[str, str, str]]:
             text = " or ".join(label(item) for item in value)
         elif name in ("local_authority", "icb", "region"):
             text = area_name(value)
+        elif name == "cluster":
+            text = f"Item {value[:8]} and its near-duplicates"
         elif name in ("date_from", "date_to"):
             text = value if name in state.errors else uk_date(parse_day(value))
         else:
@@ -90,7 +93,14 @@ def search_page(request: Request, es: Es, names: IndexNames) -> Response:
     state = SearchState.from_query(request.query_params)
     filters = state.filters()
     page = search.search_evidence(
-        es, names, state.query(), filters, sort=state.sort, size=PAGE_SIZE, cursor=state.cursor
+        es,
+        names,
+        state.query(),
+        filters,
+        sort=state.sort,
+        size=PAGE_SIZE,
+        cursor=state.cursor,
+        collapse=state.collapse,
     )
     note_results(request, [hit.evidence_id for hit in page.hits], page.total)
     months = [{"month": b.value, "total": b.count} for b in page.monthly]
@@ -110,6 +120,7 @@ def search_page(request: Request, es: Es, names: IndexNames) -> Response:
             "next_url": next_url,
             "first": (state.page - 1) * PAGE_SIZE + 1,
             "export_url": state.url("/search/export.csv"),
+            "window": search.COLLAPSED_WINDOW,
             "sorts": [(SortOrder.RELEVANCE, "Best match"), (SortOrder.DATE, "Newest first")],
             "error_prefix": bool(state.errors),
         },
@@ -118,10 +129,9 @@ def search_page(request: Request, es: Es, names: IndexNames) -> Response:
 
 @router.get("/search/export.csv")
 def export_csv(request: Request, es: Es, names: IndexNames) -> Response:
-    """Every row of the result set, as the API's /v1/search/export returns it."""
+    """Every row of the result set, as the API's /v1/search/export returns it (collapsed as the page is)."""
     state = SearchState.from_query(request.query_params)
-    filters = state.filters()
-    return export.csv_response(search.all_hits(es, names, state.q or None, filters))
+    return export.search_csv(es, names, state.q or None, state.filters(), collapse=state.collapse)
 
 
 @router.get("/evidence/{evidence_id}")

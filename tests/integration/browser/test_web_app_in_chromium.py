@@ -257,21 +257,72 @@ def wait_for_api_status(
 def test_the_csv_export_has_every_row_of_the_result_set(page: Page, web_app: WebApp, tmp_path: Path) -> None:
     visit(page, f"{web_app.url}/search?sentiment=negative")
     total = result_total(page)
+    clusters = int(page.locator("#result-count").get_attribute("data-clusters"))
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("as CSV")).click()
     target = tmp_path / "export.csv"
     download.value.save_as(target)
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-    assert len(rows) == total > 0
+    assert download.value.suggested_filename.endswith("-one-per-cluster.csv")  # as the page: collapsed
+    assert len(rows) == clusters > 0 and sum(int(row["similar_items"]) for row in rows) + clusters == total
     expected, cursor = set(), None
-    while True:
-        params = {"sentiment": "negative", "size": 100, **({"cursor": cursor} if cursor else {})}
+    while True:  # the newest copy of each cluster, as the export (newest first) keeps it
+        params = {
+            "sentiment": "negative",
+            "sort": "date",
+            "size": 100,
+            **({"cursor": cursor} if cursor else {}),
+        }
         page_of = web_app.api_json("/v1/search", **params)
         expected |= {hit["evidence_id"] for hit in page_of["hits"]}
         if not (cursor := page_of["next_cursor"]):
             break
     assert {row["evidence_id"] for row in rows} == expected
     assert {row["sentiment"] for row in rows} == {"negative"}
+
+
+def a_cluster_with_copies(web_app: WebApp) -> tuple[str, dict]:
+    """A council, and a collapsed hit standing for near-duplicates on the first page (20, newest first) of
+    its search (the samples repeat some comments)."""
+    councils = web_app.api_json("/v1/search", size=1)["facets"]["local_authority"]
+    for council in councils:
+        page_of = web_app.api_json("/v1/search", sort="date", size=20, local_authority=council["value"])
+        for hit in page_of["hits"]:
+            if hit["similar"]:
+                return council["value"], hit
+    raise AssertionError("no near-duplicates in the samples after the pipeline")
+
+
+def test_near_duplicates_show_once_with_their_copies_one_click_away(page: Page, web_app: WebApp) -> None:
+    visit(page, f"{web_app.url}/search?sort=date")
+    api = web_app.api_json("/v1/search", sort="date", size=1)
+    count = page.locator("#result-count")
+    assert (int(count.get_attribute("data-clusters")), result_total(page)) == (api["clusters"], api["total"])
+    assert api["clusters"] < api["total"]
+    expect(count).to_contain_text("(near-duplicates shown once)")
+
+    area, hit = a_cluster_with_copies(web_app)
+    visit(page, f"{web_app.url}/search?sort=date&local_authority={area}")
+    link = page.locator(f"#results a[href*='cluster={hit['cluster_id']}']")
+    expect(link).to_have_text(re.compile(rf"^{hit['similar']} similar items? "))
+    link.click()
+    page.wait_for_url(f"**cluster={hit['cluster_id']}**")
+    assert_accessible(page)
+    assert result_total(page) == hit["similar"] + 1 == page.locator("#results > li").count()
+    expect(page.locator("#result-count")).to_contain_text("(every copy)")
+
+    page.go_back()
+    page.locator("#copies-toggle").click()
+    page.wait_for_url("**collapse=false**")
+    assert_accessible(page)
+    every = web_app.api_json("/v1/search", local_authority=area, collapse="false", size=1)
+    same = web_app.api_json("/v1/search", local_authority=area, size=1)
+    assert result_total(page) == every["total"] == same["total"]
+    assert page.locator("#results > li").count() == min(every["total"], 20)
+    assert page.locator("#results a[data-similar]").count() == 0
+    page.locator("#copies-toggle").click()
+    page.wait_for_url(lambda url: "collapse" not in url)
+    assert page.locator("#results > li").count() == min(same["clusters"], 20)
 
 
 def test_search_and_filters_work_without_javascript(
@@ -309,12 +360,15 @@ def pages(web_app: WebApp) -> dict[str, str]:
     """One URL per page kind, found through the API on the data the pipeline produced."""
     alert = web_app.api_json("/v1/alerts", size=1)["alerts"][0]
     item = web_app.api_json("/v1/search", severity="high", size=1)["hits"][0]
+    cluster = a_cluster_with_copies(web_app)[1]["cluster_id"]
     inspected = web_app.api_json("/v1/search", source_type="inspection_result", size=1)["hits"][0]
     provider = inspected["provider"]["location_id"]
     return {
         "home": "/",
         "search": "/search?q=waiting&sentiment=negative",
         "search-empty": "/search?q=zzzqqq",
+        "search-every-copy": "/search?q=waiting&collapse=false",
+        "search-cluster": f"/search?cluster={cluster}",
         "evidence": f"/evidence/{item['evidence_id']}",
         "areas": "/areas",
         "areas-matches": "/areas?q=manch",

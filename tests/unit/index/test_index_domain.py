@@ -17,7 +17,14 @@ from services.index.documents import alert_actions, alert_status_actions, eviden
 from services.index.models import SearchFilters, SortOrder
 from services.index.outcomes import Outcome, classify_item, worst
 from services.index.routing import TopicRouter
-from services.index.search import decode_cursor, encode_cursor, filter_clauses, search_body
+from services.index.search import (
+    COLLAPSED_WINDOW,
+    decode_cursor,
+    decode_offset,
+    encode_cursor,
+    filter_clauses,
+    search_body,
+)
 from services.index.templates import index_template
 
 SETTINGS = CommonSettings(topic_prefix="t-", es_index_prefix="p-")
@@ -129,6 +136,34 @@ def test_cursor_round_trip_and_rejections() -> None:
         decode_cursor(cursor, SortOrder.RELEVANCE)
     with pytest.raises(InvalidRequestError):
         decode_cursor("%%%", SortOrder.DATE)
+
+
+def test_cursors_of_the_two_modes_are_not_interchangeable() -> None:
+    offset = encode_cursor(SortOrder.DATE, 40)
+    assert decode_offset(offset, SortOrder.DATE) == 40
+    after = encode_cursor(SortOrder.DATE, [1700000000000, "abc"])
+    with pytest.raises(InvalidRequestError):
+        decode_offset(after, SortOrder.DATE)  # a search_after cursor in a collapsed search
+    with pytest.raises(InvalidRequestError):
+        decode_cursor(offset, SortOrder.DATE)  # and an offset in a search of every copy
+    for bad in (-1, COLLAPSED_WINDOW, True):
+        with pytest.raises(InvalidRequestError):
+            decode_offset(encode_cursor(SortOrder.DATE, bad), SortOrder.DATE)
+
+
+def test_search_body_collapses_by_cluster_with_from_and_one_hit_more() -> None:
+    cursor = encode_cursor(SortOrder.RELEVANCE, 20)
+    body = search_body(None, SearchFilters(), sort=SortOrder.RELEVANCE, size=20, cursor=cursor, collapse=True)
+    assert body["collapse"]["field"] == "cluster_id"
+    assert (body["from"], body["size"]) == (20, 21) and "search_after" not in body
+    near_end = encode_cursor(SortOrder.RELEVANCE, COLLAPSED_WINDOW - 5)
+    body = search_body(
+        None, SearchFilters(), sort=SortOrder.RELEVANCE, size=20, cursor=near_end, collapse=True
+    )
+    assert body["from"] + body["size"] == COLLAPSED_WINDOW  # never past index.max_result_window
+    one_cluster = SearchFilters(cluster="c-1")  # lists its copies: never collapsed
+    body = search_body(None, one_cluster, sort=SortOrder.DATE, size=20, cursor=None, collapse=True)
+    assert "collapse" not in body and "from" not in body
 
 
 def test_search_body_filters_sorts_and_lemmatises() -> None:

@@ -62,3 +62,11 @@ def test_export_gives_an_inspection_results_rating_and_leaves_it_blank_for_soft_
     ]
     assert [rows[1][c] for c in columns] == ["rating", "Requires improvement", "Good", "2025-03-14"]
     assert [rows[2][c] for c in columns] == ["model", "", "", ""]
+
+
+def test_export_gives_each_row_its_cluster_and_similar_copies_when_collapsed() -> None:
+    collapsed = _hit(1, "Left in a soiled bed").model_copy(update={"cluster_id": "id-1", "similar": 49})
+    every_copy = _hit(2, "Left in a soiled bed").model_copy(update={"cluster_id": "id-1"})
+    rows = list(csv.reader(io.StringIO("".join(csv_lines([collapsed, every_copy])))))
+    cluster, similar = COLUMNS.index("cluster_id"), COLUMNS.index("similar_items")
+    assert [(row[cluster], row[similar]) for row in rows[1:]] == [("id-1", "49"), ("id-1", "")]

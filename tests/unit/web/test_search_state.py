@@ -42,6 +42,14 @@ def test_search_state_links_keep_everything_but_what_they_change() -> None:
     assert SearchState.from_query(QueryParams("page=3")).page == 1  # a page number without its cursor
 
 
+def test_search_state_collapses_unless_every_copy_is_asked_for() -> None:
+    assert SearchState.from_query(QueryParams("q=falls")).collapse
+    every = SearchState.from_query(QueryParams("q=falls&collapse=false&cursor=abc&page=2"))
+    assert not every.collapse
+    assert every.url("/search/export.csv") == "/search/export.csv?collapse=false&q=falls"
+    assert every.url(collapse=None) == "/search?q=falls"
+
+
 def test_search_facets_count_each_kind_of_evidence_from_its_source_types() -> None:
     counts = {
         "source_type": [
