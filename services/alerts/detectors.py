@@ -25,6 +25,7 @@ from services.alerts.rules import (
 )
 from services.alerts.severity_groups import detect_severity_group
 from services.alerts.state import (
+    ClusterCounting,
     Detected,
     State,
     items_phrase,
@@ -35,14 +36,15 @@ from services.alerts.state import (
 from services.alerts.windows import describe_size, describe_window, previous_starts, window_start
 
 
-class WindowedState(State):
-    """Evidence ids per window start (ids make redelivered observations count once)."""
+class WindowedState(ClusterCounting):
+    """Evidence ids per window start (ids make redelivered observations count once); a window counts
+    near-duplicate clusters (its copies of one cluster once)."""
 
     windows: dict[UtcDatetime, list[UUID]] = Field(default_factory=dict)
     last_alert_window: UtcDatetime | None = None
 
     def count(self, start: datetime) -> int:
-        return len(self.windows.get(start, []))
+        return self.distinct(self.windows.get(start, []))
 
     def add(self, observation: Observation, start: datetime, retained: int, size: timedelta) -> bool:
         """Count the item in its window; False when already counted or older than the retained windows."""
@@ -52,6 +54,8 @@ class WindowedState(State):
             return False
         self.windows.setdefault(start, []).append(observation.evidence_id)
         self.windows = {at: ids for at, ids in self.windows.items() if at >= oldest_kept}
+        self.note_cluster(observation)
+        self.keep_clusters_of(item for ids in self.windows.values() for item in ids)
         return True
 
     def silenced(self, start: datetime, silence: timedelta) -> bool:

@@ -44,6 +44,10 @@ class Observation(Message):
     terms: list[str] = Field(default_factory=list, description="Lemmas a new-term rule watches.")
     copy_kind: str | None = Field(default=None, description="A campaign rule's copy: 'exact' or 'near'.")
     author: str | None = Field(default=None, description="A campaign rule's pseudonymous author token.")
+    cluster_id: UUID | None = Field(
+        default=None,
+        description="A spike rule's near-duplicate cluster of a copy: the copies of one cluster count once.",
+    )
 
     @property
     def state_key(self) -> str:

@@ -87,17 +87,21 @@ def _spike(rule: SpikeRule | RollingSpikeRule, evidence: EvidenceClassified) -> 
     if code is None or not matches(evidence, rule.match):
         return []
     label = area_label(evidence, rule.level)
-    if not rule.by_quality_statement:
-        return [_observation(rule, evidence, AlertKey(level=rule.level, code=code), label)]
-    statements = dict.fromkeys(score.id for score in evidence.quality_statements)
+    if rule.by_quality_statement:
+        statements = dict.fromkeys(score.id for score in evidence.quality_statements)
+        keyed = [
+            (
+                AlertKey(level=rule.level, code=code, quality_statement=statement),
+                f"{statement_title(statement)} in {label}",
+            )
+            for statement in statements
+        ]
+    else:
+        keyed = [(AlertKey(level=rule.level, code=code), label)]
+    cluster = evidence.duplication and evidence.duplication.cluster_id  # copies count once per cluster
     return [
-        _observation(
-            rule,
-            evidence,
-            AlertKey(level=rule.level, code=code, quality_statement=statement),
-            f"{statement_title(statement)} in {label}",
-        )
-        for statement in statements
+        _observation(rule, evidence, key, text).model_copy(update={"cluster_id": cluster})
+        for key, text in keyed
     ]
 
 

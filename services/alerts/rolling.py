@@ -20,7 +20,7 @@ from schemas.alerts import AlertChange, AlertRaised, AlertRuleKind, AlertSeverit
 from schemas.common import UtcDatetime
 from services.alerts.domain import MAX_EVIDENCE_IDS, Observation, build_alert, query_for
 from services.alerts.rules import RollingSpikeRule
-from services.alerts.state import Detected, State, items_phrase, match_filters
+from services.alerts.state import ClusterCounting, Detected, items_phrase, match_filters
 from services.alerts.tail import overdispersion, upper_tail
 from services.alerts.windows import window_start
 
@@ -40,8 +40,10 @@ class Episode(BaseModel):
     last_significant_day: UtcDatetime
 
 
-class RollingState(State):
-    """Item ids of recent days, counts of older ones, the first day seen, and the open episode."""
+class RollingState(ClusterCounting):
+    """Item ids of recent days, counts of older ones, the first day seen, and the open episode. Counts are
+    of near-duplicate clusters: distinct within a window while its days keep ids (the last
+    `LATE_DAYS_WITH_IDS` days beyond the longest window), per day once compacted."""
 
     days: dict[UtcDatetime, list[UUID]] = Field(default_factory=dict)
     counts: dict[UtcDatetime, int] = Field(default_factory=dict)
@@ -49,7 +51,12 @@ class RollingState(State):
     episode: Episode | None = None
 
     def count(self, day: datetime) -> int:
-        return len(self.days.get(day, [])) + self.counts.get(day, 0)
+        return self.distinct(self.days.get(day, [])) + self.counts.get(day, 0)
+
+    def window_count(self, days: list[datetime]) -> int:
+        """Clusters in these days (one spanning several days counts once while they keep ids)."""
+        kept = self.distinct(item for day in days for item in self.days.get(day, []))
+        return kept + sum(self.counts.get(day, 0) for day in days)
 
     def add(self, observation: Observation, day: datetime, rule: RollingSpikeRule) -> bool:
         """Count the item on its day; False when already counted or older than the days kept."""
@@ -63,8 +70,10 @@ class RollingState(State):
             self.counts[day] = self.counts.get(day, 0) + 1
         else:
             self.days.setdefault(day, []).append(observation.evidence_id)
+            self.note_cluster(observation)
         for old in [old for old in self.days if old < ids_from]:
-            self.counts[old] = self.counts.get(old, 0) + len(self.days.pop(old))
+            self.counts[old] = self.counts.get(old, 0) + self.distinct(self.days.pop(old))
+        self.keep_clusters_of(item for ids in self.days.values() for item in ids)
         self.counts = {at: count for at, count in self.counts.items() if at >= oldest_kept}
         self.first_day = day if self.first_day is None else min(self.first_day, day)
         return True
@@ -124,7 +133,7 @@ def judge(state: RollingState, rule: RollingSpikeRule, day: datetime, window_day
             rule.min_dispersion,
         )
         dispersion = daily * sum(m * m for m in means) / (mean * mean)
-    count = sum(state.count(at) for at in window)
+    count = state.window_count(window)
     return Judgement(window_days, count, mean, dispersion, upper_tail(count, mean, dispersion), len(baseline))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, Self
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +33,27 @@ class State(BaseModel):
     def load(cls, raw: dict[str, Any] | None, observation: Observation) -> Self:
         """The stored state, or a fresh one for the observation's key."""
         return cls.model_validate(raw) if raw else cls(key=observation.key, label=observation.label)
+
+
+class ClusterCounting(State):
+    """A state that counts near-duplicate clusters, not copies: an item of no cluster counts as itself."""
+
+    clusters: dict[UUID, UUID] = Field(
+        default_factory=dict,
+        description="Counted copies' clusters (by evidence id; first items are their own).",
+    )
+
+    def note_cluster(self, observation: Observation) -> None:
+        if observation.cluster_id is not None and observation.cluster_id != observation.evidence_id:
+            self.clusters[observation.evidence_id] = observation.cluster_id
+
+    def distinct(self, ids: Iterable[UUID]) -> int:
+        """How many clusters these items are."""
+        return len({self.clusters.get(item, item) for item in ids})
+
+    def keep_clusters_of(self, ids: Iterable[UUID]) -> None:
+        kept = set(ids)
+        self.clusters = {item: cluster for item, cluster in self.clusters.items() if item in kept}
 
 
 def items_phrase(rule: SpikeRule | RollingSpikeRule | NewTermRule) -> str:

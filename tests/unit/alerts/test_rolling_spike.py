@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from factories.alerts import LEEDS, at, negative
 
 from schemas.alerts import AlertChange, AlertRuleKind, AlertSeverity
+from schemas.evidence import DuplicateKind, Duplication
 from services.alerts.domain import alert_id_for
 
 DAY = timedelta(days=1)
@@ -67,6 +68,19 @@ def test_rolling_spike_fires_on_the_item_that_makes_the_day_significant(make_eng
     )
     assert alert.counts["count"] == 6 and alert.counts["p_value"] < 0.001
     assert alert.evidence_ids[0] == burst[5].evidence_id
+
+
+def test_rolling_spike_counts_copies_of_one_concern_once_across_the_days_of_a_window(make_engine) -> None:
+    engine = make_engine(rule())
+    feed(engine, history(per_weekday=1, per_weekend_day=1))
+    first = negative(MONDAY + timedelta(minutes=1))
+    copy = Duplication(cluster_id=first.evidence_id, kind=DuplicateKind.NEAR, similarity=0.9)
+    copies = [
+        negative(MONDAY + DAY * (n % 2) + timedelta(minutes=2 + n), duplication=copy) for n in range(30)
+    ]
+    assert feed(engine, [first, *copies]) == []  # 31 items over two days, one concern
+    raised = feed(engine, day_of(MONDAY + DAY, 5))  # then distinct concerns: the count moves again
+    assert raised and raised[0].counts["count"] == 6  # five distinct and the cluster, on Tuesday
 
 
 def test_rolling_spike_knows_weekends_are_quieter(make_engine) -> None:

@@ -8,7 +8,7 @@ from uuid import UUID
 from factories.alerts import LEEDS, at, classified, negative
 
 from schemas.alerts import AlertRuleKind
-from schemas.evidence import SentimentLabel
+from schemas.evidence import DuplicateKind, Duplication, SentimentLabel
 from services.alerts.domain import alert_id_for
 
 RULE = """
@@ -66,6 +66,23 @@ def test_spike_alerts_at_ratio_over_baseline(make_engine) -> None:
         "to": "2025-06-09T00:00:00+00:00",
     }
     assert alert.evidence_ids == [item.evidence_id for item in spike[:5]]
+
+
+def copies_of(first, times):
+    """Near-duplicates of `first` (its cluster), one at each time."""
+    copy = Duplication(cluster_id=first.evidence_id, kind=DuplicateKind.NEAR, similarity=0.8)
+    return [negative(when, duplication=copy) for when in times]
+
+
+def test_spike_counts_a_burst_of_copies_as_one_concern(make_engine) -> None:
+    engine = make_engine(RULE)
+    feed(engine, baseline(per_week=1))
+    first = negative(MONDAY)
+    burst = [first, *copies_of(first, [MONDAY + timedelta(hours=n) for n in range(1, 12)])]
+    assert feed(engine, burst) == []  # 12 items, one concern
+    distinct = [negative(MONDAY + timedelta(hours=20 + n)) for n in range(4)]
+    alerts = feed(engine, distinct)  # the fifth concern fires, as the burst alone never did
+    assert len(alerts) == 1 and alerts[0].counts["count"] == 5
 
 
 def test_spike_does_not_alert_below_ratio(make_engine) -> None:
