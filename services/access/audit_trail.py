@@ -14,6 +14,7 @@ from services.common.http import elasticsearch_errors
 from services.common.indices import Names
 
 MAX_PAGE = 500
+MAX_ACTIONS = 500
 
 
 class AuditFilters(BaseModel):
@@ -99,3 +100,16 @@ def search_audit(
         events=[AuditRecorded.model_validate(hit["_source"]) for hit in hits],
         next_cursor=_cursor(hits[-1]) if len(hits) == size else None,
     )
+
+
+def recorded_actions(es: Elasticsearch, names: Names) -> list[str]:
+    """Every action the trail holds (method and route, or a command), sorted: the choices of a filter."""
+    with elasticsearch_errors():
+        if not es.indices.exists_alias(name=names.audit_alias):
+            return []
+        found = es.search(
+            index=names.audit_alias,
+            size=0,
+            aggs={"actions": {"terms": {"field": "action", "size": MAX_ACTIONS}}},
+        )
+    return sorted(bucket["key"] for bucket in found["aggregations"]["actions"]["buckets"])

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web.errors import PageError, error_page
-from services.web.routes import alerts, areas, home, providers, reports, search
+from services.web.routes import alerts, areas, audit, home, providers, reports, search
 from services.web.signin import mount_sign_in, require_page_user
 
 STATIC = Path(__file__).parent / "static"
@@ -31,6 +31,6 @@ def mount_web(app: FastAPI, sign_in: bool = False) -> None:
     if sign_in:
         mount_sign_in(app)
     dependencies = [Depends(require_page_user)] if sign_in else []
-    for module in (home, search, reports, areas, providers, alerts):
+    for module in (home, search, reports, areas, providers, alerts, audit):
         app.include_router(module.router, dependencies=dependencies)
     app.add_exception_handler(StarletteHTTPException, not_found_page)

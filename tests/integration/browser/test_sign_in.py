@@ -1,22 +1,24 @@
 """Signing in to the web app through the real Keycloak in a real Chromium: each role sees what it may and
-nothing more (restricted items only for `sensitive`), strangers are sent to sign in, sign-out ends the
-session, and the sign-in and each page are in the audit trail."""
+nothing more (restricted items only for `sensitive`, in search, exports and alerts), strangers are sent to
+sign in, sign-out ends the session, the sign-in and each page are in the audit trail, and an admin finds on
+the audit trail page who looked at an item and who exported a search."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from elasticsearch import Elasticsearch
-from factories.browser import AXE, CHROMIUM, open_context
-from factories.index import evidence, index_directly
+from factories.browser import AXE, CHROMIUM, assert_accessible, open_context
+from factories.index import alert, evidence, index_directly
 from factories.prefixed import remove_prefixed
 from kafka import KafkaConsumer
 from playwright.sync_api import Page, Playwright, sync_playwright
@@ -25,12 +27,17 @@ from schemas import AuditRecorded, AuthorRole, Topic
 from services.classify.restriction import RestrictionRule
 from services.common.config import CommonSettings
 from services.common.topics import ensure_topics
+from services.index.config import IndexSettings
+from services.index.worker import Indexer
 
 pytestmark = pytest.mark.browser
 PORT = 8765  # a redirect URI of the caresignal-web client in deploy/keycloak/caresignal-realm.json
 URL = f"http://127.0.0.1:{PORT}"
 OLDHAM = "E08000004"
 RESTRICTED_WORDS = "whistleblower reports night staff asleep"
+PUBLIC_ID = evidence("open-1").evidence_id  # an item everyone may read (ids follow the reference)
+SECRET_ID = evidence("blown").evidence_id  # a whistleblower's item
+ALERT_ID = uuid.uuid4()  # an alert raised by both
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +59,14 @@ def signed_in_app(
             update={"author_role": AuthorRole.WHISTLEBLOWER}
         )
     )
-    index_directly(es, settings, [*public, secret])
+    raised = alert(alert_id=ALERT_ID).model_copy(update={"evidence_ids": [PUBLIC_ID, SECRET_ID]})
+    index_directly(es, settings, [*public, secret, raised])
+    indexing = IndexSettings(
+        topic_prefix=prefix, es_index_prefix=prefix, environment="test", index_linger_seconds=0.1
+    )
+    stop = threading.Event()  # the index worker writes the audit topic into the audit index
+    indexer = threading.Thread(target=Indexer(indexing).run, args=(stop,), daemon=True)
+    indexer.start()
     log = tmp_path_factory.mktemp("signin") / "api.log"
     env = {
         **os.environ,
@@ -76,6 +90,8 @@ def signed_in_app(
     finally:
         server.terminate()
         server.wait(timeout=30)
+        stop.set()
+        indexer.join(timeout=30)
         es.close()
         remove_prefixed(settings)
 
@@ -127,6 +143,12 @@ def test_each_role_signs_in_and_sees_what_it_may(
     assert export.status == (200 if may_export else 403)
     if may_export:
         assert (RESTRICTED_WORDS in export.text()) is sees_restricted
+    page.goto(f"{URL}/alerts/{ALERT_ID}")
+    alert_page = page.content()
+    assert str(PUBLIC_ID) in alert_page and (str(SECRET_ID) in alert_page) is sees_restricted
+    assert (page.locator("#alert-restricted").count() == 0) is sees_restricted
+    assert page.locator('a[href="/audit"]').count() == 0  # the audit trail is for admins
+    assert page.goto(f"{URL}/audit").status == 403
     cookie = next(c for c in page.context.cookies() if c["name"] == "caresignal_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     page.goto(f"{URL}/auth/logout")  # ends the provider's session too, then the app asks to sign in again
@@ -140,9 +162,67 @@ def test_each_role_signs_in_and_sees_what_it_may(
 
     trail = [event for event in audit_events(signed_in_app) if event.actor.name == user]
     actions = [event.action for event in trail]
-    assert actions[:3] == ["GET /auth/callback", "GET /search", "GET /search/export.csv"], actions
+    assert actions[:5] == [
+        "GET /auth/callback",
+        "GET /search",
+        "GET /search/export.csv",
+        "GET /alerts/{alert_id}",
+        "GET /audit",
+    ], actions
     assert "GET /auth/logout" in actions and all(event.via == "web" for event in trail)
     assert trail[1].result_count == int(total) and trail[2].outcome == ("allowed" if may_export else "denied")
+
+
+def test_an_admin_finds_who_looked_at_an_item_and_who_exported_a_search(
+    signed_in_app: CommonSettings, page: Page
+) -> None:
+    sign_in(page, "analyst", f"/evidence/{PUBLIC_ID}")
+    exported = page.request.get(f"{URL}/search/export.csv?local_authority={OLDHAM}&q=staff")
+    assert exported.status == 200
+    page.goto(f"{URL}/auth/logout")
+    page.wait_for_selector("#username")
+
+    sign_in(page, "admin", "/")
+    page.click('nav a[href="/audit"]')  # admins have the audit trail in the navigation
+    page.wait_for_selector("#audit-count")
+    assert_accessible(page)
+    page.fill("#item", str(PUBLIC_ID))
+    looked = rows_until(page, lambda row: row["action"] == "GET /evidence/{evidence_id}")
+    assert looked["actor"] == "analyst", looked
+    assert_accessible(page)
+
+    exports = '#action option[value="GET /search/export.csv"]'  # the actions the trail holds
+    deadline = time.monotonic() + 30
+    while page.goto(f"{URL}/audit") and page.locator(exports).count() == 0:
+        assert time.monotonic() < deadline, "no export in the trail's actions"
+        time.sleep(1)
+    page.select_option("#action", "GET /search/export.csv")
+    export = rows_until(page, lambda row: row["actor"] == "analyst")
+    assert "local_authority: E08000004" in export["what"] and "“staff”" in export["what"], export
+    assert export["outcome"].startswith("Allowed"), export
+
+
+def rows_until(page: Page, wanted: Callable[[dict[str, str]], bool], timeout_s: float = 30) -> dict[str, str]:
+    """Apply the filters until a row of the results table is `wanted` (the index worker writes the trail
+    a moment after each request)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        page.click("#audit-filters button")
+        page.wait_for_selector("#audit-count")
+        rows = [
+            {
+                "actor": row.get_attribute("data-actor") or "",
+                "action": row.get_attribute("data-action") or "",
+                "what": row.locator("td").nth(3).inner_text(),
+                "outcome": row.locator("td").nth(5).inner_text(),
+            }
+            for row in page.locator("#audit-events tbody tr").all()
+        ]
+        found = next((row for row in rows if wanted(row)), None)
+        if found is not None:
+            return found
+        assert time.monotonic() < deadline, f"no such row on {page.url}: {rows}"
+        time.sleep(1)
 
 
 def audit_events(settings: CommonSettings) -> list[AuditRecorded]:

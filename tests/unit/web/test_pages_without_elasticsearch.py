@@ -75,3 +75,11 @@ def test_pages_run_no_inline_script_or_style_that_their_content_security_policy_
         scripts = re.findall(r"<script\b[^>]*>", page.text)
         assert scripts and all(" src=" in tag for tag in scripts), scripts
         assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", page.text), path
+
+
+def test_the_audit_trail_page_is_refused_without_a_signed_in_admin_and_not_in_the_navigation(
+    client: TestClient,
+) -> None:
+    refused = client.get("/audit", params={"item": str(uuid4())})
+    assert refused.status_code == 403 and "The audit trail is for administrators only" in refused.text
+    assert 'href="/audit"' not in client.get("/areas").text
