@@ -127,6 +127,23 @@ PACK_SECTIONS = (
 )
 
 
+def test_profiles_count_concerns_beside_items_as_the_api_does(page: Page, web_app: WebApp) -> None:
+    hits = web_app.api_json("/v1/search", evidence_kind="soft_intelligence", size=100)["hits"]
+    location = next(hit["provider"]["location_id"] for hit in hits if hit["provider"].get("location_id"))
+    for path in (f"/areas/{OLDHAM}", f"/providers/{location}"):
+        visit(page, web_app.url + path)
+        soft = web_app.api_json(f"/v1{path}")["soft_intelligence"]
+        assert shown_number(page, "#soft-total") == soft["total"], path
+        assert shown_number(page, "#soft-concerns-count") == soft["concerns"], path
+        assert shown_number(page, "#soft-negative-concerns") == soft["negative_concerns"], path
+        expect(page.locator("#soft-concerns")).to_contain_text("(near-duplicates counted once)")
+        if path.startswith("/areas"):
+            assert shown_number(page, "#area-concerns") == soft["concerns"] < soft["total"]
+        page.locator("#soft-concerns-count a").click()  # the search behind it shows as many concerns
+        page.wait_for_url("**/search?**")
+        assert int(page.locator("#result-count").get_attribute("data-clusters")) == soft["concerns"], path
+
+
 def test_a_reviewer_downloads_a_six_month_review_pack_for_oldham(
     page: Page, web_app: WebApp, tmp_path: Path
 ) -> None:
