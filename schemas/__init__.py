@@ -2,6 +2,7 @@
 
 from schemas.alerts import (
     AlertChange,
+    AlertCorrection,
     AlertItem,
     AlertKey,
     AlertRaised,
@@ -44,6 +45,7 @@ __all__ = [
     "KEY_QUESTIONS",
     "TOPIC_CATALOGUE",
     "AlertChange",
+    "AlertCorrection",
     "AlertItem",
     "AlertKey",
     "AlertRaised",

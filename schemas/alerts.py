@@ -34,12 +34,15 @@ class AlertStatus(StrEnum):
 
 
 class AlertChange(StrEnum):
-    """What an alert's version says happened: first raised, grown, escalated, or back after clearing."""
+    """What an alert's version says happened: first raised, grown, escalated, back after clearing, or (1.3)
+    an analyst's correction took an item out of it (`corrected`) or took out all it stood on (`withdrawn`)."""
 
     RAISED = "raised"
     GROWN = "grown"
     ESCALATED = "escalated"
     REOPENED = "reopened"
+    CORRECTED = "corrected"
+    WITHDRAWN = "withdrawn"
 
 
 class AlertItem(Frozen):
@@ -50,6 +53,15 @@ class AlertItem(Frozen):
     source_type: str
     location_id: str | None = None
     severity_reasons: list[str] = Field(default_factory=list)
+
+
+class AlertCorrection(Frozen):
+    """The analyst's correction behind a `corrected` or `withdrawn` version; added in 1.3."""
+
+    evidence_id: UUID = Field(description="The item whose labels were corrected.")
+    correction_event_id: UUID = Field(description="The EvidenceCorrected event (corrections.v1).")
+    by: str = Field(min_length=1, description="Who corrected it.")
+    at: UtcDatetime = Field(description="When it was corrected.")
 
 
 class AlertKey(Frozen):
@@ -90,8 +102,9 @@ class AlertRaised(Event):
     """
 
     event_type: ClassVar[str] = "uk.caresignal.alert.raised.v1"
-    # 1.1: version, change, previous_severity, items, reason_counts; 1.2: `campaign`, key.cluster_id
-    schema_revision: ClassVar[str] = "1.2"
+    # 1.1: version, change, previous_severity, items, reason_counts; 1.2: `campaign`, key.cluster_id;
+    # 1.3: changes `corrected` and `withdrawn`, `correction`
+    schema_revision: ClassVar[str] = "1.3"
 
     alert_id: UUID
     rule_id: str
@@ -121,6 +134,11 @@ class AlertRaised(Event):
         default=None,
         description="Set when the alert is a campaign (rule kind `campaign`): one alert per cluster, never "
         "one per copy. Added in 1.2.",
+    )
+    correction: AlertCorrection | None = Field(
+        default=None,
+        description="On a `corrected` or `withdrawn` version: the analyst's correction that took the item "
+        "out (who, when). A withdrawn alert stands on no evidence and is closed in their name. Added in 1.3.",
     )
 
 

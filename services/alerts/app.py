@@ -20,10 +20,11 @@ import faust
 from opentelemetry.trace import SpanKind
 
 from schemas.alerts import AlertRaised
+from schemas.common import Event
 from schemas.topics import Topic
 from services.alerts.codec import decode_classified, decode_correction, decode_stage, encode_stage
 from services.alerts.config import AlertsSettings
-from services.alerts.domain import Observation, WatermarkTick
+from services.alerts.domain import Observation, WatermarkTick, Withdrawal, closed_by_correction
 from services.alerts.engine import AlertEngine, Decision
 from services.alerts.progress import Progress
 from services.alerts.rules import RuleSet, load_rules
@@ -60,6 +61,7 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
         settings.topic(OBSERVATIONS_TOPIC), internal=True, partitions=partitions, **raw
     )
     alerts_topic = app.topic(settings.topic(Topic.ALERTS_RAISED), **raw)
+    status_topic = app.topic(settings.topic(Topic.ALERTS_STATUS), **raw)
     dlq_topic = app.topic(settings.topic(Topic.EVIDENCE_CLASSIFIED_DLQ), **raw)
     corrections_topic = app.topic(settings.topic(Topic.CORRECTIONS), **raw)
     corrections_dlq_topic = app.topic(settings.topic(Topic.CORRECTIONS_DLQ), **raw)
@@ -77,21 +79,27 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
         breaker.record(dead_lettered=True)
         breaker.check()
 
-    async def publish(alert: AlertRaised) -> None:
-        """Send and wait for the broker's ack, so state never records an alert that was not published."""
-        message = event_message(alert, str(alert.alert_id))
-        sent = await alerts_topic.send(
+    async def send(topic: faust.types.TopicT, event: Event, key: str) -> None:
+        message = event_message(event, key)
+        sent = await topic.send(
             key=message["key"],
             value=message["value"],
             headers=with_trace_headers(message["headers"]),
             force=True,
         )
         await sent
+
+    async def publish(alert: AlertRaised) -> None:
+        """Send and wait for the broker's ack, so state never records an alert that was not published; a
+        withdrawn alert's closing status event (alerts.status.v1) likewise."""
+        await send(alerts_topic, alert, str(alert.alert_id))
         log.info(
             "alert %s %s v%d %s: %s", alert.rule_id, alert.alert_id, alert.version, alert.change, alert.reason
         )
+        if closing := closed_by_correction(alert):
+            await send(status_topic, closing, str(alert.alert_id))
 
-    async def send_observations(observations: list[Observation]) -> None:
+    async def send_observations(observations: list[Observation | Withdrawal]) -> None:
         headers = with_trace_headers([])  # the current item's span, if any
         for observation in observations:
             await observations_topic.send(
@@ -115,7 +123,7 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
             with item_span(
                 "alerts.route", str(evidence.evidence_id), parent=event.headers, kind=SpanKind.CONSUMER
             ):
-                await send_observations(engine.observations(evidence))
+                await send_observations([*engine.observations(evidence)])
             progress.see(event.message.partition, evidence.occurred_at)
 
     @app.agent(corrections_topic)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemas.corrections import EvidenceCorrected
 from schemas.evidence import EvidenceClassified
-from services.alerts.domain import Observation, StageEnvelope, WatermarkTick
+from services.alerts.domain import Observation, StageEnvelope, WatermarkTick, Withdrawal
 from services.common.dlq import decode
 
 
@@ -16,9 +16,9 @@ def decode_correction(raw: bytes | None) -> EvidenceCorrected:
     return decode(EvidenceCorrected, raw)
 
 
-def decode_stage(raw: bytes | None) -> Observation | WatermarkTick:
+def decode_stage(raw: bytes | None) -> Observation | Withdrawal | WatermarkTick:
     return decode(StageEnvelope, raw).message
 
 
-def encode_stage(message: Observation | WatermarkTick) -> bytes:
+def encode_stage(message: Observation | Withdrawal | WatermarkTick) -> bytes:
     return StageEnvelope(message=message).model_dump_json().encode()

@@ -8,10 +8,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from schemas.alerts import AlertRaised, AlertRuleKind
+from schemas.alerts import AlertChange, AlertRaised, AlertRuleKind
 from schemas.common import Rating, UtcDatetime
 from services.alerts.campaigns import detect_campaign
-from services.alerts.domain import Observation, build_alert, query_for
+from services.alerts.domain import Observation, Withdrawal, build_alert, query_for
 from services.alerts.rolling import detect_rolling_spike
 from services.alerts.rules import (
     CampaignRule,
@@ -27,10 +27,12 @@ from services.alerts.severity_groups import detect_severity_group
 from services.alerts.state import (
     ClusterCounting,
     Detected,
+    ItemAlerts,
     State,
     items_phrase,
     match_filters,
     source_filters,
+    withdrawn_reason,
     within_silence,
 )
 from services.alerts.windows import describe_size, describe_window, previous_starts, window_start
@@ -62,9 +64,12 @@ class WindowedState(ClusterCounting):
         return within_silence(self.last_alert_window, start, silence)
 
 
+ITEM_ALERTS_KEPT = 200
+
+
 class SeverityState(State):
     last_alert_at: UtcDatetime | None = None
-    alerted_evidence_id: UUID | None = None
+    alerted: ItemAlerts = Field(default_factory=ItemAlerts)
 
 
 class SeenRating(BaseModel):
@@ -176,13 +181,20 @@ def detect_spike(rule: SpikeRule, raw: dict[str, Any] | None, observation: Obser
 
 
 def detect_severity(rule: SeverityRule, raw: dict[str, Any] | None, observation: Observation) -> Detected:
+    """One alert per item, the key quiet for `silence` after it; an item whose alert an analyst's correction
+    withdrew reopens it when corrected back to high severity, silence or not."""
     state = SeverityState.load(raw, observation)
     at = observation.occurred_at
     last = state.last_alert_at
-    repeated = state.alerted_evidence_id == observation.evidence_id
-    if repeated or (last is not None and abs(at - last) < rule.silence):
+    known = observation.evidence_id in state.alerted.alerts
+    if not known and last is not None and abs(at - last) < rule.silence:
         return state.model_dump(mode="json"), []
-    state.last_alert_at, state.alerted_evidence_id = at, observation.evidence_id
+    raised = state.alerted.raise_for(observation.evidence_id, rule.severity, ITEM_ALERTS_KEPT)
+    if raised is None:
+        return state.model_dump(mode="json"), []
+    version, change = raised
+    if change is AlertChange.RAISED:
+        state.last_alert_at = at
     source = observation.source_type.value.replace("_", " ")
     reasons = f" ({', '.join(observation.severity_reasons)})" if observation.severity_reasons else ""
     alert = build_alert(
@@ -197,8 +209,36 @@ def detect_severity(rule: SeverityRule, raw: dict[str, Any] | None, observation:
         counts={"count": 1},
         query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
         evidence_ids=[observation.evidence_id],
+        version=version,
+        change=change,
     )
     return state.model_dump(mode="json"), [alert]
+
+
+def withdrawn_alert(rule: SeverityRule, state: SeverityState, withdrawal: Withdrawal) -> AlertRaised | None:
+    """The item's alert at its next version, `withdrawn`; None when it raised none or it is withdrawn."""
+    alerted = state.alerted.withdraw(withdrawal.evidence_id)
+    if alerted is None:
+        return None
+    at = withdrawal.occurred_at
+    if state.last_alert_at == at:  # a withdrawn alert silences nothing
+        state.last_alert_at = None
+    return build_alert(
+        rule_id=rule.id,
+        kind=AlertRuleKind.SEVERITY,
+        key=state.key,
+        window_start=at,
+        window_end=at,
+        occurred_at=at,
+        severity=alerted.severity,
+        reason=withdrawn_reason(withdrawal, state.label),
+        counts={"count": 0},
+        query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
+        evidence_ids=[withdrawal.evidence_id],
+        version=alerted.version,
+        change=AlertChange.WITHDRAWN,
+        correction=withdrawal.correction,
+    )
 
 
 def detect_rating_downgrade(

@@ -8,7 +8,17 @@ from uuid import UUID, uuid5
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.alerts import AlertChange, AlertItem, AlertKey, AlertRaised, AlertRuleKind, AlertSeverity
+from schemas.alerts import (
+    AlertChange,
+    AlertCorrection,
+    AlertItem,
+    AlertKey,
+    AlertRaised,
+    AlertRuleKind,
+    AlertSeverity,
+    AlertStatus,
+    AlertStatusChanged,
+)
 from schemas.common import UtcDatetime
 from schemas.evidence import InspectionFinding, SourceType
 
@@ -54,6 +64,23 @@ class Observation(Message):
         return state_key_for(self.rule_id, self.key)
 
 
+class Withdrawal(Message):
+    """An analyst's correction took an item out of what a rule counts under one key (no longer high
+    severity, negative, or about that statement): the key's state forgets it (`withdrawals.py`)."""
+
+    type: Literal["withdrawal"] = "withdrawal"
+    rule_id: str
+    key: AlertKey
+    label: str
+    evidence_id: UUID
+    occurred_at: UtcDatetime = Field(description="When the item occurred (its windows).")
+    correction: AlertCorrection
+
+    @property
+    def state_key(self) -> str:
+        return state_key_for(self.rule_id, self.key)
+
+
 class WatermarkTick(Message):
     """A worker's event-time progress: the latest occurred_at it has read per classified partition."""
 
@@ -61,7 +88,7 @@ class WatermarkTick(Message):
     maxima: dict[int, UtcDatetime]
 
 
-StageMessage = Annotated[Observation | WatermarkTick, Field(discriminator="type")]
+StageMessage = Annotated[Observation | Withdrawal | WatermarkTick, Field(discriminator="type")]
 
 
 class StageEnvelope(Message):
@@ -136,6 +163,7 @@ def build_alert(
     previous_severity: AlertSeverity | None = None,
     items: list[AlertItem] | None = None,
     reason_counts: dict[str, int] | None = None,
+    correction: AlertCorrection | None = None,
 ) -> AlertRaised:
     """An AlertRaised with deterministic alert and event ids, so a redelivered version is byte-identical.
 
@@ -162,4 +190,22 @@ def build_alert(
         previous_severity=previous_severity,
         items=items or [],
         reason_counts=reason_counts or {},
+        correction=correction,
+    )
+
+
+def closed_by_correction(alert: AlertRaised) -> AlertStatusChanged | None:
+    """The status event that closes a withdrawn alert in the name of the analyst whose correction withdrew
+    it (deterministic id: a redelivered withdrawal closes it once); None for any other version."""
+    if alert.change is not AlertChange.WITHDRAWN or alert.correction is None:
+        return None
+    return AlertStatusChanged(
+        event_id=uuid5(ALERT_NAMESPACE, f"{alert.event_id}|closed"),
+        occurred_at=alert.correction.at,
+        source=ALERT_SOURCE,
+        alert_id=alert.alert_id,
+        status=AlertStatus.CLOSED,
+        by=alert.correction.by,
+        note=alert.reason,
+        at=alert.correction.at,
     )

@@ -15,11 +15,19 @@ from typing import Any
 from schemas.alerts import AlertRaised
 from schemas.corrections import EvidenceCorrected
 from schemas.evidence import EvidenceClassified
-from services.alerts.corrections import corrected_evidence, label_rules
+from services.alerts.corrections import correction_messages
 from services.alerts.detectors import observe, on_watermark
-from services.alerts.domain import Observation, WatermarkTick, low_watermark, merge_maxima, watermark_key
+from services.alerts.domain import (
+    Observation,
+    WatermarkTick,
+    Withdrawal,
+    low_watermark,
+    merge_maxima,
+    watermark_key,
+)
 from services.alerts.observations import observations_for
 from services.alerts.rules import FlatlineRule, RuleSet
+from services.alerts.withdrawals import withdraw
 
 
 @dataclass(frozen=True)
@@ -41,16 +49,21 @@ class AlertEngine:
     def observations(self, evidence: EvidenceClassified) -> list[Observation]:
         return observations_for(evidence, self.enabled)
 
-    def correction_observations(self, correction: EvidenceCorrected) -> list[Observation]:
-        """What the label rules observe of a corrected item (`services/alerts/corrections.py`)."""
-        return observations_for(corrected_evidence(correction), label_rules(self.enabled))
+    def correction_observations(self, correction: EvidenceCorrected) -> list[Observation | Withdrawal]:
+        """What the label rules observe of a corrected item, and the keys it is withdrawn from
+        (`services/alerts/corrections.py`)."""
+        return correction_messages(correction, self.enabled)
 
-    def decide(self, observation: Observation, partition: int) -> Decision | None:
-        """Apply one observation to its key; None when its rule is no longer configured."""
+    def decide(self, observation: Observation | Withdrawal, partition: int) -> Decision | None:
+        """Apply one observation or withdrawal to its key; None when its rule is no longer configured."""
         rule = self.rules.get(observation.rule_id)
         if rule is None:
             return None
-        state, alerts = observe(rule, self.states.get(observation.state_key), observation)
+        stored = self.states.get(observation.state_key)
+        if isinstance(observation, Withdrawal):
+            state, alerts = withdraw(rule, stored, observation)
+        else:
+            state, alerts = observe(rule, stored, observation)
         if state is not None:
             state = {**state, "partition": partition}
         return Decision(observation.state_key, state, alerts)
@@ -82,13 +95,13 @@ class AlertEngine:
 
     def run(self, evidence: EvidenceClassified, partition: int = 0) -> list[AlertRaised]:
         """Decide and commit every observation of one item at once (tests and benchmarks)."""
-        return self._apply(self.observations(evidence), partition)
+        return self._apply([*self.observations(evidence)], partition)
 
     def correct(self, correction: EvidenceCorrected, partition: int = 0) -> list[AlertRaised]:
         """Decide and commit what one correction changes (tests and benchmarks)."""
         return self._apply(self.correction_observations(correction), partition)
 
-    def _apply(self, observations: list[Observation], partition: int) -> list[AlertRaised]:
+    def _apply(self, observations: list[Observation | Withdrawal], partition: int) -> list[AlertRaised]:
         raised: list[AlertRaised] = []
         for observation in observations:
             if decision := self.decide(observation, partition):

@@ -9,9 +9,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.alerts import AlertKey, AlertRaised
+from schemas.alerts import AlertChange, AlertKey, AlertRaised, AlertSeverity
 from schemas.evidence import EvidenceKind, SourceType, source_types_of
-from services.alerts.domain import Observation
+from services.alerts.domain import Observation, Withdrawal
 from services.alerts.rules import NewTermRule, RollingSpikeRule, SpikeRule
 
 Detected = tuple[dict[str, Any] | None, list[AlertRaised]]
@@ -54,6 +54,50 @@ class ClusterCounting(State):
     def keep_clusters_of(self, ids: Iterable[UUID]) -> None:
         kept = set(ids)
         self.clusters = {item: cluster for item, cluster in self.clusters.items() if item in kept}
+
+
+class ItemAlert(BaseModel):
+    severity: AlertSeverity
+    version: int = 1
+    withdrawn: bool = False
+
+
+class ItemAlerts(BaseModel):
+    """Alerts raised by one item each (by evidence id, latest last): their version and whether an analyst's
+    correction withdrew them, so an item alerts once and, corrected back, reopens its own alert."""
+
+    alerts: dict[UUID, ItemAlert] = Field(default_factory=dict)
+
+    def raise_for(
+        self, evidence_id: UUID, severity: AlertSeverity, kept: int
+    ) -> tuple[int, AlertChange] | None:
+        """The version to publish for the item's alert; None when it stands already."""
+        alert = self.alerts.get(evidence_id)
+        if alert is None:
+            self.alerts[evidence_id] = ItemAlert(severity=severity)
+            self.alerts = dict(list(self.alerts.items())[-kept:])
+            return 1, AlertChange.RAISED
+        if not alert.withdrawn:
+            return None
+        alert.version, alert.withdrawn = alert.version + 1, False
+        return alert.version, AlertChange.REOPENED
+
+    def withdraw(self, evidence_id: UUID) -> ItemAlert | None:
+        """The item's alert at its withdrawn version; None when it raised none or it is withdrawn already."""
+        alert = self.alerts.get(evidence_id)
+        if alert is None or alert.withdrawn:
+            return None
+        alert.version, alert.withdrawn = alert.version + 1, True
+        return alert
+
+
+def withdrawn_reason(withdrawal: Withdrawal, label: str) -> str:
+    """Why an alert was withdrawn, in words: who corrected which item, when."""
+    correction = withdrawal.correction
+    return (
+        f"Withdrawn: {correction.by} corrected the item about {label} of {withdrawal.occurred_at:%Y-%m-%d} "
+        f"on {correction.at:%Y-%m-%d}, so no high-severity evidence is left"
+    )
 
 
 def items_phrase(rule: SpikeRule | RollingSpikeRule | NewTermRule) -> str:

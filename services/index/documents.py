@@ -155,6 +155,7 @@ def location_action(event: LocationReference, names: Names, indexed_at: datetime
 
 
 REOPENED_BY = "caresignal/alerts"
+BY_CORRECTION = (AlertChange.CORRECTED, AlertChange.WITHDRAWN)
 
 
 def alert_actions(event: AlertRaised, names: Names, indexed_at: datetime) -> list[Action]:
@@ -164,14 +165,18 @@ def alert_actions(event: AlertRaised, names: Names, indexed_at: datetime) -> lis
     order: the last applied is the latest (no version check; Elasticsearch scripting is not assumed).
     New evidence brings a closed alert back: a later version clears `closed_*` (an acknowledgement
     stays); a reopened version (the condition came back) clears every step and records its return in the
-    status history, where the earlier steps stay.
+    status history, where the earlier steps stay. A version an analyst's correction made (`corrected`,
+    `withdrawn`) brings no new evidence and leaves the steps alone: the alerts worker closes a withdrawn
+    alert with its own status event, which may be indexed before or after the version.
     """
     document = _document(event, indexed_at)
     reopened = event.change == AlertChange.REOPENED
     if reopened:
         cleared = cleared_step_fields(*LIFECYCLE_STEPS)
+    elif event.version > 1 and event.change not in BY_CORRECTION:
+        cleared = cleared_step_fields(AlertStatus.CLOSED)
     else:
-        cleared = cleared_step_fields(AlertStatus.CLOSED) if event.version > 1 else {}
+        cleared = {}
     actions: list[Action] = [
         {
             "_op_type": "update",

@@ -9,6 +9,7 @@ from factories.corrections import corrected
 
 from schemas import CorrectionChange
 from schemas.evidence import SentimentLabel, SeverityLevel
+from services.alerts.domain import Observation, Withdrawal
 
 RULES = """
 rules:
@@ -72,9 +73,11 @@ def test_corrections_a_statement_added_is_observed_under_it_and_one_removed_is_n
         remove_quality_statements=["safe.safeguarding"],
     )
     observed = engine.correction_observations(corrected(item, change, LATER))
-    assert {o.key.quality_statement for o in observed if o.rule_id == "spike"} == {
+    spike = [o for o in observed if o.rule_id == "spike"]
+    assert {o.key.quality_statement for o in spike if isinstance(o, Observation)} == {
         "safe.medicines_optimisation"
     }
+    assert {o.key.quality_statement for o in spike if isinstance(o, Withdrawal)} == {"safe.safeguarding"}
 
 
 def test_corrections_rules_that_do_not_read_labels_ignore_them(make_engine) -> None:
@@ -82,4 +85,8 @@ def test_corrections_rules_that_do_not_read_labels_ignore_them(make_engine) -> N
     item = classified(occurred_at=MONDAY)
     assert "flat" in {o.rule_id for o in engine.observations(item)}
     correction = corrected(item, CorrectionChange(sentiment=SentimentLabel.NEGATIVE), LATER)
-    assert {o.rule_id for o in engine.correction_observations(correction)} == {"spike"}
+    observed = engine.correction_observations(correction)
+    assert {o.rule_id for o in observed if isinstance(o, Observation)} == {"spike"}
+    assert {o.rule_id for o in observed if isinstance(o, Withdrawal)} == {
+        "severe"
+    }  # not high: nothing to undo

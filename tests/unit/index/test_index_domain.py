@@ -72,6 +72,12 @@ def test_a_later_version_brings_a_closed_alert_back_and_keeps_an_acknowledgement
     assert not {"acknowledged_at", "acknowledged_by"} & set(update["doc"])
 
 
+def test_a_version_an_analysts_correction_made_leaves_the_lifecycle_alone() -> None:
+    for change in (AlertChange.CORRECTED, AlertChange.WITHDRAWN):
+        update, _ = alert_actions(alert().model_copy(update={"version": 2, "change": change}), NAMES, NOW)
+        assert not {"closed_at", "closed_by", "acknowledged_at"} & set(update["doc"])  # closed stays closed
+
+
 def test_a_reopened_version_clears_the_lifecycle_steps_and_records_the_return_to_open() -> None:
     reopened = alert().model_copy(update={"version": 3, "change": AlertChange.REOPENED})
     update, _, history = alert_actions(reopened, NAMES, NOW)
