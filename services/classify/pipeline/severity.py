@@ -95,7 +95,7 @@ class SeverityDetector:
                 self.triggers.add(reason, spec["acts"])
             if spec.get("outcomes"):
                 self.triggers.add(f"{reason}{OUTCOME_SEPARATOR}{spec['needs']}", spec["outcomes"])
-        self.cues = Matcher(nlp.vocab)
+        self.cues = AnchoredMatcher(nlp.vocab)
         for kind, patterns in cues.items():
             self.cues.add(kind, patterns)
         self.gratitude = Matcher(nlp.vocab)
@@ -130,11 +130,9 @@ class SeverityDetector:
         near = {sentence_of[start] + step for _, start, _ in found for step in (-1, 0, 1)}
         cues: dict[str, list[Cue]] = {}
         for index in sorted(near & set(range(len(spans)))):  # cues only matter near a trigger
-            for match_id, start, end in self.cues(spans[index]):
+            for match_id, start, end in self.cues(spans[index], lowers):
                 kind = doc.vocab.strings[match_id]
-                cues.setdefault(kind, []).append(
-                    Cue(kind, start + spans[index].start, end + spans[index].start)
-                )
+                cues.setdefault(kind, []).append(Cue(kind, start, end))
         acts: list[tuple[str, int, int]] = []
         outcomes: list[tuple[str, str, int, int]] = []
         cancelled: list[tuple[str, int, int]] = []
