@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from services.classify.redaction.addresses import ADDRESS_RE
 from services.classify.redaction.identifiers import (
@@ -106,7 +107,7 @@ def redact(text: str, words: WordClasses | None = None) -> Redaction:
                 found.append(Span(match.start(group), match.end(group), label))
         work = _masked(work, found)
         spans.extend(found)
-    finder = NameFinder(words or word_classes())
+    finder = name_finder(words or word_classes())
     spans.extend(Span(start, end, "PERSON") for start, end in finder.spans(work))
     spans = _merged(sorted(spans))
     pieces, last = [], 0
@@ -117,6 +118,12 @@ def redact(text: str, words: WordClasses | None = None) -> Redaction:
     pieces.append(text[last:])
     counts = Counter(span.kind for span in spans)
     return Redaction(text="".join(pieces), counts=dict(sorted(counts.items())), spans=tuple(spans))
+
+
+@lru_cache(maxsize=4)
+def name_finder(words: WordClasses) -> NameFinder:
+    """One finder per word classes (a model's), so its word caches last across texts."""
+    return NameFinder(words)
 
 
 def _masked(text: str, spans: list[Span]) -> str:

@@ -35,7 +35,6 @@ from services.classify.redaction.lexicon import (
 from services.classify.redaction.word_classes import WordClasses, WordKind
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*|\d+|\S")
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 _TITLES = frozenset(title.lower() for title in TITLES)
 _LOWER_TITLES = frozenset(("dr", "mr", "mrs", "ms", "miss", "nurse", "prof", "cllr"))
 _ABBREVIATED_TITLES = frozenset(("dr", "mr", "mrs", "ms", "mx", "prof", "rev", "cllr"))
@@ -47,6 +46,7 @@ _BY_NAME_LIKENESS = (WordKind.PLACE, WordKind.PROPER, WordKind.UNKNOWN, WordKind
 _NAMING_ENDINGS = tuple(" " + cue for cue in NAMING_CUES)
 _THANKING_ENDINGS = tuple(" " + cue for cue in THANKING_CUES)
 MAX_NAME_WORDS = 4
+WORD_CACHE_SIZE = 100_000  # words whose kind a finder remembers (cleared when full: a worker runs for long)
 
 
 class Token:
@@ -56,9 +56,9 @@ class Token:
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text, self.start, self.end = text, start, end
-        possessive = _POSSESSIVE.search(text) if len(text) > 2 else None
-        self.name_end = end - len(possessive.group(0)) if possessive else end  # "Margaret's" -> "Margaret"
-        self.lower = (text[: len(text) - len(possessive.group(0))] if possessive else text).lower()
+        possessive = len(text) > 2 and text[-1] in "sS" and text[-2] in "'’"
+        self.name_end = end - 2 if possessive else end  # "Margaret's" -> "Margaret"
+        self.lower = (text[:-2] if possessive else text).lower()
         self.is_word = text[0].isalpha()
         # 'Margaret', "O'Brien", 'McDonald', or an initial 'J'; not 'NHS' nor 'A&E'
         self.is_capitalised = text[0].isupper() and (len(text) == 1 or any(char.islower() for char in text))
@@ -72,6 +72,8 @@ class NameFinder:
 
     def __init__(self, words: WordClasses) -> None:
         self.words = words
+        self.kinds: dict[str, WordKind] = {}  # lower-case word -> its kind (`_kind`), filled as met
+        self.first_names: dict[str, bool] = {}  # lower-case word -> `_is_first_name`
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         tokens = [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -141,6 +143,14 @@ class NameFinder:
     # --- word tests -----------------------------------------------------------------------------------
 
     def _kind(self, token: Token) -> WordKind:
+        kind = self.kinds.get(token.lower)
+        if kind is None:
+            if len(self.kinds) >= WORD_CACHE_SIZE:
+                self.kinds.clear()
+            kind = self.kinds[token.lower] = self._word_kind(token)
+        return kind
+
+    def _word_kind(self, token: Token) -> WordKind:
         if len(token.lower) == 1 or self._is_first_name(token):
             return WordKind.PROPER  # an initial, or a first name
         kind = self.words.kind(token.lower)
@@ -152,8 +162,14 @@ class NameFinder:
         return next(choice for choice in _BY_NAME_LIKENESS if choice in {kind, *parts})
 
     def _is_first_name(self, token: Token) -> bool:
-        parts = token.lower.split("-")
-        return all(part in FIRST_NAMES and part not in AMBIGUOUS_NAMES for part in parts)
+        known = self.first_names.get(token.lower)
+        if known is None:
+            parts = token.lower.split("-")
+            known = all(part in FIRST_NAMES and part not in AMBIGUOUS_NAMES for part in parts)
+            if len(self.first_names) >= WORD_CACHE_SIZE:
+                self.first_names.clear()
+            self.first_names[token.lower] = known
+        return known
 
     def _is_lower_proper(self, token: Token) -> bool:
         return token.is_word and len(token.lower) > 1 and self._kind(token) is WordKind.PROPER
