@@ -46,21 +46,27 @@ def redacted_text(doc: Doc) -> str:
     return doc._.redaction.text if doc._.redaction is not None else doc.text
 
 
-def segment_spans(doc: Doc, min_segment_chars: int) -> list[Span]:
-    """The sentences of a sentence-split doc; a fragment shorter than `min_segment_chars` joins the next."""
+def segment_spans(doc: Doc, min_segment_chars: int, text: str | None = None) -> list[Span]:
+    """The sentences of a sentence-split doc; a fragment shorter than `min_segment_chars` joins the next.
+    `text`: `doc.text` when the caller has it (a span's text is then sliced, not rebuilt from its tokens)."""
+    source = doc.text if text is None else text
+
+    def stripped(span: Span) -> str:
+        return source[span.start_char : span.end_char].strip()
+
     spans: list[Span] = []
     start = None
     for sentence in sentences(doc):
         start = sentence.start if start is None else start
-        if len(doc[start : sentence.end].text.strip()) >= min_segment_chars:
+        if len(stripped(doc[start : sentence.end])) >= min_segment_chars:
             spans.append(doc[start : sentence.end])
             start = None
     if start is not None:
-        if spans and len(doc[start:].text.strip()) < min_segment_chars:
+        if spans and len(stripped(doc[start:])) < min_segment_chars:
             spans[-1] = doc[spans[-1].start :]
         else:
             spans.append(doc[start:])
-    return [span for span in spans if span.text.strip()]
+    return [span for span in spans if stripped(span)]
 
 
 class Segments:
@@ -86,7 +92,7 @@ class Segments:
         """The segments of a long item; [] for a short one (decided on the length of the text as given)."""
         if text_length(doc) < self.min_chars:
             return []
-        return segment_spans(redacted_doc(doc), self.min_segment_chars)
+        return segment_spans(redacted_doc(doc), self.min_segment_chars, redacted_text(doc))
 
     def textcats(self) -> list:
         return [self.nlp.get_pipe(name) for name in self.components if name in self.nlp.component_names]

@@ -364,3 +364,19 @@ def test_redaction_counts_each_kind() -> None:
         "Acacia",
     ):
         assert value not in result.text
+
+
+def test_redaction_name_finder_remembers_words_without_changing_names() -> None:
+    from services.classify.redaction.names import NameFinder
+    from services.classify.redaction.word_classes import word_classes
+
+    texts = [
+        "Thanks to Priya and Tom on Florence Ward, and to my nan doris's carer Bogdan.",
+        "Zofia was the only one who listened; Dr. Kelly and Mrs O'Neil didn't.",
+        "The Patient Transport driver took Mariana da Silva to George Eliot Hospital.",
+        "Caller zofia pennington said Margaret's son rang twice.",
+    ]
+    fresh = [NameFinder(word_classes()).spans(text) for text in texts]
+    shared = NameFinder(word_classes())
+    assert [shared.spans(text) for text in texts + texts[::-1]] == fresh + fresh[::-1]
+    assert all(fresh)
