@@ -53,57 +53,57 @@ def kafka_libs(cache_dir: Path, version: str, java_home: Path) -> Path:
 
 def elasticsearch_home(cache_dir: Path, version: str, java_home: Path) -> Path:
     """Unpacked Elasticsearch integ-test distribution, downloaded and extracted once per version."""
-    home = cache_dir / f"elasticsearch-{version}"
-    done = cache_dir / f".elasticsearch-{version}.complete"
-    if done.exists() and home.is_dir():
-        return home
-    downloads = cache_dir / "downloads"
-    downloads.mkdir(parents=True, exist_ok=True)
-    archive = downloads / f"elasticsearch-{version}.zip"
-    if not archive.exists():
-        _run_maven(
-            [
-                "dependency:copy",
-                f"-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip",
-                f"-DoutputDirectory={downloads}",
-            ],
-            f"Elasticsearch {version}",
-            java_home,
-        )
-    shutil.rmtree(home, ignore_errors=True)
-    with zipfile.ZipFile(archive) as bundle:
-        bundle.extractall(cache_dir)
-    for script in (home / "bin").iterdir():
-        script.chmod(0o755)
-    _make_world_readable(cache_dir)
-    done.touch()
-    return home
+    return _unpacked_once(
+        cache_dir,
+        f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip",
+        f"Elasticsearch {version}",
+        java_home,
+        scripts="*",
+        world_readable=True,
+    )
 
 
 def keycloak_home(cache_dir: Path, version: str, java_home: Path) -> Path:
     """Unpacked Keycloak distribution (`keycloak-quarkus-dist` zip), downloaded and extracted once."""
-    home = cache_dir / f"keycloak-{version}"
-    done = cache_dir / f".keycloak-{version}.complete"
+    return _unpacked_once(
+        cache_dir,
+        f"org.keycloak:keycloak-quarkus-dist:{version}:zip",
+        f"Keycloak {version}",
+        java_home,
+        scripts="*.sh",
+        world_readable=False,
+    )
+
+
+def _unpacked_once(
+    cache_dir: Path, artifact: str, what: str, java_home: Path, *, scripts: str, world_readable: bool
+) -> Path:
+    """Fetch a `group:artifact:version:zip` distribution with Maven (kept under `downloads/`), extract it
+    into `cache_dir`, make its `bin/<scripts>` executable and mark it complete; once per version.
+
+    The zip's top folder is `<name>-<version>` (name: the artifact's first word, as both distributions are
+    laid out)."""
+    _group, artifact_id, version, packaging = artifact.split(":")
+    home = cache_dir / f"{artifact_id.split('-')[0]}-{version}"
+    done = cache_dir / f".{home.name}.complete"
     if done.exists() and home.is_dir():
         return home
     downloads = cache_dir / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    archive = downloads / f"keycloak-quarkus-dist-{version}.zip"
+    archive = downloads / f"{artifact_id}-{version}.{packaging}"
     if not archive.exists():
         _run_maven(
-            [
-                "dependency:copy",
-                f"-Dartifact=org.keycloak:keycloak-quarkus-dist:{version}:zip",
-                f"-DoutputDirectory={downloads}",
-            ],
-            f"Keycloak {version}",
+            ["dependency:copy", f"-Dartifact={artifact}", f"-DoutputDirectory={downloads}"],
+            what,
             java_home,
         )
     shutil.rmtree(home, ignore_errors=True)
     with zipfile.ZipFile(archive) as bundle:
         bundle.extractall(cache_dir)
-    for script in (home / "bin").glob("*.sh"):
+    for script in (home / "bin").glob(scripts):
         script.chmod(0o755)
+    if world_readable:
+        _make_world_readable(cache_dir)
     done.touch()
     return home
 

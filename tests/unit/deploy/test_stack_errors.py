@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import sys
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,31 @@ def test_settings_default_to_loopback_ports_and_a_local_state_dir(monkeypatch: p
 def test_socket_connections_are_blocked_in_unit_tests() -> None:
     with pytest.raises(RuntimeError, match="unit tests may not open network connections"):
         socket.create_connection(("127.0.0.1", 9092), timeout=1)
+
+
+@pytest.mark.parametrize(
+    ("home", "archive", "version", "script"),
+    [
+        (downloads.elasticsearch_home, "elasticsearch-9.1.0.zip", "9.1.0", "bin/elasticsearch"),
+        (downloads.keycloak_home, "keycloak-quarkus-dist-26.4.0.zip", "26.4.0", "bin/kc.sh"),
+    ],
+)
+def test_a_downloaded_distribution_is_unpacked_once(
+    home: Callable[[Path, str, Path], Path],
+    archive: str,
+    version: str,
+    script: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setattr(downloads.shutil, "which", lambda name: None)  # Maven would fail: never called
+    (tmp_path / "downloads").mkdir()
+    top = f"{archive.split('-')[0]}-{version}"
+    with zipfile.ZipFile(tmp_path / "downloads" / archive, "w") as bundle:
+        bundle.writestr(f"{top}/{script}", "#!/bin/sh\n")
+    unpacked = home(tmp_path, version, Path(sys.prefix))
+    assert unpacked == tmp_path / top
+    assert (unpacked / script).stat().st_mode & 0o111
+    (unpacked / script).write_text("kept")
+    assert home(tmp_path, version, Path(sys.prefix)) == unpacked
+    assert (unpacked / script).read_text() == "kept"
