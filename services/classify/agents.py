@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.errors import UnknownTopicOrPartitionError
 from faust.types import EventT, StreamT, TopicT
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
@@ -27,6 +26,7 @@ from schemas.evidence import EvidenceReceived
 from schemas.locations import LocationReference
 from services.classify.analyser import Classifier, TextAnalysis
 from services.classify.domain import build_classified
+from services.classify.following import Ends, follow_topic
 from services.classify.gazetteer import ProviderGazetteer
 from services.classify.metrics import ClassifyMetrics
 from services.classify.neardup.authors import author_token
@@ -102,34 +102,19 @@ class LocationFollower:
 
     async def run(self) -> None:
         """The consumer is subscribed to the topic without a group: starting it assigns every partition."""
-        try:
-            await self.consumer.start()
-        except UnknownTopicOrPartitionError as error:
-            raise RuntimeError(
-                f"topic {self.topic} does not exist: run `caresignal topics create`"
-            ) from error
-        try:
-            partitions = list(self.consumer.assignment())
-            await self.consumer.seek_to_beginning(*partitions)
-            ends = await self.consumer.end_offsets(partitions)
-            while True:
-                batches = await self.consumer.getmany(timeout_ms=500, max_records=1000)
-                for records in batches.values():
-                    for record in records:
-                        self._apply(record)
-                if not self.index.caught_up.is_set() and await self._reached(ends):
-                    log.info(
-                        "location table caught up: %d locations", len(self.index.location_id_to_location)
-                    )
-                    self.index.caught_up.set()
-        finally:
-            await self.consumer.stop()
+        await follow_topic(
+            self.consumer,
+            self.topic,
+            seek=self._seek_to_beginning,
+            apply=self._apply,
+            caught_up=self.index.caught_up,
+            on_caught_up=lambda: log.info(
+                "location table caught up: %d locations", len(self.index.location_id_to_location)
+            ),
+        )
 
-    async def _reached(self, ends: dict[TopicPartition, int]) -> bool:
-        for partition, end in ends.items():
-            if await self.consumer.position(partition) < end:
-                return False
-        return True
+    async def _seek_to_beginning(self, partitions: list[TopicPartition], _ends: Ends) -> None:
+        await self.consumer.seek_to_beginning(*partitions)
 
     def _apply(self, record: ConsumerRecord) -> None:
         try:

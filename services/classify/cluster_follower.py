@@ -20,11 +20,11 @@ import time
 from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.errors import UnknownTopicOrPartitionError
 from pydantic import ValidationError
 
 from schemas.common import AreaRef, Frozen, UtcDatetime
 from schemas.evidence import Duplication, SourceType
+from services.classify.following import Ends, follow_topic
 from services.classify.neardup.clusters import NearDuplicates
 
 log = logging.getLogger(__name__)
@@ -55,41 +55,23 @@ class ClusterFollower:
     async def run(self, consumer: AIOKafkaConsumer) -> None:
         """`consumer` is subscribed to the topic without a group: starting it assigns every partition."""
         self.consumer = consumer
-        try:
-            await self.consumer.start()
-        except UnknownTopicOrPartitionError as error:
-            raise RuntimeError(
-                f"topic {self.topic} does not exist: run `caresignal topics create`"
-            ) from error
-        try:
-            partitions = list(self.consumer.assignment())
-            ends = await self.consumer.end_offsets(partitions)
-            await self._seek_to_horizon(partitions, ends)
-            while True:
-                batches = await self.consumer.getmany(timeout_ms=500, max_records=1000)
-                for records in batches.values():
-                    for record in records:
-                        self._apply(record)
-                if not self.caught_up.is_set() and await self._reached(ends):
-                    log.info("near-duplicate clusters caught up: %d items held", len(self.clusters))
-                    self.caught_up.set()
-        finally:
-            await self.consumer.stop()
+        await follow_topic(
+            consumer,
+            self.topic,
+            seek=self._seek_to_horizon,
+            apply=self._apply,
+            caught_up=self.caught_up,
+            on_caught_up=lambda: log.info(
+                "near-duplicate clusters caught up: %d items held", len(self.clusters)
+            ),
+        )
 
-    async def _seek_to_horizon(
-        self, partitions: list[TopicPartition], ends: dict[TopicPartition, int]
-    ) -> None:
+    async def _seek_to_horizon(self, partitions: list[TopicPartition], ends: Ends) -> None:
         since = int((time.time() - self.horizon_seconds) * 1000)
         found = await self.consumer.offsets_for_times({partition: since for partition in partitions})
         for partition in partitions:
             offset = found.get(partition)
             self.consumer.seek(partition, offset.offset if offset else ends[partition])
-
-    async def _reached(self, ends: dict[TopicPartition, int]) -> bool:
-        for partition, end in ends.items():
-            if await self.consumer.position(partition) < end:
-                return False
-        return True
 
     def _apply(self, record: ConsumerRecord) -> None:
         if record.value is None or self._decided_here(record.key):
