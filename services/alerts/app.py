@@ -14,7 +14,8 @@ an item raised carries that item's trace.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 import faust
 from opentelemetry.trace import SpanKind
@@ -39,6 +40,7 @@ from services.common.tracing import item_span, with_trace_headers
 
 log = logging.getLogger(__name__)
 SERVICE = "alerts"
+T = TypeVar("T")
 
 
 def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.App:
@@ -109,17 +111,24 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
                 force=True,
             )
 
-    @app.agent(classified_topic)
-    async def route_evidence(stream: faust.StreamT) -> None:
+    async def decoded(
+        stream: faust.StreamT, decode: Callable[[bytes], T], topic: faust.types.TopicT
+    ) -> AsyncIterator[tuple[faust.types.EventT, T]]:
+        """Each event with its decoded value; a poison message goes to the dead-letter `topic` instead."""
         async for event in stream.events():
             try:
-                evidence = decode_classified(event.value)
+                value = decode(event.value)
             except PoisonMessageError as error:
-                await dead_letter(event, error)
+                await dead_letter(event, error, topic)
                 count_items(SERVICE, event.message.topic, ["dead_lettered"])
                 continue
             breaker.record(dead_lettered=False)
             count_items(SERVICE, event.message.topic, ["done"])
+            yield event, value
+
+    @app.agent(classified_topic)
+    async def route_evidence(stream: faust.StreamT) -> None:
+        async for event, evidence in decoded(stream, decode_classified, dlq_topic):
             with item_span(
                 "alerts.route", str(evidence.evidence_id), parent=event.headers, kind=SpanKind.CONSUMER
             ):
@@ -128,15 +137,7 @@ def create_app(settings: AlertsSettings, rules: RuleSet | None = None) -> faust.
 
     @app.agent(corrections_topic)
     async def route_corrections(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            try:
-                correction = decode_correction(event.value)
-            except PoisonMessageError as error:
-                await dead_letter(event, error, corrections_dlq_topic)
-                count_items(SERVICE, event.message.topic, ["dead_lettered"])
-                continue
-            breaker.record(dead_lettered=False)
-            count_items(SERVICE, event.message.topic, ["done"])
+        async for _event, correction in decoded(stream, decode_correction, corrections_dlq_topic):
             await send_observations(engine.correction_observations(correction))
 
     @app.agent(observations_topic)

@@ -23,7 +23,7 @@ from services.alerts.rules import (
     SeverityRule,
     SpikeRule,
 )
-from services.alerts.severity_groups import detect_severity_group
+from services.alerts.severity_groups import detect_severity_group, item_alert
 from services.alerts.state import (
     ClusterCounting,
     Detected,
@@ -195,22 +195,9 @@ def detect_severity(rule: SeverityRule, raw: dict[str, Any] | None, observation:
     version, change = raised
     if change is AlertChange.RAISED:
         state.last_alert_at = at
-    source = observation.source_type.value.replace("_", " ")
     reasons = f" ({', '.join(observation.severity_reasons)})" if observation.severity_reasons else ""
-    alert = build_alert(
-        rule_id=rule.id,
-        kind=AlertRuleKind.SEVERITY,
-        key=state.key,
-        window_start=at,
-        window_end=at,
-        occurred_at=at,
-        severity=rule.severity,
-        reason=f"High-severity {source} about {state.label} on {at:%Y-%m-%d}{reasons}",
-        counts={"count": 1},
-        query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
-        evidence_ids=[observation.evidence_id],
-        version=version,
-        change=change,
+    alert = item_alert(
+        rule, state, observation, severity=rule.severity, note=reasons, version=version, change=change
     )
     return state.model_dump(mode="json"), [alert]
 

@@ -201,23 +201,15 @@ def _page_alone(
     if raised is None:
         return state.model_dump(mode="json"), []
     version, change = raised
-    at = observation.occurred_at
-    source = observation.source_type.value.replace("_", " ")
     why = (
         f"critical: {', '.join(reason.replace('_', ' ') for reason in critical)}" if critical else "late item"
     )
-    alert = build_alert(
-        rule_id=rule.id,
-        kind=AlertRuleKind.SEVERITY,
-        key=state.key,
-        window_start=at,
-        window_end=at,
-        occurred_at=at,
+    alert = item_alert(
+        rule,
+        state,
+        observation,
         severity=severity,
-        reason=f"High-severity {source} about {state.label} on {at:%Y-%m-%d} ({why})",
-        counts={"count": 1},
-        query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
-        evidence_ids=[observation.evidence_id],
+        note=f" ({why})",
         id_suffix=f"|{observation.evidence_id}",
         items=[_item(observation)],
         reason_counts={reason: 1 for reason in observation.severity_reasons},
@@ -225,3 +217,31 @@ def _page_alone(
         change=change,
     )
     return state.model_dump(mode="json"), [alert]
+
+
+def item_alert(
+    rule: SeverityRule,
+    state: State,
+    observation: Observation,
+    *,
+    severity: AlertSeverity,
+    note: str,
+    **extra: Any,
+) -> AlertRaised:
+    """A severity alert about one item, its window the item's moment; `note` ends the reason."""
+    at = observation.occurred_at
+    source = observation.source_type.value.replace("_", " ")
+    return build_alert(
+        rule_id=rule.id,
+        kind=AlertRuleKind.SEVERITY,
+        key=state.key,
+        window_start=at,
+        window_end=at,
+        occurred_at=at,
+        severity=severity,
+        reason=f"High-severity {source} about {state.label} on {at:%Y-%m-%d}{note}",
+        counts={"count": 1},
+        query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
+        evidence_ids=[observation.evidence_id],
+        **extra,
+    )
