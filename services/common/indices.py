@@ -28,6 +28,8 @@ EVIDENCE_GENERATION_PREFIX = "evidence-v1-gen"  # + "<n>-YYYY.MM": no template a
 # Items restricted to the sensitive role; the `evidence-unrestricted` alias filters them out.
 RESTRICTED_FILTER: dict[str, Any] = {"term": {"restriction.restricted": True}}
 UNRESTRICTED_FILTER: dict[str, Any] = {"bool": {"must_not": [RESTRICTED_FILTER]}}
+# Options of a read: an alias or pattern with no index behind it yet (nothing written) reads as empty.
+MAY_BE_EMPTY: dict[str, bool] = {"ignore_unavailable": True, "allow_no_indices": True}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from schemas.common import AreaRef
 from schemas.evidence import SourceType
 from services.classify.neardup.clusters import NearDuplicates
 from services.classify.neardup.signature import MinHasher
-from services.common.indices import Names
+from services.common.indices import MAY_BE_EMPTY, Names
 
 MISSING = {"bool": {"must_not": {"exists": {"field": "cluster_id"}}}}
 
@@ -79,5 +79,5 @@ def backfill_clusters(
             summary.clustered += 1
         elif result.get("update", {}).get("status") != 409:  # changed meanwhile: the newer write stands
             summary.failed += 1
-    es.indices.refresh(index=names.evidence_alias, ignore_unavailable=True, allow_no_indices=True)
+    es.indices.refresh(index=names.evidence_alias, **MAY_BE_EMPTY)
     return summary

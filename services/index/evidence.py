@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 from schemas import CorrectedFields, EvidenceClassified
 from services.common.errors import NotFoundError
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names
+from services.common.indices import MAY_BE_EMPTY, Names
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,7 @@ def find_evidence(es: Elasticsearch, names: Names, evidence_id: UUID) -> Indexed
     with elasticsearch_errors():
         found = es.search(
             index=names.evidence_read_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
+            **MAY_BE_EMPTY,
             size=1,
             seq_no_primary_term=True,
             query={"ids": {"values": [str(evidence_id)]}},

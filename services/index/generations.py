@@ -19,7 +19,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from services.common.indices import EVIDENCE_GENERATION_PREFIX, UNRESTRICTED_FILTER, Names
+from services.common.indices import EVIDENCE_GENERATION_PREFIX, MAY_BE_EMPTY, UNRESTRICTED_FILTER, Names
 
 MONTH = re.compile(r"(\d{4}\.\d{2})$")
 GENERATION = re.compile(r"gen(\d+)-\d{4}\.\d{2}$")
@@ -49,7 +49,7 @@ def live_months(es: Elasticsearch, names: Names) -> dict[str, MonthIndex]:
 def next_generation(es: Elasticsearch, names: Names) -> int:
     """One above every generation that exists, live or left by an unfinished run."""
     pattern = names.settings.index(f"{EVIDENCE_GENERATION_PREFIX}*")
-    found = es.indices.get(index=pattern, ignore_unavailable=True, allow_no_indices=True)
+    found = es.indices.get(index=pattern, **MAY_BE_EMPTY)
     generations = [int(m.group(1)) for index in found if (m := GENERATION.search(index))]
     live = [month.generation for month in live_months(es, names).values()]
     return max([0, *generations, *live]) + 1

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 from schemas import EvidenceKind, KeyQuestion, Rating
 from schemas.reference import quality_statements
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names
+from services.common.indices import MAY_BE_EMPTY, Names
 from services.index.models import FacetBucket, InspectionResults, Period, RatingChange, RatingChanges
 from services.index.profile_scope import REGISTERED, Scope, in_period, period_search
 from services.index.search import buckets
@@ -135,8 +135,7 @@ def inspection_results(es: Elasticsearch, names: Names, scope: Scope, period: Pe
         )
         changes = es.search(
             index=names.evidence_read_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
+            **MAY_BE_EMPTY,
             **rating_changes_body(scope.evidence, period, LATEST_CHANGES),
         )
     aggs = locations["aggregations"]

@@ -14,7 +14,7 @@ from schemas import AlertStatus
 from schemas.reference import local_authorities
 from services.alerts.lifecycle import status_clause
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names
+from services.common.indices import MAY_BE_EMPTY, Names
 from services.index.models import AreaActivity, EnglandOverview
 from services.index.soft_intelligence import HIGH_SEVERITY, NEGATIVE, SOFT_INTELLIGENCE, SOFT_SOURCES
 
@@ -50,8 +50,7 @@ def england_overview(es: Elasticsearch, names: Names, *, days: int = 30) -> Engl
     with elasticsearch_errors():
         newest = es.search(
             index=names.evidence_read_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
+            **MAY_BE_EMPTY,
             size=0,
             query=SOFT_INTELLIGENCE,
             aggs={"newest": {"max": {"field": "occurred_at"}}},
@@ -59,8 +58,7 @@ def england_overview(es: Elasticsearch, names: Names, *, days: int = 30) -> Engl
         newest_ms = newest.get("aggregations", {}).get("newest", {}).get("value")
         open_alerts = es.search(
             index=names.alerts_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
+            **MAY_BE_EMPTY,
             size=0,
             query=status_clause(AlertStatus.OPEN),
             aggs={"codes": {"terms": {"field": "key.code", "size": COUNCILS}}},
@@ -76,8 +74,7 @@ def england_overview(es: Elasticsearch, names: Names, *, days: int = 30) -> Engl
         with elasticsearch_errors():
             response = es.search(
                 index=names.evidence_read_alias,
-                ignore_unavailable=True,
-                allow_no_indices=True,
+                **MAY_BE_EMPTY,
                 **overview_body(end, days),
             )
         by_code = {b["key"]: b for b in response["aggregations"]["councils"]["buckets"]}

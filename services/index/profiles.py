@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch
 
 from services.common.errors import NotFoundError
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names
+from services.common.indices import MAY_BE_EMPTY, Names
 from services.index.areas import area_field, region_of, resolve_area
 from services.index.inspection_results import inspection_results
 from services.index.models import AreaProfile, LocationRatings, ProviderProfile
@@ -67,9 +67,7 @@ def _location_ratings(source: dict[str, Any]) -> LocationRatings:
 
 def _evidence_total(es: Elasticsearch, names: Names, condition: dict[str, Any]) -> int:
     with elasticsearch_errors():
-        response = es.count(
-            index=names.evidence_read_alias, ignore_unavailable=True, allow_no_indices=True, query=condition
-        )
+        response = es.count(index=names.evidence_read_alias, **MAY_BE_EMPTY, query=condition)
     return response["count"]
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from schemas import EvidenceClassified, SourceType, read_inspection_result
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names
+from services.common.indices import MAY_BE_EMPTY, Names
 from services.index.documents import Action, evidence_document
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,6 @@ def repair_inspection_results(es: Elasticsearch, names: Names, *, dry_run: bool 
             else:
                 summary.failed += 1
                 log.warning("inspection result %s not repaired: %s", result.get("_id"), result.get("error"))
-        es.indices.refresh(index=names.evidence_alias, ignore_unavailable=True, allow_no_indices=True)
+        es.indices.refresh(index=names.evidence_alias, **MAY_BE_EMPTY)
     log.info("inspection results repaired", extra=summary.model_dump())
     return summary

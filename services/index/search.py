@@ -18,7 +18,7 @@ from elasticsearch import Elasticsearch
 from schemas import EvidenceKind, source_types_of
 from services.common.errors import InvalidRequestError
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names
+from services.common.indices import MAY_BE_EMPTY, Names
 from services.common.lemmas import query_lemmas
 from services.index.areas import resolve_area
 from services.index.models import FacetBucket, SearchFilters, SearchHit, SearchPage, SortOrder
@@ -279,7 +279,7 @@ def search_evidence(
     )
     with elasticsearch_errors():
         response = es.options(request_timeout=REQUEST_TIMEOUT_SECONDS).search(
-            index=names.evidence_read_alias, ignore_unavailable=True, allow_no_indices=True, **body
+            index=names.evidence_read_alias, **MAY_BE_EMPTY, **body
         )
     raw_hits = response["hits"]["hits"]
     aggregations = response.get("aggregations", {})

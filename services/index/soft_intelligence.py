@@ -17,7 +17,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from schemas import EvidenceKind, KeyQuestion, source_types_of
 from schemas.reference import quality_statements
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names
+from services.common.indices import MAY_BE_EMPTY, Names
 from services.index.comparisons import (
     CONFIDENCE_LEVEL,
     FALSE_DISCOVERY_RATE,
@@ -280,8 +280,7 @@ def emerging_terms(es: Elasticsearch, names: Names, scope: Scope, period: Period
     with elasticsearch_errors():
         counts = es.search(
             index=names.evidence_read_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
+            **MAY_BE_EMPTY,
             **term_counts_body(scope, period, recent, []),
         )
     aggs = counts.get("aggregations", {})
@@ -367,8 +366,7 @@ def per_capacity(es: Elasticsearch, names: Names, scope: Scope, period: Period) 
     with elasticsearch_errors():
         evidence = es.search(
             index=names.evidence_read_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
+            **MAY_BE_EMPTY,
             size=0,
             track_total_hits=True,
             query=counted,
@@ -401,8 +399,7 @@ def per_capacity(es: Elasticsearch, names: Names, scope: Scope, period: Period) 
         about_homes = (
             es.count(
                 index=names.evidence_read_alias,
-                ignore_unavailable=True,
-                allow_no_indices=True,
+                **MAY_BE_EMPTY,
                 query={
                     "bool": {
                         "filter": [
@@ -446,14 +443,12 @@ def soft_intelligence(
     with elasticsearch_errors():
         response = es.search(
             index=names.evidence_read_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
+            **MAY_BE_EMPTY,
             **scope_body(scope, period, top=top),
         )
         comparators = es.search(
             index=names.evidence_read_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
+            **MAY_BE_EMPTY,
             request_cache=True,
             **comparators_body(period, scope.population_field),
         )

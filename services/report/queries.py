@@ -21,7 +21,7 @@ from services.alerts import lifecycle
 from services.alerts.models import AlertFilters, AlertView
 from services.common.errors import InvalidRequestError
 from services.common.http import elasticsearch_errors
-from services.common.indices import Names
+from services.common.indices import MAY_BE_EMPTY, Names
 from services.index import profiles, search
 from services.index.areas import area_field, region_of, resolve_area
 from services.index.models import AreaInfo, Period, SearchFilters, SearchPage
@@ -92,8 +92,7 @@ def _aggregate(
     with elasticsearch_errors():
         response = es.search(
             index=names.evidence_read_alias,
-            ignore_unavailable=True,
-            allow_no_indices=True,
+            **MAY_BE_EMPTY,
             size=0,
             query={"bool": {"filter": _area_in_period(area, period)}},
             aggs=aggs,
@@ -179,7 +178,7 @@ def quote_candidates(
     searches: list[dict[str, Any]] = []
     for key in keys:
         index = names.evidence_read_alias
-        searches.append({"index": index, "ignore_unavailable": True, "allow_no_indices": True})
+        searches.append({"index": index, **MAY_BE_EMPTY})
         clauses = [*_area_in_period(area, period), {"term": {"quality_statement_ids": key}}]
         searches.append(
             {
