@@ -12,7 +12,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from services.index.models import Comparison, ComparisonFlag, ComparisonSet, SoftIntelligence
+from services.index.models import (
+    AreaProfile,
+    Comparison,
+    ComparisonFlag,
+    ComparisonSet,
+    ProviderProfile,
+    SoftIntelligence,
+)
 from services.web import charts
 from services.web.formatting import label, percent, q_value
 from services.web.links import page_filters
@@ -151,4 +158,19 @@ def soft_intelligence_view(soft: SoftIntelligence) -> dict[str, Any]:
         if soft.by_key_question
         else None,
         "term_scopes": {term.term: page_filters(term.search) for term in soft.emerging_terms.terms},
+    }
+
+
+def profile_sections(
+    profile: AreaProfile | ProviderProfile, subject: str, period_choice: PeriodChoice
+) -> dict[str, Any]:
+    """What the area and provider pages both show of a profile: the period, both sections, their searches."""
+    return {
+        "profile": profile,
+        "subject": subject,
+        "period_choice": period_choice,
+        **soft_intelligence_view(profile.soft_intelligence),
+        "per_capacity": profile.per_capacity,
+        "inspection": profile.inspection_results,
+        "inspection_scope": page_filters(profile.inspection_results.search),
     }

@@ -15,9 +15,8 @@ from services.index.areas import resolve_area
 from services.index.models import AreaInfo
 from services.web.deps import Es, IndexNames, Settings
 from services.web.errors import PageRoute
-from services.web.links import page_filters
 from services.web.parallel import gather
-from services.web.profile_view import PeriodChoice, soft_intelligence_view
+from services.web.profile_view import PeriodChoice, profile_sections
 from services.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -87,13 +86,7 @@ def area_page(
         "areas/profile.html",
         {
             "section": "areas",
-            "profile": profile,
-            "subject": f"about {profile.area.name}",
-            "period_choice": period_choice,
-            **soft_intelligence_view(profile.soft_intelligence),
-            "per_capacity": profile.per_capacity,
-            "inspection": profile.inspection_results,
-            "inspection_scope": page_filters(profile.inspection_results.search),
+            **profile_sections(profile, f"about {profile.area.name}", period_choice),
             "alerts": open_alerts,
             "peers": sorted((a for a in england.areas if a.code in peers), key=lambda a: (-a.total, a.name)),
             "england": england,

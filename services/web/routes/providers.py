@@ -11,9 +11,8 @@ from services.index import profiles, search
 from services.index.models import SearchFilters, SearchHit, SortOrder
 from services.web.deps import Es, IndexNames, Settings
 from services.web.errors import PageRoute
-from services.web.links import page_filters
 from services.web.parallel import gather
-from services.web.profile_view import PeriodChoice, soft_intelligence_view
+from services.web.profile_view import PeriodChoice, profile_sections
 from services.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -69,14 +68,8 @@ def provider_page(
         "providers/profile.html",
         {
             "section": "search",
-            "profile": profile,
             "name": name,
-            "subject": f"about {name}",
-            "period_choice": period_choice,
-            **soft_intelligence_view(soft),
-            "per_capacity": profile.per_capacity,
-            "inspection": profile.inspection_results,
-            "inspection_scope": page_filters(profile.inspection_results.search),
+            **profile_sections(profile, f"about {name}", period_choice),
             "location_ratings": "providers/location_ratings.html",
             "ratings": ratings,
             "downgrades": {hit.evidence_id for hit in ratings if is_downgrade(hit)},
