@@ -189,40 +189,34 @@ def fit_overrides(options: TrainOptions) -> dict[str, Any]:
 
 
 def cv_jobs(options: TrainOptions, work: Path, *, with_corrections: bool = True) -> list[FitJob]:
-    corrections = str(options.corrections) if options.corrections and with_corrections else None
     suffix = "" if with_corrections else "-without-corrections"
     return [
-        FitJob(
-            component,
-            str(work / f"{component}-fold{k}{suffix}"),
-            str(options.data_dir),
-            options.seed,
-            k,
-            options.n_folds,
-            options.limit,
-            fit_overrides(options),
-            corrections,
-        )
+        _fit_job(options, component, work / f"{component}-fold{k}{suffix}", k, with_corrections)
         for k in range(options.n_folds)
         for component in COMPONENTS
     ]
 
 
 def final_jobs(options: TrainOptions, work: Path) -> list[FitJob]:
-    return [
-        FitJob(
-            component,
-            str(work / f"{component}-all"),
-            str(options.data_dir),
-            options.seed,
-            -1,
-            options.n_folds,
-            options.limit,
-            fit_overrides(options),
-            str(options.corrections) if options.corrections else None,
-        )
-        for component in COMPONENTS
-    ]
+    return [_fit_job(options, component, work / f"{component}-all", -1, True) for component in COMPONENTS]
+
+
+def _fit_job(
+    options: TrainOptions, component: str, output: Path, fold: int, with_corrections: bool
+) -> FitJob:
+    """One component's fit (`fold` -1: on all data), with the options' corrections unless left out."""
+    corrections = str(options.corrections) if options.corrections and with_corrections else None
+    return FitJob(
+        component,
+        str(output),
+        str(options.data_dir),
+        options.seed,
+        fold,
+        options.n_folds,
+        options.limit,
+        fit_overrides(options),
+        corrections,
+    )
 
 
 def on_label_space(index: dict[str, int], label_space: tuple[str, ...], row: list[float]) -> list[float]:
