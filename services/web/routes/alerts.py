@@ -16,7 +16,7 @@ from services.alerts.models import AlertFilters, AlertView, StatusChange
 from services.common.areas import find_areas
 from services.common.errors import NotFoundError
 from services.index import evidence
-from services.web.csrf import CsrfChecked, csrf_token, set_csrf_cookie
+from services.web.csrf import CsrfChecked, render_form_page
 from services.web.deps import Es, IndexNames
 from services.web.errors import PageError, PageRoute
 from services.web.identity import CurrentReviewer, Reviewer, remember_reviewer
@@ -104,7 +104,7 @@ def alert_response(
             items.append(evidence.get_evidence(es, names, UUID(evidence_id)))
         except NotFoundError:
             continue
-    response = render(
+    return render_form_page(
         request,
         "alerts/alert.html",
         {
@@ -112,16 +112,10 @@ def alert_response(
             "alert": alert,
             "items": items,
             "evidence_url": evidence_url(alert),
-            "reviewer": reviewer,
-            "csrf_token": csrf_token(request),
-            "done": request.query_params.get("done"),
-            "errors": errors or {},
-            "error_prefix": bool(errors),
         },
-        status_code=400 if errors else 200,
+        reviewer,
+        errors,
     )
-    set_csrf_cookie(request, response)
-    return response
 
 
 @router.post("/alerts/{alert_id}/{action}")

@@ -17,7 +17,7 @@ from services.index.corrections import correction_history
 from services.index.corrections_api import Publisher as CorrectionPublisher
 from services.index.models import SearchFilters, SortOrder
 from services.web import charts
-from services.web.csrf import CsrfChecked, csrf_token, set_csrf_cookie
+from services.web.csrf import CsrfChecked, render_form_page
 from services.web.deps import Es, IndexNames
 from services.web.errors import PageRoute
 from services.web.facets import AREA_SELECTS, RADIOS, facets
@@ -172,7 +172,7 @@ def evidence_response(
         groups.append({"heading": heading, "hits": hits, "total": result.total, "params": {name: value}})
     shown_ids = {score.id for score in item.quality_statements}
     history = correction_history(es, names, evidence_id)
-    response = render(
+    return render_form_page(
         request,
         "search/evidence.html",
         {
@@ -185,16 +185,10 @@ def evidence_response(
             "addable": [sid for sid in statement_titles() if sid not in shown_ids],
             "severity_reasons": SEVERITY_REASONS,
             "sentiments": list(SentimentLabel),
-            "reviewer": reviewer,
-            "csrf_token": csrf_token(request),
-            "done": request.query_params.get("done"),
-            "errors": errors or {},
-            "error_prefix": bool(errors),
         },
-        status_code=400 if errors else 200,
+        reviewer,
+        errors,
     )
-    set_csrf_cookie(request, response)
-    return response
 
 
 @router.post("/evidence/{evidence_id}/corrections")
