@@ -8,28 +8,24 @@ from collections.abc import Iterator
 
 import pytest
 from elasticsearch import Elasticsearch
+from factories.api import ADMIN, api_client
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from services.api import create_app
 from services.cli import app
 from services.common.api_keys import key_hash
 from services.common.config import CommonSettings
 from services.common.indices import Names
-from services.index.templates import delete_templates
 
 pytestmark = pytest.mark.integration
-ADMIN = {"X-API-Key": "dev-key"}
 
 
 @pytest.fixture
 def client(
     settings: CommonSettings, es: Elasticsearch, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
-    monkeypatch.setenv("CARESIGNAL_ES_INDEX_PREFIX", settings.es_index_prefix)
-    with TestClient(create_app(settings)) as test_client:
+    with api_client(settings, es, monkeypatch) as test_client:
         yield test_client
-    delete_templates(es, settings)
 
 
 def test_a_key_made_by_an_admin_works_for_its_role_only_and_stops_at_once_when_revoked(

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from elasticsearch import Elasticsearch
+from factories.api import api_client
 from factories.index import evidence, index_directly
 from factories.waiting import wait_until
 from fastapi.testclient import TestClient
@@ -28,10 +29,8 @@ OLDHAM = "E08000004"
 def client(
     settings: CommonSettings, es: Elasticsearch, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
-    monkeypatch.setenv("CARESIGNAL_ES_INDEX_PREFIX", settings.es_index_prefix)
-    with TestClient(create_app(settings)) as test_client:
+    with api_client(settings, es, monkeypatch) as test_client:
         yield test_client
-    delete_templates(es, settings)
 
 
 def test_a_scripted_session_leaves_one_event_per_action_in_order_and_an_admin_can_answer_who(

@@ -7,28 +7,25 @@ from collections.abc import Iterator
 
 import pytest
 from elasticsearch import Elasticsearch
+from factories.api import ADMIN, api_client
 from factories.waiting import wait_until
 from fastapi.testclient import TestClient
 
-from services.api import ApiSettings, create_app
+from services.api import ApiSettings
 from services.common.config import CommonSettings
-from services.index.templates import delete_templates
 
 pytestmark = pytest.mark.integration
-ADMIN = {"X-API-Key": "dev-key"}
 
 
 @pytest.fixture
 def client(
     settings: CommonSettings, es: Elasticsearch, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
-    monkeypatch.setenv("CARESIGNAL_ES_INDEX_PREFIX", settings.es_index_prefix)
     limited = ApiSettings(
         **settings.model_dump(), rate_limit_search_per_minute=3, rate_limit_export_per_minute=1
     )
-    with TestClient(create_app(limited)) as test_client:
+    with api_client(settings, es, monkeypatch, limited) as test_client:
         yield test_client
-    delete_templates(es, settings)
 
 
 def test_a_caller_over_its_limit_is_refused_with_retry_after_and_audited(
