@@ -69,6 +69,13 @@ class InspectionFinding(Frozen):
     report_link_id: str | None = None
 
 
+def text_not_blank(value: str) -> str:
+    """The validator of every evidence text: white space alone is no text."""
+    if not value.strip():
+        raise ValueError("text is blank")
+    return value
+
+
 class EvidenceReceived(Event):
     """One item of evidence as received from a source, text kept as given (raw topic, short retention)."""
 
@@ -85,12 +92,7 @@ class EvidenceReceived(Event):
     inspection: InspectionFinding | None = Field(default=None, description="Set for inspection results.")
     metadata: dict[str, Any] = Field(default_factory=dict, description="Source-specific extras.")
 
-    @field_validator("text")
-    @classmethod
-    def _text_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is blank")
-        return value
+    _text_not_blank = field_validator("text")(text_not_blank)
 
 
 class SentimentLabel(StrEnum):

@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from schemas.common import AreaRef, ProviderRef, utc_now
-from schemas.evidence import MAX_TEXT_CHARS, AuthorRole, SourceType
+from schemas.evidence import MAX_TEXT_CHARS, AuthorRole, SourceType, text_not_blank
 from schemas.metadata import metadata_problems
 from services.common.areas import area_codes, resolve_area
 from services.ingest.adapters.common import build_evidence, content_reference
@@ -57,12 +57,7 @@ class EvidenceSubmission(BaseModel):
         description="Source-specific extras: only the keys FORMATS.md lists for the source type.",
     )
 
-    @field_validator("text")
-    @classmethod
-    def _text_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is blank")
-        return value
+    _text_not_blank = field_validator("text")(text_not_blank)
 
     @field_validator("area")
     @classmethod
