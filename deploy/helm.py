@@ -16,14 +16,25 @@ KUBE_VERSION = "1.30.0"  # what `helm template` assumes the cluster runs (the ch
 
 
 def helm_path(cache_dir: Path) -> Path:
-    return cache_dir / f"helm-{HELM_VERSION}" / "helm"
+    return go_binary_path(cache_dir, HELM_MODULE, HELM_VERSION)
 
 
 def ensure_helm(cache_dir: Path) -> Path:
-    """The helm binary, built once with `go install` (needs Go; takes minutes the first time)."""
-    binary = helm_path(cache_dir)
+    """The helm binary (takes minutes the first time)."""
+    return ensure_go_binary(cache_dir, HELM_MODULE, HELM_VERSION)
+
+
+def go_binary_path(cache_dir: Path, module: str, version: str) -> Path:
+    """Where the command `module` (its last path part names it) at `version` is kept in the cache."""
+    name = module.rsplit("/", 1)[-1]
+    return cache_dir / f"{name}-{version}" / name
+
+
+def ensure_go_binary(cache_dir: Path, module: str, version: str) -> Path:
+    """The command `module`@`version`, built once with `go install` into the cache (needs Go)."""
+    binary = go_binary_path(cache_dir, module, version)
     if not binary.is_file():
-        go_install(f"{HELM_MODULE}@{HELM_VERSION}", binary)
+        go_install(f"{module}@{version}", binary)
     return binary
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deploy.helm import go_install
+from deploy.helm import ensure_go_binary, go_binary_path
 from deploy.settings import StackSettings
 
 PROMTOOL_MODULE = "github.com/prometheus/prometheus/cmd/promtool"
@@ -13,15 +13,12 @@ PROMTOOL_VERSION = "v0.316.0"  # the Go module version of Prometheus 3.x's promt
 
 
 def promtool_path(cache_dir: Path) -> Path:
-    return cache_dir / f"promtool-{PROMTOOL_VERSION}" / "promtool"
+    return go_binary_path(cache_dir, PROMTOOL_MODULE, PROMTOOL_VERSION)
 
 
 def ensure_promtool(cache_dir: Path) -> Path:
-    """The promtool binary, built once with `go install` (needs Go; many minutes the first time)."""
-    binary = promtool_path(cache_dir)
-    if not binary.is_file():
-        go_install(f"{PROMTOOL_MODULE}@{PROMTOOL_VERSION}", binary)
-    return binary
+    """The promtool binary (many minutes the first time)."""
+    return ensure_go_binary(cache_dir, PROMTOOL_MODULE, PROMTOOL_VERSION)
 
 
 def main() -> None:
