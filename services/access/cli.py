@@ -24,20 +24,21 @@ def _operator() -> str:
 
 @keys_app.command("create")
 def create(
+    command: typer.Context,
     name: Annotated[str, typer.Argument(help="Who uses it, e.g. healthwatch-producer.")],
     role: Annotated[Role, typer.Option(help="What it may do (see the README's access table).")],
 ) -> None:
     """Make a key and print it once: it is stored hashed and cannot be shown again."""
-    with elasticsearch_session(CommonSettings()) as (es, settings):
+    with elasticsearch_session(CommonSettings(), command) as (es, settings):
         key, stored = create_key(es, Names(settings), name, role, by=_operator())
     console.print(f"API key [bold]{stored.name}[/bold] ({stored.role.value}, {stored.fingerprint}):")
     typer.echo(key)
 
 
 @keys_app.command("list")
-def list_command(as_json: JsonFlag = False) -> None:
+def list_command(command: typer.Context, as_json: JsonFlag = False) -> None:
     """Every key made, active and revoked (never the keys themselves)."""
-    with elasticsearch_session(CommonSettings()) as (es, settings):
+    with elasticsearch_session(CommonSettings(), command) as (es, settings):
         keys = list_keys(es, Names(settings))
     if as_json:
         typer.echo("[" + ",".join(key.model_dump_json() for key in keys) + "]")
@@ -50,14 +51,15 @@ def list_command(as_json: JsonFlag = False) -> None:
 
 
 @keys_app.command("revoke")
-def revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+def revoke(command: typer.Context, name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
     """Revoke the active key of that name: refused from the next request on."""
-    with elasticsearch_session(CommonSettings()) as (es, settings):
+    with elasticsearch_session(CommonSettings(), command) as (es, settings):
         stored = revoke_key(es, Names(settings), name, by=_operator())
     console.print(f"revoked {stored.name} ({stored.fingerprint})")
 
 
 def audit(
+    command: typer.Context,
     actor: Annotated[str | None, typer.Option(help="A subject (key:…, a token's sub) or a name.")] = None,
     action: Annotated[str | None, typer.Option(help="E.g. 'GET /v1/search/export'.")] = None,
     item: Annotated[str | None, typer.Option(help="An evidence or alert id returned or asked for.")] = None,
@@ -78,7 +80,7 @@ def audit(
         date_from=date_from,
         date_to=date_to,
     )
-    with elasticsearch_session(CommonSettings()) as (es, settings):
+    with elasticsearch_session(CommonSettings(), command) as (es, settings):
         page = search_audit(es, Names(settings), filters, size)
     if as_json:
         print_json(page)

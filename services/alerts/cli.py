@@ -85,6 +85,7 @@ def _print_alerts(listing: AlertList) -> None:
 
 @alerts_app.command("list")
 def list_command(
+    command: typer.Context,
     status: AlertStatus | None = None,
     rule_kind: AlertRuleKind | None = None,
     code: str | None = None,
@@ -93,7 +94,7 @@ def list_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Alerts, newest first."""
-    with elasticsearch_session(AlertsSettings()) as (es, settings):
+    with elasticsearch_session(AlertsSettings(), command) as (es, settings):
         listing = lifecycle.list_alerts(
             es,
             Names(settings),
@@ -103,8 +104,10 @@ def list_command(
     return print_json(listing) if as_json else _print_alerts(listing)
 
 
-def _change(alert_id: UUID, target: AlertStatus, by: str, note: str | None, as_json: bool) -> None:
-    with elasticsearch_session(AlertsSettings()) as (es, settings):
+def _change(
+    command: typer.Context, alert_id: UUID, target: AlertStatus, by: str, note: str | None, as_json: bool
+) -> None:
+    with elasticsearch_session(AlertsSettings(), command) as (es, settings):
         producer = SharedProducer(settings, max_block_ms=10_000)
         try:
             view = lifecycle.change_status(
@@ -124,18 +127,26 @@ def _change(alert_id: UUID, target: AlertStatus, by: str, note: str | None, as_j
 
 @alerts_app.command("ack")
 def ack_command(
-    alert_id: UUID, by: Annotated[str, typer.Option()], note: str | None = None, as_json: JsonFlag = False
+    command: typer.Context,
+    alert_id: UUID,
+    by: Annotated[str, typer.Option()],
+    note: str | None = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Acknowledge an open alert."""
-    _change(alert_id, AlertStatus.ACKNOWLEDGED, by, note, as_json)
+    _change(command, alert_id, AlertStatus.ACKNOWLEDGED, by, note, as_json)
 
 
 @alerts_app.command("close")
 def close_command(
-    alert_id: UUID, by: Annotated[str, typer.Option()], note: str | None = None, as_json: JsonFlag = False
+    command: typer.Context,
+    alert_id: UUID,
+    by: Annotated[str, typer.Option()],
+    note: str | None = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Close an open or acknowledged alert."""
-    _change(alert_id, AlertStatus.CLOSED, by, note, as_json)
+    _change(command, alert_id, AlertStatus.CLOSED, by, note, as_json)
 
 
 def register(app: typer.Typer) -> None:

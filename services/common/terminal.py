@@ -1,4 +1,4 @@
-"""What the query commands share: an Elasticsearch client per command, Rich tables, JSON output."""
+"""What the query commands share: an audited Elasticsearch client per command, Rich tables, JSON output."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
+from services.common.command_audit import CommandNotAuditedError, record_command
 from services.common.config import CommonSettings
 from services.common.errors import QueryError
 
@@ -21,8 +22,16 @@ SettingsT = TypeVar("SettingsT", bound=CommonSettings)
 
 
 @contextmanager
-def elasticsearch_session(settings: SettingsT) -> Iterator[tuple[Elasticsearch, SettingsT]]:
-    """A client for one command; a QueryError prints in red and exits 1."""
+def elasticsearch_session(
+    settings: SettingsT, command: typer.Context
+) -> Iterator[tuple[Elasticsearch, SettingsT]]:
+    """A client for one command, once the command is in the audit trail (`command_audit`: not written,
+    it prints why in red and exits 1 having read nothing); a QueryError prints in red and exits 1."""
+    try:
+        record_command(settings, command)
+    except CommandNotAuditedError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
     es = Elasticsearch(**settings.es_options())
     try:
         yield es, settings

@@ -56,6 +56,7 @@ def index_worker(
 
 
 def search_command(
+    command: typer.Context,
     text: Annotated[str, typer.Argument(help="Words to search for ('' for all).")] = "",
     local_authority: str | None = None,
     icb: str | None = None,
@@ -77,7 +78,7 @@ def search_command(
     """Full-text search over evidence with filters."""
     given = locals()
     filters = SearchFilters(**{name: given[name] for name in SearchFilters.model_fields if name in given})
-    with elasticsearch_session(IndexSettings()) as (es, settings):
+    with elasticsearch_session(IndexSettings(), command) as (es, settings):
         page = search.search_evidence(
             es,
             Names(settings),
@@ -107,13 +108,14 @@ def search_command(
 
 
 def area(
+    command: typer.Context,
     code: str,
     date_from: datetime | None = None,
     date_to: datetime | None = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Profile of a local authority, ICB (E54) or region (E12), by code or name (e.g. Oldham)."""
-    with elasticsearch_session(IndexSettings()) as (es, settings):
+    with elasticsearch_session(IndexSettings(), command) as (es, settings):
         profile = profiles.area_profile(es, Names(settings), code, date_from=date_from, date_to=date_to)
     if as_json:
         return print_json(profile)
@@ -124,13 +126,14 @@ def area(
 
 
 def provider(
+    command: typer.Context,
     identifier: str,
     date_from: datetime | None = None,
     date_to: datetime | None = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Profile of a CQC provider id or location id."""
-    with elasticsearch_session(IndexSettings()) as (es, settings):
+    with elasticsearch_session(IndexSettings(), command) as (es, settings):
         profile = profiles.provider_profile(
             es, Names(settings), identifier, date_from=date_from, date_to=date_to
         )
@@ -209,13 +212,14 @@ def _pct(value: float | None) -> str:
 
 
 def repair_inspection_results_command(
+    command: typer.Context,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Count what would change; write nothing.")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Re-derive indexed inspection results' sentiment, key question and statements from their ratings."""
-    with elasticsearch_session(IndexSettings()) as (es, settings):
+    with elasticsearch_session(IndexSettings(), command) as (es, settings):
         summary = repair_inspection_results(es, Names(settings), dry_run=dry_run)
     if as_json:
         return print_json(summary)
@@ -229,9 +233,9 @@ def repair_inspection_results_command(
         raise typer.Exit(1)
 
 
-def backfill_clusters_command(as_json: JsonFlag = False) -> None:
+def backfill_clusters_command(command: typer.Context, as_json: JsonFlag = False) -> None:
     """Cluster near-duplicates among evidence indexed before classify did (documents without a cluster)."""
-    with elasticsearch_session(IndexSettings()) as (es, settings):
+    with elasticsearch_session(IndexSettings(), command) as (es, settings):
         summary = backfill_clusters(es, Names(settings))
     if as_json:
         return print_json(summary)

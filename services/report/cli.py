@@ -23,6 +23,7 @@ class Format(StrEnum):
 
 
 def report(
+    command: typer.Context,
     area: Annotated[str, typer.Argument(help="A council, ICB or region, by name or code (e.g. Oldham).")],
     date_from: Annotated[
         datetime | None, typer.Option("--from", help="Start of the period (default: 12 months before --to).")
@@ -46,7 +47,7 @@ def report(
     if output_format is None:
         suffix = out.suffix.lstrip(".").lower() if out else ""
         output_format = Format(suffix) if suffix in set(Format) else Format.JSON
-    with elasticsearch_session(ReportSettings()) as (es, settings):
+    with elasticsearch_session(ReportSettings(), command) as (es, settings):
         pack = build_pack(es, settings, area, date_from=date_from, date_to=date_to, compare_with=compare_with)
     if output_format is Format.PDF:
         content = pack_pdf(pack)

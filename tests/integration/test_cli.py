@@ -1,18 +1,21 @@
-"""The query and alert commands against the real engines: the same answers as the API, exit codes."""
+"""The query and alert commands against the real engines: the same answers as the API, exit codes, and
+each command in the audit trail before it reads (refused when it cannot be)."""
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Iterator
 
 import pytest
 from elasticsearch import Elasticsearch
 from factories.index import alert, evidence, index_directly, location
+from factories.waiting import wait_until
 from fastapi.testclient import TestClient
 from kafka import KafkaConsumer
 from typer.testing import CliRunner
 
-from schemas import AlertStatusChanged, SentimentLabel, Topic
+from schemas import AlertStatusChanged, AuditRecorded, SentimentLabel, Topic
 from services.api import create_app
 from services.cli import app
 from services.common.config import CommonSettings
@@ -104,3 +107,38 @@ def test_alerts_commands_list_acknowledge_and_close_with_events_on_the_topic(
         (raised.alert_id, "acknowledged", "j.smith", "passed to the LA team"),
         (raised.alert_id, "closed", "j.smith", None),
     ]
+
+
+def test_a_cli_search_is_in_the_audit_trail_and_refused_when_it_cannot_be(
+    client: TestClient,
+    es: Elasticsearch,
+    settings: CommonSettings,
+    indexer: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    index_directly(es, settings, [evidence("audited-1", la_code=OLDHAM)])
+    code, output = run("search", "medication", "--local-authority", OLDHAM, "--json")
+    assert code == 0 and json.loads(output)["total"] == 1, output
+    consumer = KafkaConsumer(
+        settings.topic(Topic.AUDIT),
+        **settings.kafka_options(),
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=10_000,
+    )
+    events = [AuditRecorded.model_validate_json(record.value) for record in consumer]
+    consumer.close()
+    assert [(e.via, e.action, e.query_text, e.filters.get("local_authority")) for e in events] == [
+        ("cli", "caresignal search", "medication", [OLDHAM])
+    ]
+    assert events[0].actor.name == getpass.getuser() and events[0].actor.client == "cli"
+
+    def in_the_trail() -> bool:  # the index worker writes it; the audit command reads it (audited too)
+        code, output = run("audit", "--actor", getpass.getuser(), "--action", "caresignal search", "--json")
+        assert code == 0, output
+        return [e["query_text"] for e in json.loads(output)["events"]] == ["medication"]
+
+    wait_until(in_the_trail, what="the search in the audit index")
+
+    monkeypatch.setenv("CARESIGNAL_KAFKA_BOOTSTRAP", "127.0.0.1:1")  # no broker: no audit event
+    code, output = run("search", "medication", "--json")
+    assert code == 1 and "cannot be written" in output and "total" not in output, output
