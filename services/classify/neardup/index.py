@@ -57,10 +57,13 @@ class _Generation:
         """Rows sharing at least one band key, at most `limit` per run (the newest of a crowded bucket)."""
         found: list[np.ndarray] = []
         for run_keys, run_rows in self.runs:
-            lows = np.searchsorted(run_keys, keys, "left")
             highs = np.searchsorted(run_keys, keys, "right")
-            for low, high in zip(lows[highs > lows], highs[highs > lows], strict=True):
-                found.append(run_rows[max(low, high - limit) : high])
+            lows = np.maximum(np.searchsorted(run_keys, keys, "left"), highs - limit)
+            lengths = highs - lows
+            total = int(lengths.sum())
+            if total:  # every bucket's slice at once: each position, its bucket's start plus its offset
+                ends = np.cumsum(lengths)
+                found.append(run_rows[np.repeat(lows - ends + lengths, lengths) + np.arange(total)])
         if self.pending_count:
             pending = self.pending[: self.pending_count]
             hits = np.nonzero((pending == keys).any(axis=1))[0]  # same band, same key
@@ -157,14 +160,15 @@ class AreaIndex:
         keys = self.hasher.band_keys(signature)
         short = signature.astype(np.uint16)
         best: tuple[float, _Generation, int] | None = None
+        halves = _halves(item)
         for generation in self.generations:
             rows = generation.candidates(keys, self.max_candidates)
             if not len(rows):
                 continue
-            same_item = np.nonzero((generation.ids[rows] == _halves(item)).all(axis=1))[0]
+            same_item = np.nonzero((generation.ids[rows] == halves).all(axis=1))[0]
             if len(same_item):
                 return generation.match(int(rows[same_item[0]]))
-            scores = (generation.signatures[rows] == short).mean(axis=1)
+            scores = np.count_nonzero(generation.signatures[rows] == short, axis=1) / len(short)
             # a cluster's first item wins over a copy of it by a small margin
             firsts = (generation.ids[rows] == generation.clusters[rows]).all(axis=1)
             ranked = scores + 0.01 * firsts
