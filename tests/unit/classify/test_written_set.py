@@ -54,8 +54,13 @@ def test_written_set_flagged_incidents_carry_their_reasons(scored) -> None:
     assert found / expected >= 0.85, report.reason_recall
 
 
-# The trained model (rules + harm classifier) on the splits it never trained on.
-TRAINED_FLOORS = {"test": (0.85, 0.90), "holdout": (0.75, 0.85), "holdout2": (0.80, 0.92)}
+# The trained model (rules + harm classifier) on the splits it never trained on (`dev4`: looked at).
+TRAINED_FLOORS = {
+    "test": (0.87, 0.95),
+    "holdout": (0.78, 0.88),
+    "holdout2": (0.88, 0.95),
+    "dev4": (0.88, 0.92),
+}
 
 
 @pytest.fixture(scope="module")
