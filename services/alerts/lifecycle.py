@@ -116,25 +116,24 @@ def _get(es: Elasticsearch, names: Names, alert_id: UUID) -> dict[str, Any]:
 
 
 def _history(es: Elasticsearch, names: Names, alert_id: UUID) -> list[AlertStatusEntry]:
-    with elasticsearch_errors():
-        response = es.search(
-            index=names.alert_status_alias,
-            size=100,
-            query={"term": {"alert_id": str(alert_id)}},
-            sort=[{"at": "asc"}],
-        )
-    return [AlertStatusEntry(**hit["_source"]) for hit in response["hits"]["hits"]]
+    found = _about_alert(es, names.alert_status_alias, alert_id, order_by="at", size=100)
+    return [AlertStatusEntry(**source) for source in found]
 
 
 def _versions(es: Elasticsearch, names: Names, alert_id: UUID) -> list[AlertVersionEntry]:
+    found = _about_alert(es, names.alert_versions_alias, alert_id, order_by="version", size=200)
+    return [AlertVersionEntry(**source) for source in found]
+
+
+def _about_alert(
+    es: Elasticsearch, index: str, alert_id: UUID, *, order_by: str, size: int
+) -> list[dict[str, Any]]:
+    """The documents of `index` about one alert, in ascending `order_by` order."""
     with elasticsearch_errors():
         response = es.search(
-            index=names.alert_versions_alias,
-            size=200,
-            query={"term": {"alert_id": str(alert_id)}},
-            sort=[{"version": "asc"}],
+            index=index, size=size, query={"term": {"alert_id": str(alert_id)}}, sort=[{order_by: "asc"}]
         )
-    return [AlertVersionEntry(**hit["_source"]) for hit in response["hits"]["hits"]]
+    return [hit["_source"] for hit in response["hits"]["hits"]]
 
 
 def get_alert(es: Elasticsearch, names: Names, alert_id: UUID) -> AlertView:
