@@ -54,7 +54,7 @@ model: $(MODEL_DIR)/meta.json ## train the spaCy pipeline from ../shared/data (a
 # Everything the trained pipeline and its model card are built from: a change retrains, so a stale model
 # cannot hide a regression.
 MODEL_SOURCES := $(shell find services/classify/pipeline services/classify/training services/classify/evaluation \
-	services/classify/redaction schemas/reference_data -type f -not -name '*.pyc' | sort) \
+	services/common/redaction schemas/reference_data -type f -not -name '*.pyc' | sort) \
 	$(wildcard services/common/lemmas.py services/classify/statements.py schemas/evidence.py)
 
 $(MODEL_DIR)/meta.json: $(MODEL_SOURCES) | $(INSTALLED)

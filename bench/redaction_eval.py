@@ -1,5 +1,5 @@
 """Redaction evaluation and speed: recall and over-redaction per kind and category on the hand-written set
-(services/classify/redaction/evaluation_cases.txt), and items/s of `redact` on real NHS feedback.
+(services/common/redaction/evaluation_cases.txt), and items/s of `redact` on real NHS feedback.
 
 Speed: `redact` over the free-text comments of /work/shared/data (real patient feedback, mean ~70 chars),
 beside a plain baseline in the same run: the structured-identifier rules alone (one regex pass each, no
@@ -17,9 +17,9 @@ import platform
 import time
 from pathlib import Path
 
-from services.classify.redaction import RULES, redact
-from services.classify.redaction.evaluation import by_category, load_cases, score
-from services.classify.redaction.word_classes import word_classes
+from services.common.redaction import RULES, redact
+from services.common.redaction.evaluation import by_category, load_cases, score
+from services.common.redaction.word_classes import word_classes
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"

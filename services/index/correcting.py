@@ -18,11 +18,11 @@ from uuid import UUID, uuid4
 from elasticsearch import ApiError, ConflictError, Elasticsearch, TransportError
 
 from schemas import CorrectionChange, EvidenceCorrected
-from services.classify.redaction import redact
 from services.common.errors import QueryError
 from services.common.http import elasticsearch_errors
 from services.common.indices import Names
 from services.common.publishing import EventNotPublishedError
+from services.common.redaction import redact
 from services.index.documents import LABEL_FIELDS, corrected_update, correction_actions
 from services.index.evidence import IndexedEvidence, find_evidence
 

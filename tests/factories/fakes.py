@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from schemas.common import KeyQuestion
 from schemas.evidence import QualityStatementScore, Sentiment, SentimentLabel, Severity, SeverityLevel
 from services.classify.analyser import TextAnalysis
-from services.classify.redaction import redact
+from services.common.redaction import redact
 
 
 class FakeAnalyser:

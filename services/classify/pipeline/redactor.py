@@ -18,9 +18,9 @@ from spacy.tokens import Doc
 
 from services.classify.pipeline.extensions import declare_doc_extensions
 from services.classify.pipeline.io import write_gzip_json
-from services.classify.redaction import Redaction, redact
-from services.classify.redaction.word_classes import WordClasses, word_classes
 from services.common.lemmas import lemma_string, load_lookup_table
+from services.common.redaction import Redaction, redact
+from services.common.redaction.word_classes import WordClasses, word_classes
 
 TABLE_FILE = "lemma_lookup.json"
 WORDS_FILE = "word_classes.json"

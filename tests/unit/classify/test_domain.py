@@ -13,8 +13,8 @@ from schemas.evidence import SegmentEvidence, Sentiment, SentimentLabel, SourceT
 from schemas.metadata import METADATA_FIELDS
 from services.classify.domain import SOURCE, build_classified, classified_event_id
 from services.classify.gazetteer import ProviderGazetteer
-from services.classify.redaction import redact
 from services.classify.resolve import KnownLocation, resolve
+from services.common.redaction import redact
 
 LATER = NOW + timedelta(minutes=5)
 

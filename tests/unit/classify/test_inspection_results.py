@@ -19,8 +19,8 @@ from schemas.evidence import (
 from services.classify.analyser import TextAnalysis
 from services.classify.domain import build_classified
 from services.classify.gazetteer import ProviderGazetteer
-from services.classify.redaction import redact
 from services.classify.resolve import resolve
+from services.common.redaction import redact
 
 EXPECTED_SENTIMENT = {
     Rating.OUTSTANDING: SentimentLabel.POSITIVE,

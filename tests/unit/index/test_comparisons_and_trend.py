@@ -100,7 +100,7 @@ def test_trend_empty_months_have_no_share_and_no_test_of_their_share() -> None:
 
 
 def test_emerging_terms_leave_out_every_redaction_placeholder() -> None:
-    from services.classify.redaction import PLACEHOLDERS
+    from services.common.redaction import PLACEHOLDERS
     from services.index.soft_intelligence import EXCLUDED_TERMS, PLACEHOLDER_TERMS
 
     assert {kind.lower() for kind in PLACEHOLDERS} <= set(PLACEHOLDER_TERMS)

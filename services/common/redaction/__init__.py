@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from services.classify.redaction.addresses import ADDRESS_RE
-from services.classify.redaction.identifiers import (
+from services.common.redaction.addresses import ADDRESS_RE
+from services.common.redaction.identifiers import (
     BARE_DATE_RE,
     DOB_WITH_CUE_RE,
     EMAIL_RE,
@@ -33,9 +33,9 @@ from services.classify.redaction.identifiers import (
     date_of_birth_kind,
     nhs_checksum_ok,
 )
-from services.classify.redaction.identifiers import ten_digit_kind as _ten_digit_kind
-from services.classify.redaction.names import NameFinder
-from services.classify.redaction.word_classes import WordClasses, word_classes
+from services.common.redaction.identifiers import ten_digit_kind as _ten_digit_kind
+from services.common.redaction.names import NameFinder
+from services.common.redaction.word_classes import WordClasses, word_classes
 
 __all__ = ["PLACEHOLDERS", "Redaction", "Span", "nhs_checksum_ok", "redact"]
 

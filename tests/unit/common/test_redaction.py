@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from services.classify.redaction import PLACEHOLDERS, Span, nhs_checksum_ok, redact
+from services.common.redaction import PLACEHOLDERS, Span, nhs_checksum_ok, redact
 
 TEMPLATES = [
     "{x}",
@@ -367,8 +367,8 @@ def test_redaction_counts_each_kind() -> None:
 
 
 def test_redaction_name_finder_remembers_words_without_changing_names() -> None:
-    from services.classify.redaction.names import NameFinder
-    from services.classify.redaction.word_classes import word_classes
+    from services.common.redaction.names import NameFinder
+    from services.common.redaction.word_classes import word_classes
 
     texts = [
         "Thanks to Priya and Tom on Florence Ward, and to my nan doris's carer Bogdan.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.classify.redaction import redact
-from services.classify.redaction.evaluation import by_category, load_cases, score
+from services.common.redaction import redact
+from services.common.redaction.evaluation import by_category, load_cases, score
 
 CASES = load_cases()
 RECALL_TARGET = 0.95

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.classify.redaction import Redaction
+from services.common.redaction import Redaction
 
 CASES_FILE = Path(__file__).with_name("evaluation_cases.txt")
 _MARK = re.compile(r"\[\[([A-Z_]+):(.+?)\]\]")

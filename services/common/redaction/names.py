@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from services.classify.redaction.lexicon import (
+from services.common.redaction.lexicon import (
     AMBIGUOUS_NAMES,
     FIRST_NAMES,
     NAMING_CUES,
@@ -32,7 +32,7 @@ from services.classify.redaction.lexicon import (
     THANKING_CUES,
     TITLES,
 )
-from services.classify.redaction.word_classes import WordClasses, WordKind
+from services.common.redaction.word_classes import WordClasses, WordKind
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*|\d+|\S")
 _TITLES = frozenset(title.lower() for title in TITLES)
