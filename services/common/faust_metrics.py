@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 import faust
+from aiokafka.errors import IllegalStateError
 from faust.web import Request, Response, View
 
 from services.common.metrics import exposition
@@ -13,7 +14,8 @@ from services.common.metrics import exposition
 
 async def consumer_lag(app: faust.App, topics: Collection[str]) -> dict[tuple[str, int], int]:
     """Lag of each assigned partition of `topics`: high watermark minus the offset this worker last
-    committed (faust's monitor), or minus its read position before its first commit there."""
+    committed (faust's monitor), or minus its read position before its first commit there. A partition
+    revoked by a rebalance while the lag is read is left out (its position is no longer known)."""
     consumer = app.consumer
     lag: dict[tuple[str, int], int] = {}
     for tp in consumer.assignment():
@@ -22,7 +24,10 @@ async def consumer_lag(app: faust.App, topics: Collection[str]) -> dict[tuple[st
         highwater = consumer.highwater(tp)
         done = app.monitor.tp_committed_offsets.get(tp)
         if done is None:
-            done = await consumer.position(tp)
+            try:
+                done = await consumer.position(tp)
+            except IllegalStateError:
+                continue
         if highwater is not None:
             lag[(tp.topic, tp.partition)] = max(highwater - (done or 0), 0)
     return lag

@@ -3,8 +3,10 @@ template, dead letters by reason, the breaker's state, and consumer lag per part
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
+from aiokafka.errors import IllegalStateError
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
@@ -12,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from services.api import ApiSettings, create_app
 from services.common.dlq import DeadLetterBreaker, Origin, dead_letter
 from services.common.errors import PoisonMessageError
+from services.common.faust_metrics import consumer_lag
 from services.common.metrics import CONSUMER_LAG, kafka_consumer_lag, record_lag
 
 
@@ -113,3 +116,34 @@ class FakeConsumer:
 
 def test_kafka_consumer_lag_is_the_high_watermark_minus_the_position_of_fetched_partitions() -> None:
     assert kafka_consumer_lag(FakeConsumer()) == {("t", 0): 6}
+
+
+class RevokingFaustConsumer:
+    """faust's consumer during a rebalance: partition 1 is revoked between `assignment()` and `position()`."""
+
+    def assignment(self) -> set[FakePartition]:
+        return {FakePartition("t", 0), FakePartition("t", 1)}
+
+    def highwater(self, tp: FakePartition) -> int:
+        return 10
+
+    async def position(self, tp: FakePartition) -> int:
+        if tp.partition == 1:
+            raise IllegalStateError(f"No current assignment for partition {tp}")
+        return 4
+
+
+@dataclass
+class FakeMonitor:
+    tp_committed_offsets: dict[FakePartition, int]
+
+
+@dataclass
+class FakeFaustApp:
+    consumer: RevokingFaustConsumer
+    monitor: FakeMonitor
+
+
+def test_faust_consumer_lag_leaves_out_a_partition_revoked_while_it_is_read() -> None:
+    app = FakeFaustApp(RevokingFaustConsumer(), FakeMonitor({}))
+    assert asyncio.run(consumer_lag(app, {"t"})) == {("t", 0): 6}  # type: ignore[arg-type]
