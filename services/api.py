@@ -80,6 +80,12 @@ class ApiSettings(IngestSettings, ReportSettings, AlertsSettings):
         "unset: on, except in prod.",
     )
 
+    api_metrics_enabled: bool | None = Field(
+        default=None,
+        description="Serve the Prometheus exposition at /metrics (no caller needed: only the scraper should "
+        "reach it); unset: on, except in prod.",
+    )
+
     rate_limit_search_per_minute: int = Field(
         default=600, ge=0, description="Searches (and pages of search) per caller per minute; 0: no limit."
     )
@@ -95,6 +101,12 @@ class ApiSettings(IngestSettings, ReportSettings, AlertsSettings):
     @property
     def docs(self) -> bool:
         return self.api_docs_enabled if self.api_docs_enabled is not None else self.environment != "prod"
+
+    @property
+    def metrics(self) -> bool:
+        return (
+            self.api_metrics_enabled if self.api_metrics_enabled is not None else self.environment != "prod"
+        )
 
 
 # Headers on every response. The API serves evidence about people: never cached, never framed, never
@@ -191,11 +203,13 @@ def create_app(settings: CommonSettings | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/metrics", include_in_schema=False)
-    def prometheus_metrics() -> Response:
-        """Prometheus exposition (no personal data; the chart's NetworkPolicy limits who may scrape)."""
-        body, content_type = exposition()
-        return Response(body, media_type=content_type)
+    if settings.metrics:
+
+        @app.get("/metrics", include_in_schema=False)
+        def prometheus_metrics() -> Response:
+            """Prometheus exposition (no personal data; the chart's NetworkPolicy limits who may scrape)."""
+            body, content_type = exposition()
+            return Response(body, media_type=content_type)
 
     app.include_router(intake_router)
     app.include_router(query_router)

@@ -49,6 +49,13 @@ def client_for(**settings: object) -> TestClient:
     return TestClient(create_app(ApiSettings(**settings)))  # no lifespan: no engine is reached
 
 
+def test_metrics_are_off_in_prod_unless_enabled_and_on_elsewhere() -> None:
+    assert client_for(**PROD).get("/metrics").status_code == 404
+    assert client_for(**PROD, api_metrics_enabled=True).get("/metrics").status_code == 200
+    assert client_for(environment="dev").get("/metrics").status_code == 200
+    assert client_for(environment="dev", api_metrics_enabled=False).get("/metrics").status_code == 404
+
+
 def test_docs_are_off_in_prod_unless_enabled_and_on_elsewhere() -> None:
     prod = client_for(**PROD)
     for path in ("/docs", "/redoc", "/openapi.json"):
