@@ -23,7 +23,7 @@ from services.alerts.rules import (
     SeverityRule,
     SpikeRule,
 )
-from services.alerts.severity_groups import detect_severity_group, item_alert
+from services.alerts.severity_groups import detect_severity_group, item_alert, withdrawn_item_alert
 from services.alerts.state import (
     ClusterCounting,
     Detected,
@@ -32,7 +32,6 @@ from services.alerts.state import (
     items_phrase,
     match_filters,
     source_filters,
-    withdrawn_reason,
     within_silence,
 )
 from services.alerts.windows import describe_size, describe_window, previous_starts, window_start
@@ -210,22 +209,7 @@ def withdrawn_alert(rule: SeverityRule, state: SeverityState, withdrawal: Withdr
     at = withdrawal.occurred_at
     if state.last_alert_at == at:  # a withdrawn alert silences nothing
         state.last_alert_at = None
-    return build_alert(
-        rule_id=rule.id,
-        kind=AlertRuleKind.SEVERITY,
-        key=state.key,
-        window_start=at,
-        window_end=at,
-        occurred_at=at,
-        severity=alerted.severity,
-        reason=withdrawn_reason(withdrawal, state.label),
-        counts={"count": 0},
-        query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
-        evidence_ids=[withdrawal.evidence_id],
-        version=alerted.version,
-        change=AlertChange.WITHDRAWN,
-        correction=withdrawal.correction,
-    )
+    return withdrawn_item_alert(rule, state, withdrawal, alerted)
 
 
 def detect_rating_downgrade(

@@ -21,7 +21,7 @@ from schemas.alerts import AlertChange, AlertItem, AlertRaised, AlertRuleKind, A
 from schemas.common import UtcDatetime
 from services.alerts.domain import MAX_EVIDENCE_IDS, Observation, Withdrawal, build_alert, query_for
 from services.alerts.rules import SeverityRule
-from services.alerts.state import Detected, ItemAlerts, State, source_filters, withdrawn_reason
+from services.alerts.state import Detected, ItemAlert, ItemAlerts, State, source_filters, withdrawn_reason
 from services.alerts.windows import describe_window, window_start
 
 GROUPS_KEPT = timedelta(days=14)  # how late an item may still join its group
@@ -109,24 +109,7 @@ def withdraw_severity_group(rule: SeverityRule, raw: dict[str, Any], withdrawal:
     state = SeverityGroupState.model_validate(raw)
     evidence_id = withdrawal.evidence_id
     if alone := state.paged_alone.withdraw(evidence_id):
-        at = withdrawal.occurred_at
-        alert = build_alert(
-            rule_id=rule.id,
-            kind=AlertRuleKind.SEVERITY,
-            key=state.key,
-            window_start=at,
-            window_end=at,
-            occurred_at=at,
-            severity=alone.severity,
-            reason=withdrawn_reason(withdrawal, state.label),
-            counts={"count": 0},
-            query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
-            evidence_ids=[evidence_id],
-            id_suffix=f"|{evidence_id}",
-            version=alone.version,
-            change=AlertChange.WITHDRAWN,
-            correction=withdrawal.correction,
-        )
+        alert = withdrawn_item_alert(rule, state, withdrawal, alone, id_suffix=f"|{evidence_id}")
         return state.model_dump(mode="json"), [alert]
     start = window_start(withdrawal.occurred_at, rule.group_window)
     group = state.groups.get(start)
@@ -231,6 +214,41 @@ def item_alert(
     """A severity alert about one item, its window the item's moment; `note` ends the reason."""
     at = observation.occurred_at
     source = observation.source_type.value.replace("_", " ")
+    reason = f"High-severity {source} about {state.label} on {at:%Y-%m-%d}{note}"
+    return _one_item_alert(rule, state, observation.evidence_id, at, severity, reason, count=1, **extra)
+
+
+def withdrawn_item_alert(
+    rule: SeverityRule, state: State, withdrawal: Withdrawal, alerted: ItemAlert, **extra: Any
+) -> AlertRaised:
+    """The next version of an alert one item raised, `withdrawn` by an analyst's correction."""
+    return _one_item_alert(
+        rule,
+        state,
+        withdrawal.evidence_id,
+        withdrawal.occurred_at,
+        alerted.severity,
+        withdrawn_reason(withdrawal, state.label),
+        count=0,
+        version=alerted.version,
+        change=AlertChange.WITHDRAWN,
+        correction=withdrawal.correction,
+        **extra,
+    )
+
+
+def _one_item_alert(
+    rule: SeverityRule,
+    state: State,
+    evidence_id: UUID,
+    at: datetime,
+    severity: AlertSeverity,
+    reason: str,
+    *,
+    count: int,
+    **extra: Any,
+) -> AlertRaised:
+    """A severity alert about one item (`count` 1, or 0 once withdrawn), its window the item's moment."""
     return build_alert(
         rule_id=rule.id,
         kind=AlertRuleKind.SEVERITY,
@@ -239,9 +257,9 @@ def item_alert(
         window_end=at,
         occurred_at=at,
         severity=severity,
-        reason=f"High-severity {source} about {state.label} on {at:%Y-%m-%d}{note}",
-        counts={"count": 1},
+        reason=reason,
+        counts={"count": count},
         query=query_for(state.key, at, at, severity="high", **source_filters(rule.source_types)),
-        evidence_ids=[observation.evidence_id],
+        evidence_ids=[evidence_id],
         **extra,
     )
