@@ -53,6 +53,19 @@ LEEDS = AreaRef(
 
 MANCHESTER = AreaRef(local_authority_code="E08000003", local_authority_name="Manchester")
 
+# A grouped severity rule (one provider's high-severity items in a day form one alert that grows).
+GROUPED_SEVERITY_RULES = """
+rules:
+  - id: grouped
+    kind: severity
+    levels: [provider, location, local_authority]
+    group_window: 1d
+    critical_reasons: [death]
+    escalate_at: 3
+    severity: high
+    escalated_severity: critical
+"""
+
 
 def at(day: str, hour: int = 12) -> datetime:
     """A UTC datetime on an ISO day, e.g. at('2025-06-02')."""

@@ -5,22 +5,11 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from factories.alerts import at, high_severity
+from factories.alerts import GROUPED_SEVERITY_RULES, at, high_severity
 
 from schemas.alerts import AlertChange, AlertSeverity
 from services.alerts.domain import alert_id_for
 
-RULE = """
-rules:
-  - id: grouped
-    kind: severity
-    levels: [provider, location, local_authority]
-    group_window: 1d
-    critical_reasons: [death]
-    escalate_at: 3
-    severity: high
-    escalated_severity: critical
-"""
 DAY = at("2025-06-03", hour=0)
 
 
@@ -35,7 +24,7 @@ def feed(engine, items):
 
 
 def test_items_about_one_provider_in_a_day_grow_one_alert(make_engine) -> None:
-    engine = make_engine(RULE)
+    engine = make_engine(GROUPED_SEVERITY_RULES)
     items = [
         about_provider(1, ("abuse",)),
         about_provider(5, ("neglect",), location="1-11"),
@@ -62,7 +51,7 @@ def test_items_about_one_provider_in_a_day_grow_one_alert(make_engine) -> None:
 
 
 def test_a_critical_item_pages_alone(make_engine) -> None:
-    engine = make_engine(RULE)
+    engine = make_engine(GROUPED_SEVERITY_RULES)
     [group] = feed(engine, [about_provider(1)])
     death = about_provider(2, ("death", "neglect"))
     [alone] = feed(engine, [death])
@@ -74,7 +63,7 @@ def test_a_critical_item_pages_alone(make_engine) -> None:
 
 
 def test_an_item_after_the_group_closed_opens_a_new_one(make_engine) -> None:
-    engine = make_engine(RULE)
+    engine = make_engine(GROUPED_SEVERITY_RULES)
     [today] = feed(engine, [about_provider(23)])
     [tomorrow] = feed(engine, [about_provider(25)])
     assert tomorrow.alert_id != today.alert_id and tomorrow.version == 1
@@ -88,7 +77,7 @@ def test_groups_are_the_same_whichever_order(make_engine) -> None:
     finals = []
     for order in (items, shuffled):
         latest = {}
-        for alert in feed(make_engine(RULE), order):
+        for alert in feed(make_engine(GROUPED_SEVERITY_RULES), order):
             latest[alert.alert_id] = alert
         finals.append(
             {
@@ -100,13 +89,13 @@ def test_groups_are_the_same_whichever_order(make_engine) -> None:
 
 
 def test_a_redelivered_item_does_not_grow_the_group(make_engine) -> None:
-    engine = make_engine(RULE)
+    engine = make_engine(GROUPED_SEVERITY_RULES)
     item = about_provider(1)
     assert len(feed(engine, [item, item, item])) == 1
 
 
 def test_unattributed_items_group_by_local_authority(make_engine) -> None:
-    engine = make_engine(RULE)
+    engine = make_engine(GROUPED_SEVERITY_RULES)
     alerts = feed(engine, [high_severity(DAY + timedelta(hours=n)) for n in range(3)])
     assert {(a.key.level, a.key.code) for a in alerts} == {("local_authority", "E08000004")}
     assert len({a.alert_id for a in alerts}) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from factories.alerts import at, classified, high_severity, negative
+from factories.alerts import GROUPED_SEVERITY_RULES, at, classified, high_severity, negative
 from factories.corrections import corrected
 
 from schemas import CorrectionChange
@@ -16,17 +16,6 @@ from services.alerts.domain import closed_by_correction
 SINGLE = """
 rules:
   - {id: severe, kind: severity, levels: [location, local_authority], silence: 1d}
-"""
-GROUPED = """
-rules:
-  - id: grouped
-    kind: severity
-    levels: [provider, location, local_authority]
-    group_window: 1d
-    critical_reasons: [death]
-    escalate_at: 3
-    severity: high
-    escalated_severity: critical
 """
 SPIKE = """
 rules:
@@ -95,7 +84,7 @@ def test_withdrawals_an_item_that_raised_nothing_changes_nothing(make_engine) ->
 def test_withdrawals_a_groups_item_corrected_out_gives_a_corrected_version_then_withdrawn(
     make_engine,
 ) -> None:
-    engine = make_engine(GROUPED)
+    engine = make_engine(GROUPED_SEVERITY_RULES)
     items = [high_severity(MONDAY + timedelta(hours=n), ("neglect",), provider_id="1-P1") for n in range(3)]
     *_, escalated = [alert for item in items for alert in engine.run(item)]
     assert escalated.severity == AlertSeverity.CRITICAL and escalated.counts["count"] == 3
@@ -123,7 +112,7 @@ def test_withdrawals_a_groups_item_corrected_out_gives_a_corrected_version_then_
 
 
 def test_withdrawals_an_item_that_paged_alone_has_its_alert_withdrawn(make_engine) -> None:
-    engine = make_engine(GROUPED)
+    engine = make_engine(GROUPED_SEVERITY_RULES)
     death = high_severity(MONDAY, ("death",), provider_id="1-P1")
     [paged] = engine.run(death)
     [withdrawn] = engine.correct(corrected(death, CLEAR, LATER))
