@@ -32,8 +32,11 @@ class WordKind(StrEnum):
     UNKNOWN = "unknown"  # not in the vocabulary: a rare name, a typo, a new word
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WordClasses:
+    """A model's word classes. Compared and hashed by identity: they key `name_finder`'s cache, where value
+    equality would compare ~100k-word sets on every lookup once a second, equal copy is loaded."""
+
     proper: frozenset[str]
     mixed: frozenset[str]
     known: frozenset[str]

@@ -380,3 +380,18 @@ def test_redaction_name_finder_remembers_words_without_changing_names() -> None:
     shared = NameFinder(word_classes())
     assert [shared.spans(text) for text in texts + texts[::-1]] == fresh + fresh[::-1]
     assert all(fresh)
+
+
+def test_a_second_copy_of_a_models_word_classes_gets_its_own_name_finder() -> None:
+    """Word classes key `name_finder`'s cache by identity: with value equality a second, equal copy (a second
+    model loaded, as `model promote` does) made every redact call compare ~100k-word sets."""
+    from services.common.redaction import name_finder
+    from services.common.redaction.word_classes import WordClasses, word_classes
+
+    first = word_classes()
+    second = WordClasses.from_json(first.to_json())
+    assert name_finder(second) is name_finder(second)
+    assert name_finder(second) is not name_finder(first)
+    assert redact("Thanks to Priya on Florence Ward", second) == redact(
+        "Thanks to Priya on Florence Ward", first
+    )
